@@ -1,0 +1,25 @@
+//! The dialect-neutral model every stage of schemadoc speaks: the canonical [`Schema`], where each
+//! element came from ([`Origin`]), and the [`Diagnostic`]s reported about it.
+//!
+//! This crate only describes; it never parses, prints SQL or does I/O.
+
+mod diagnostic;
+mod names;
+mod order;
+mod origin;
+mod rule;
+mod schema;
+mod types;
+mod value;
+
+pub use diagnostic::{Diagnostic, Related, Severity, Span};
+pub use names::{name_key, singular_plural_variants};
+pub use order::{dependency_order, DependencyOrder};
+pub use origin::{Notation, Origin};
+pub use rule::RuleInfo;
+pub use schema::{
+    Check, Column, DataStatement, Enum, Extension, ForeignKey, Identity, Index, IndexPart, PrimaryKey, QueryHint,
+    QueryHintKind, Routine, RoutineKind, Schema, Setting, Stated, Table, Unique, View,
+};
+pub use types::{DataType, TypeKind};
+pub use value::{DefaultValue, ReferentialAction};

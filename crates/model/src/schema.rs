@@ -1,0 +1,326 @@
+use crate::{name_key, DataType, DefaultValue, Origin, ReferentialAction};
+use serde::Serialize;
+
+/// The canonical schema a document describes, or a live database holds.
+///
+/// Element order is the order of first definition; [`crate::dependency_order`] gives creation order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Schema {
+    pub tables: Vec<Table>,
+    /// Indexes, each naming its table (an index may name a table that does not exist: a finding).
+    pub indexes: Vec<Index>,
+    pub enums: Vec<Enum>,
+    pub extensions: Vec<Extension>,
+    pub views: Vec<View>,
+    /// Functions, procedures and triggers, kept whole.
+    pub routines: Vec<Routine>,
+    /// Connection settings the document asks for (`PRAGMA journal_mode = WAL`).
+    pub settings: Vec<Setting>,
+    /// Statements that change data, not schema (`UPDATE … SET`), kept for data migrations.
+    pub data_statements: Vec<DataStatement>,
+    /// How the document says tables are queried ("lists are read `created_at DESC`"), so that
+    /// checks can ask whether an index supports it.
+    pub query_hints: Vec<QueryHint>,
+}
+
+impl Schema {
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        let key = name_key(name);
+        self.tables.iter().find(|t| name_key(&t.name) == key)
+    }
+
+    pub fn table_mut(&mut self, name: &str) -> Option<&mut Table> {
+        let key = name_key(name);
+        self.tables.iter_mut().find(|t| name_key(&t.name) == key)
+    }
+
+    /// The indexes declared on `table`.
+    pub fn indexes_of<'a>(&'a self, table: &str) -> impl Iterator<Item = &'a Index> + 'a {
+        let key = name_key(table);
+        self.indexes.iter().filter(move |i| name_key(&i.table) == key)
+    }
+
+    pub fn enum_named(&self, name: &str) -> Option<&Enum> {
+        let key = name_key(name);
+        self.enums.iter().find(|e| name_key(&e.name) == key)
+    }
+
+    pub fn has_extension(&self, name: &str) -> bool {
+        let key = name_key(name);
+        self.extensions.iter().any(|e| name_key(&e.name) == key)
+    }
+}
+
+/// A table with everything declared on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Table {
+    pub name: String,
+    /// The database schema (namespace) it lives in, when the document names one (`public.users`).
+    pub namespace: Option<String>,
+    pub columns: Vec<Column>,
+    pub primary_key: Option<PrimaryKey>,
+    pub uniques: Vec<Unique>,
+    pub checks: Vec<Check>,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub comment: Option<String>,
+    pub origin: Origin,
+}
+
+impl Table {
+    pub fn new(name: impl Into<String>, origin: Origin) -> Self {
+        Table {
+            name: name.into(),
+            namespace: None,
+            columns: Vec::new(),
+            primary_key: None,
+            uniques: Vec::new(),
+            checks: Vec::new(),
+            foreign_keys: Vec::new(),
+            comment: None,
+            origin,
+        }
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        let key = name_key(name);
+        self.columns.iter().find(|c| name_key(&c.name) == key)
+    }
+
+    pub fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        let key = name_key(name);
+        self.columns.iter_mut().find(|c| name_key(&c.name) == key)
+    }
+
+    /// Whether `columns` (in this order) are the primary key or a unique constraint.
+    pub fn is_unique_key(&self, columns: &[String]) -> bool {
+        let same =
+            |a: &[String]| a.len() == columns.len() && a.iter().zip(columns).all(|(x, y)| name_key(x) == name_key(y));
+        self.primary_key.as_ref().is_some_and(|pk| same(&pk.columns)) || self.uniques.iter().any(|u| same(&u.columns))
+    }
+}
+
+/// What a column's notation actually said: a Mermaid attribute states neither nullability nor a
+/// default, so its silence is not a disagreement.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Stated {
+    pub nullable: bool,
+    pub default: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Column {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: DataType,
+    pub nullable: bool,
+    /// A default the database applies.
+    pub default: Option<DefaultValue>,
+    /// How the database generates values (`SERIAL`, `AUTO_INCREMENT`, `GENERATED … AS IDENTITY`).
+    pub identity: Option<Identity>,
+    /// A default only the client applies (Prisma `uuid()`, `cuid()`, `@updatedAt`; SQLAlchemy
+    /// `default=`): not part of the database.
+    pub client_default: Option<String>,
+    /// `ON UPDATE …` (MySQL) or SQLAlchemy `onupdate=`, as written.
+    pub on_update: Option<String>,
+    pub comment: Option<String>,
+    pub stated: Stated,
+    pub origin: Origin,
+}
+
+impl Column {
+    /// A nullable column without default, as most notations mean by a bare name and type.
+    pub fn new(name: impl Into<String>, ty: DataType, origin: Origin) -> Self {
+        Column {
+            name: name.into(),
+            ty,
+            nullable: true,
+            default: None,
+            identity: None,
+            client_default: None,
+            on_update: None,
+            comment: None,
+            stated: Stated { nullable: true, default: true },
+            origin,
+        }
+    }
+}
+
+/// How a database generates a column's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Identity {
+    /// PostgreSQL `SERIAL`/`BIGSERIAL`, Prisma `autoincrement()`.
+    Serial,
+    /// `GENERATED ALWAYS AS IDENTITY`.
+    Always,
+    /// `GENERATED BY DEFAULT AS IDENTITY`.
+    ByDefault,
+    /// MySQL `AUTO_INCREMENT`, SQLite `AUTOINCREMENT` or an `INTEGER PRIMARY KEY` rowid alias
+    /// marked as auto-generated.
+    AutoIncrement,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrimaryKey {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unique {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub name: Option<String>,
+    /// The boolean expression, as written.
+    pub expr: String,
+    /// The columns the expression mentions (identifiers that are not keywords or functions).
+    pub columns: Vec<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForeignKey {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub ref_table: String,
+    /// Empty means the referenced table's primary key.
+    pub ref_columns: Vec<String>,
+    pub on_delete: Option<ReferentialAction>,
+    pub on_update: Option<ReferentialAction>,
+    /// True when the target was guessed (from a column name or a relationship line), not written.
+    pub inferred: bool,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Index {
+    pub name: Option<String>,
+    pub table: String,
+    pub parts: Vec<IndexPart>,
+    pub unique: bool,
+    /// The access method (`btree`, `gin`, `ivfflat`), when one is named.
+    pub method: Option<String>,
+    /// A partial index's `WHERE` predicate, as written.
+    pub predicate: Option<String>,
+    /// `INCLUDE (…)` columns.
+    pub include: Vec<String>,
+    pub origin: Origin,
+}
+
+impl Index {
+    /// The plain column names this index starts with, up to the first expression.
+    pub fn leading_columns(&self) -> Vec<&str> {
+        self.parts.iter().map_while(|p| p.column.as_deref()).collect()
+    }
+}
+
+/// One key of an index: a column or an expression.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndexPart {
+    /// The column, when the part is a plain column.
+    pub column: Option<String>,
+    /// The expression, when it is not (`lower(email)`, `to_tsvector('english', name)`).
+    pub expr: Option<String>,
+    pub descending: bool,
+    /// An operator class (`vector_cosine_ops`).
+    pub opclass: Option<String>,
+}
+
+impl IndexPart {
+    pub fn column(name: impl Into<String>) -> Self {
+        IndexPart { column: Some(name.into()), expr: None, descending: false, opclass: None }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Enum {
+    pub name: String,
+    pub values: Vec<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Extension {
+    pub name: String,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct View {
+    pub name: String,
+    /// The full `CREATE VIEW` statement as written.
+    pub sql: String,
+    pub materialized: bool,
+    /// Tables the query names.
+    pub tables: Vec<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutineKind {
+    Function,
+    Procedure,
+    Trigger,
+}
+
+/// A function, procedure or trigger, kept whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Routine {
+    pub kind: RoutineKind,
+    pub name: String,
+    /// The full statement as written.
+    pub sql: String,
+    /// `plpgsql`, `sql`, … when stated.
+    pub language: Option<String>,
+    /// For a trigger: the table it is attached to.
+    pub table: Option<String>,
+    /// For a trigger: the function it executes.
+    pub function: Option<String>,
+    /// Tables the body reads or writes (best effort).
+    pub tables: Vec<String>,
+    pub origin: Origin,
+}
+
+/// A connection setting (`PRAGMA foreign_keys = ON`), to apply when connecting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Setting {
+    pub name: String,
+    pub value: String,
+    pub origin: Origin,
+}
+
+/// A statement that changes data (INSERT/UPDATE/DELETE), kept for data migrations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DataStatement {
+    pub sql: String,
+    pub origin: Origin,
+}
+
+/// A way the document says a table is queried.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueryHint {
+    pub table: String,
+    pub kind: QueryHintKind,
+    pub columns: Vec<String>,
+    /// For [`QueryHintKind::OrderBy`]: whether the order is descending.
+    pub descending: bool,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueryHintKind {
+    /// Rows are read sorted by the columns.
+    OrderBy,
+    /// Rows are looked up by equality on the columns.
+    Filter,
+    /// Rows are searched with `LIKE` on the columns.
+    Like,
+}

@@ -1,0 +1,151 @@
+use serde::Serialize;
+use std::fmt;
+
+/// A portable column type. The original spelling is kept in [`DataType::spelling`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeKind {
+    /// A signed integer of `bytes` width (1, 2, 4 or 8).
+    Int {
+        bytes: u8,
+    },
+    Decimal {
+        precision: Option<u32>,
+        scale: Option<u32>,
+    },
+    /// A binary floating point number of `bytes` width (4 or 8).
+    Float {
+        bytes: u8,
+    },
+    Bool,
+    Text,
+    Varchar {
+        len: Option<u32>,
+    },
+    Char {
+        len: Option<u32>,
+    },
+    Bytes,
+    Uuid,
+    Json,
+    Jsonb,
+    Date,
+    Time {
+        tz: bool,
+    },
+    Timestamp {
+        tz: bool,
+        precision: Option<u32>,
+    },
+    Interval,
+    Array {
+        of: Box<TypeKind>,
+    },
+    /// A named enum type (see [`crate::Enum`]).
+    Enum {
+        name: String,
+    },
+    /// A pgvector embedding of `dims` dimensions.
+    Vector {
+        dims: Option<u32>,
+    },
+    /// Anything else, spelled as written.
+    Other {
+        raw: String,
+    },
+}
+
+impl TypeKind {
+    /// The family a type belongs to: types of one family hold the same kind of value.
+    pub fn family(&self) -> &'static str {
+        match self {
+            TypeKind::Int { .. } => "integer",
+            TypeKind::Decimal { .. } => "decimal",
+            TypeKind::Float { .. } => "float",
+            TypeKind::Bool => "boolean",
+            TypeKind::Text | TypeKind::Varchar { .. } | TypeKind::Char { .. } => "string",
+            TypeKind::Bytes => "bytes",
+            TypeKind::Uuid => "uuid",
+            TypeKind::Json | TypeKind::Jsonb => "json",
+            TypeKind::Date => "date",
+            TypeKind::Time { .. } => "time",
+            TypeKind::Timestamp { .. } => "timestamp",
+            TypeKind::Interval => "interval",
+            TypeKind::Array { .. } => "array",
+            TypeKind::Enum { .. } => "enum",
+            TypeKind::Vector { .. } => "vector",
+            TypeKind::Other { .. } => "other",
+        }
+    }
+}
+
+impl fmt::Display for TypeKind {
+    /// A canonical, dialect-neutral spelling (`varchar(255)`, `timestamptz`, `text[]`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeKind::Int { bytes: 1 } => f.write_str("tinyint"),
+            TypeKind::Int { bytes: 2 } => f.write_str("smallint"),
+            TypeKind::Int { bytes: 8 } => f.write_str("bigint"),
+            TypeKind::Int { .. } => f.write_str("integer"),
+            TypeKind::Decimal { precision: Some(p), scale: Some(s) } => write!(f, "decimal({p},{s})"),
+            TypeKind::Decimal { precision: Some(p), scale: None } => write!(f, "decimal({p})"),
+            TypeKind::Decimal { .. } => f.write_str("decimal"),
+            TypeKind::Float { bytes: 4 } => f.write_str("real"),
+            TypeKind::Float { .. } => f.write_str("double"),
+            TypeKind::Bool => f.write_str("boolean"),
+            TypeKind::Text => f.write_str("text"),
+            TypeKind::Varchar { len: Some(n) } => write!(f, "varchar({n})"),
+            TypeKind::Varchar { len: None } => f.write_str("varchar"),
+            TypeKind::Char { len: Some(n) } => write!(f, "char({n})"),
+            TypeKind::Char { len: None } => f.write_str("char"),
+            TypeKind::Bytes => f.write_str("bytes"),
+            TypeKind::Uuid => f.write_str("uuid"),
+            TypeKind::Json => f.write_str("json"),
+            TypeKind::Jsonb => f.write_str("jsonb"),
+            TypeKind::Date => f.write_str("date"),
+            TypeKind::Time { tz: false } => f.write_str("time"),
+            TypeKind::Time { tz: true } => f.write_str("timetz"),
+            TypeKind::Timestamp { tz, precision } => {
+                f.write_str(if *tz { "timestamptz" } else { "timestamp" })?;
+                if let Some(p) = precision {
+                    write!(f, "({p})")?;
+                }
+                Ok(())
+            }
+            TypeKind::Interval => f.write_str("interval"),
+            TypeKind::Array { of } => write!(f, "{of}[]"),
+            TypeKind::Enum { name } => write!(f, "enum {name}"),
+            TypeKind::Vector { dims: Some(n) } => write!(f, "vector({n})"),
+            TypeKind::Vector { dims: None } => f.write_str("vector"),
+            TypeKind::Other { raw } => f.write_str(raw),
+        }
+    }
+}
+
+/// A column type as the document wrote it, with its portable meaning.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct DataType {
+    pub kind: TypeKind,
+    /// The type exactly as written (`VARCHAR(255)`, `String(36)`, `DateTime @db.Timestamptz(3)`).
+    pub spelling: String,
+    /// False when the notation only names a family (a Mermaid `string`), so lengths and widths
+    /// are unknown and must not be compared.
+    pub exact: bool,
+}
+
+impl DataType {
+    pub fn new(kind: TypeKind, spelling: impl Into<String>) -> Self {
+        DataType { kind, spelling: spelling.into(), exact: true }
+    }
+
+    /// A type of which only the family is known.
+    pub fn loose(kind: TypeKind, spelling: impl Into<String>) -> Self {
+        DataType { kind, spelling: spelling.into(), exact: false }
+    }
+}
+
+impl fmt::Display for DataType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.kind.fmt(f)
+    }
+}
