@@ -1,0 +1,325 @@
+//! Type and default spellings shared by the front-ends: SQL type names of every dialect,
+//! SQLAlchemy types, loose ERD words, and SQL default expressions.
+
+use model::{DataType, DefaultValue, TypeKind};
+
+/// Reads a SQL type as written in any dialect (`VARCHAR(255)`, `int4`, `TIMESTAMP WITH TIME ZONE`,
+/// `TEXT[]`, `VECTOR(1536)`, `DECIMAL(10, 2)`, `tinyint(1)`, `double precision`, `serial`).
+/// Unknown names become [`TypeKind::Other`]. Serial types give an integer; ask [`is_serial`] for
+/// the identity.
+pub fn parse_sql_type(spelling: &str) -> DataType {
+    DataType::new(sql_kind(spelling.trim()), spelling.trim())
+}
+
+/// Whether a SQL type name implies an auto-generated integer (`SERIAL`, `BIGSERIAL`, `SMALLSERIAL`).
+pub fn is_serial(spelling: &str) -> bool {
+    matches!(
+        spelling.trim().to_ascii_lowercase().as_str(),
+        "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2"
+    )
+}
+
+fn sql_kind(s: &str) -> TypeKind {
+    let lower = s.to_ascii_lowercase();
+    let lower = lower.trim();
+    // Arrays: `text[]`, `integer[][]`, `_text`, `text ARRAY`.
+    if let Some(inner) = lower.strip_suffix("[]") {
+        return TypeKind::Array { of: Box::new(sql_kind(inner)) };
+    }
+    if let Some(inner) = lower.strip_suffix(" array") {
+        return TypeKind::Array { of: Box::new(sql_kind(inner)) };
+    }
+    let (base, args) = split_args(lower);
+    let base = base.split_whitespace().collect::<Vec<_>>().join(" ");
+    let n0 = args.first().copied();
+    let n1 = args.get(1).copied();
+    let tz_words = |b: &str| b.contains("with time zone") && !b.contains("without");
+    match base.as_str() {
+        "tinyint" if n0 == Some(1) => TypeKind::Bool,
+        "tinyint" | "int1" => TypeKind::Int { bytes: 1 },
+        "smallint" | "int2" | "smallserial" | "serial2" | "year" => TypeKind::Int { bytes: 2 },
+        "int" | "integer" | "int4" | "mediumint" | "serial" | "serial4" | "int unsigned" | "integer unsigned"
+        | "smallint unsigned" | "mediumint unsigned" | "tinyint unsigned" => TypeKind::Int { bytes: 4 },
+        "bigint" | "int8" | "bigserial" | "serial8" | "bigint unsigned" => TypeKind::Int { bytes: 8 },
+        "decimal" | "numeric" | "dec" | "money" | "number" => TypeKind::Decimal { precision: n0, scale: n1 },
+        "real" | "float4" => TypeKind::Float { bytes: 4 },
+        "float" => TypeKind::Float { bytes: if n0.is_some_and(|p| p <= 24) { 4 } else { 8 } },
+        "double" | "double precision" | "float8" => TypeKind::Float { bytes: 8 },
+        "bool" | "boolean" | "bit" if n0.unwrap_or(1) == 1 => TypeKind::Bool,
+        "text" | "tinytext" | "mediumtext" | "longtext" | "clob" | "citext" | "string" => TypeKind::Text,
+        "varchar" | "character varying" | "nvarchar" | "varchar2" | "nvarchar2" => TypeKind::Varchar { len: n0 },
+        "char" | "character" | "nchar" | "bpchar" => TypeKind::Char { len: n0.or(Some(1)) },
+        "bytea" | "blob" | "tinyblob" | "mediumblob" | "longblob" | "binary" | "varbinary" => TypeKind::Bytes,
+        "uuid" | "uniqueidentifier" => TypeKind::Uuid,
+        "json" => TypeKind::Json,
+        "jsonb" => TypeKind::Jsonb,
+        "date" => TypeKind::Date,
+        "time" | "time without time zone" => TypeKind::Time { tz: false },
+        "timetz" | "time with time zone" => TypeKind::Time { tz: true },
+        "timestamp" | "datetime" | "timestamp without time zone" => TypeKind::Timestamp { tz: false, precision: n0 },
+        "timestamptz" | "timestamp with time zone" => TypeKind::Timestamp { tz: true, precision: n0 },
+        "interval" => TypeKind::Interval,
+        "vector" => TypeKind::Vector { dims: n0 },
+        b if b.starts_with("timestamp") && tz_words(b) => TypeKind::Timestamp { tz: true, precision: n0 },
+        b if b.starts_with("timestamp") => TypeKind::Timestamp { tz: false, precision: n0 },
+        b if b.starts_with("time ") && tz_words(b) => TypeKind::Time { tz: true },
+        b if b.starts_with("interval") => TypeKind::Interval,
+        b if b.starts_with("enum") => TypeKind::Other { raw: s.to_string() },
+        _ => TypeKind::Other { raw: s.to_string() },
+    }
+}
+
+/// Splits `varchar(255)` into (`varchar`, [255]); `timestamp(3) with time zone` into
+/// (`timestamp with time zone`, [3]). Non-numeric arguments are dropped.
+fn split_args(s: &str) -> (String, Vec<u32>) {
+    let Some(open) = s.find('(') else { return (s.to_string(), Vec::new()) };
+    let Some(close) = s[open..].find(')').map(|i| i + open) else { return (s.to_string(), Vec::new()) };
+    let args = s[open + 1..close].split(',').filter_map(|a| a.trim().parse().ok()).collect();
+    let base = format!("{} {}", s[..open].trim(), s[close + 1..].trim());
+    (base.trim().to_string(), args)
+}
+
+/// Reads a SQLAlchemy type as written in a field table or a `Column(...)` call: `String(36)`,
+/// `Text`, `Boolean`, `Integer`, `Float`, `DateTime(timezone=True)`, `JSON`, `Numeric(10, 2)`,
+/// `sa.Enum(...)`. Returns `None` when the word is not a SQLAlchemy type.
+pub fn parse_sqlalchemy_type(spelling: &str) -> Option<DataType> {
+    let s = spelling.trim();
+    let s_noprefix = s.trim_start_matches("sa.").trim_start_matches("sqlalchemy.").trim_start_matches("db.");
+    let (name, args) = match s_noprefix.find('(') {
+        Some(i) => (&s_noprefix[..i], s_noprefix[i + 1..].trim_end_matches(')')),
+        None => (s_noprefix, ""),
+    };
+    let first_num: Option<u32> = args.split(',').next().and_then(|a| a.trim().parse().ok());
+    let second_num: Option<u32> = args.split(',').nth(1).and_then(|a| a.trim().parse().ok());
+    let kind = match name {
+        "String" | "Unicode" | "VARCHAR" => match first_num {
+            Some(n) => TypeKind::Varchar { len: Some(n) },
+            None => TypeKind::Varchar { len: None },
+        },
+        "Text" | "UnicodeText" | "TEXT" => TypeKind::Text,
+        "Boolean" | "BOOLEAN" => TypeKind::Bool,
+        "Integer" | "INTEGER" => TypeKind::Int { bytes: 4 },
+        "SmallInteger" => TypeKind::Int { bytes: 2 },
+        "BigInteger" | "BIGINT" => TypeKind::Int { bytes: 8 },
+        "Float" | "FLOAT" => TypeKind::Float { bytes: 8 },
+        "Numeric" | "DECIMAL" | "NUMERIC" => TypeKind::Decimal { precision: first_num, scale: second_num },
+        "DateTime" | "DATETIME" | "TIMESTAMP" => {
+            TypeKind::Timestamp { tz: args.replace(' ', "").contains("timezone=True"), precision: None }
+        }
+        "Date" | "DATE" => TypeKind::Date,
+        "Time" | "TIME" => TypeKind::Time { tz: args.replace(' ', "").contains("timezone=True") },
+        "Interval" => TypeKind::Interval,
+        "JSON" => TypeKind::Json,
+        "JSONB" => TypeKind::Jsonb,
+        "UUID" | "Uuid" => TypeKind::Uuid,
+        "LargeBinary" | "BLOB" | "LargeBlob" => TypeKind::Bytes,
+        "ARRAY" => {
+            TypeKind::Array { of: Box::new(parse_sqlalchemy_type(args).map(|t| t.kind).unwrap_or(TypeKind::Text)) }
+        }
+        "Enum" => TypeKind::Other { raw: s.to_string() },
+        _ => return None,
+    };
+    Some(DataType::new(kind, s))
+}
+
+/// Reads a type word from a notation that only names families (a Mermaid attribute type:
+/// `string`, `int`, `datetime`, `boolean`, `float`, `TEXT`, `uuid`, `json`). Exact SQL spellings
+/// (`varchar(255)`, `TEXT`, `INTEGER`) are read as SQL but still marked loose when no length is given.
+pub fn parse_loose_type(spelling: &str) -> DataType {
+    let lower = spelling.trim().to_ascii_lowercase();
+    let kind = match lower.as_str() {
+        "string" | "str" | "varchar" => TypeKind::Text,
+        "int" | "integer" | "number" | "long" => TypeKind::Int { bytes: 4 },
+        "datetime" | "timestamp" | "date_time" => TypeKind::Timestamp { tz: false, precision: None },
+        "bool" | "boolean" => TypeKind::Bool,
+        "float" | "double" | "real" => TypeKind::Float { bytes: 8 },
+        _ => sql_kind(&lower),
+    };
+    let exact =
+        lower.contains('(') || matches!(kind, TypeKind::Uuid | TypeKind::Json | TypeKind::Jsonb | TypeKind::Date);
+    DataType { kind, spelling: spelling.trim().to_string(), exact }
+}
+
+/// Reads a SQL default expression as written after `DEFAULT` (without the keyword).
+pub fn parse_sql_default(expr: &str) -> DefaultValue {
+    let e = expr.trim();
+    let e = strip_parens(e);
+    let lower = e.to_ascii_lowercase();
+    let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    if let Some(lit) = sql_string_literal(e) {
+        return DefaultValue::String(lit);
+    }
+    // `'{}'::jsonb`, `'active'::character varying`
+    if let Some((lhs, _cast)) = e.split_once("::") {
+        if let Some(lit) = sql_string_literal(lhs.trim()) {
+            return DefaultValue::String(lit);
+        }
+    }
+    match compact.as_str() {
+        "null" => return DefaultValue::Null,
+        "true" => return DefaultValue::Bool(true),
+        "false" => return DefaultValue::Bool(false),
+        "now()"
+        | "current_timestamp"
+        | "current_timestamp()"
+        | "localtimestamp"
+        | "localtimestamp()"
+        | "datetime('now')"
+        | "(datetime('now'))"
+        | "clock_timestamp()"
+        | "transaction_timestamp()"
+        | "statement_timestamp()"
+        | "func.now()"
+        | "getdate()"
+        | "sysdate()"
+        | "utc_timestamp()"
+        | "current_timestamp(3)"
+        | "now(3)"
+        | "current_timestamp(6)"
+        | "now(6)"
+        | "timezone('utc'::text,now())"
+        | "timezone('utc',now())"
+        | "(now()attimezone'utc')"
+        | "nowattimezone'utc'" => return DefaultValue::CurrentTimestamp,
+        "current_date" | "current_date()" | "date('now')" | "curdate()" => return DefaultValue::CurrentDate,
+        "current_time" | "current_time()" | "time('now')" | "curtime()" => return DefaultValue::CurrentTime,
+        "gen_random_uuid()" | "uuid_generate_v4()" | "uuid()" | "uuid_generate_v7()" | "newid()" => {
+            return DefaultValue::GeneratedUuid
+        }
+        _ => {}
+    }
+    if compact.starts_with("now()at") || compact.starts_with("current_timestampat") {
+        return DefaultValue::CurrentTimestamp;
+    }
+    if is_number(e) {
+        return DefaultValue::Number(e.to_string());
+    }
+    DefaultValue::Raw(e.to_string())
+}
+
+fn strip_parens(mut e: &str) -> &str {
+    while e.starts_with('(') && e.ends_with(')') && balanced(&e[1..e.len() - 1]) {
+        e = e[1..e.len() - 1].trim();
+    }
+    e
+}
+
+fn balanced(s: &str) -> bool {
+    let mut depth = 0i32;
+    let mut quote = false;
+    for c in s.chars() {
+        match c {
+            '\'' => quote = !quote,
+            '(' if !quote => depth += 1,
+            ')' if !quote => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0 && !quote
+}
+
+/// `'it''s'` → `it's`; `E'x'` and `N'x'` too. `None` when `s` is not a single string literal.
+pub fn sql_string_literal(s: &str) -> Option<String> {
+    let s = s.trim();
+    let s = s.strip_prefix(['E', 'e', 'N', 'n']).filter(|r| r.starts_with('\'')).unwrap_or(s);
+    let inner = s.strip_prefix('\'')?.strip_suffix('\'')?;
+    // Reject `'a' || 'b'`: an unescaped quote inside.
+    let mut chars = inner.chars().peekable();
+    let mut out = String::new();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            if chars.peek() == Some(&'\'') {
+                chars.next();
+            } else {
+                return None;
+            }
+        }
+        out.push(c);
+    }
+    Some(out)
+}
+
+fn is_number(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.') && s.chars().filter(|&c| c == '.').count() <= 1
+}
+
+/// Reads a default written in prose or a field table (`DEFAULT=True`, `"google"`, `'pending'`,
+/// `0`, `now()`): quoted text is a string, `True`/`False` booleans, numbers numbers, the rest as SQL.
+pub fn parse_loose_default(text: &str) -> DefaultValue {
+    let t = text.trim().trim_end_matches(',');
+    if let Some(inner) = t.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        return DefaultValue::String(inner.to_string());
+    }
+    match t {
+        "True" | "true" | "TRUE" => DefaultValue::Bool(true),
+        "False" | "false" | "FALSE" => DefaultValue::Bool(false),
+        "None" | "null" | "NULL" => DefaultValue::Null,
+        _ => parse_sql_default(t),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sql_types_of_every_dialect() {
+        assert_eq!(parse_sql_type("VARCHAR(255)").kind, TypeKind::Varchar { len: Some(255) });
+        assert_eq!(parse_sql_type("character varying(20)").kind, TypeKind::Varchar { len: Some(20) });
+        assert_eq!(parse_sql_type("TIMESTAMP WITH TIME ZONE").kind, TypeKind::Timestamp { tz: true, precision: None });
+        assert_eq!(parse_sql_type("timestamp(3)").kind, TypeKind::Timestamp { tz: false, precision: Some(3) });
+        assert_eq!(parse_sql_type("TEXT[]").kind, TypeKind::Array { of: Box::new(TypeKind::Text) });
+        assert_eq!(parse_sql_type("VECTOR(1536)").kind, TypeKind::Vector { dims: Some(1536) });
+        assert_eq!(parse_sql_type("DECIMAL(10, 2)").kind, TypeKind::Decimal { precision: Some(10), scale: Some(2) });
+        assert_eq!(parse_sql_type("tinyint(1)").kind, TypeKind::Bool);
+        assert_eq!(parse_sql_type("double precision").kind, TypeKind::Float { bytes: 8 });
+        assert_eq!(parse_sql_type("BIGSERIAL").kind, TypeKind::Int { bytes: 8 });
+        assert!(is_serial("bigserial"));
+        assert_eq!(parse_sql_type("INT UNSIGNED").kind, TypeKind::Int { bytes: 4 });
+        assert_eq!(parse_sql_type("geometry").kind, TypeKind::Other { raw: "geometry".into() });
+        assert_eq!(parse_sql_type("VARCHAR(255)").spelling, "VARCHAR(255)");
+    }
+
+    #[test]
+    fn sqlalchemy_types() {
+        assert_eq!(parse_sqlalchemy_type("String(36)").unwrap().kind, TypeKind::Varchar { len: Some(36) });
+        assert_eq!(
+            parse_sqlalchemy_type("DateTime(timezone=True)").unwrap().kind,
+            TypeKind::Timestamp { tz: true, precision: None }
+        );
+        assert_eq!(parse_sqlalchemy_type("Boolean").unwrap().kind, TypeKind::Bool);
+        assert_eq!(parse_sqlalchemy_type("Float").unwrap().kind, TypeKind::Float { bytes: 8 });
+        assert!(parse_sqlalchemy_type("Whatever").is_none());
+    }
+
+    #[test]
+    fn loose_types_are_families_only() {
+        let t = parse_loose_type("string");
+        assert_eq!(t.kind, TypeKind::Text);
+        assert!(!t.exact);
+        assert!(parse_loose_type("uuid").exact);
+    }
+
+    #[test]
+    fn defaults() {
+        assert_eq!(parse_sql_default("NOW()"), DefaultValue::CurrentTimestamp);
+        assert_eq!(parse_sql_default("CURRENT_TIMESTAMP"), DefaultValue::CurrentTimestamp);
+        assert_eq!(parse_sql_default("(datetime('now'))"), DefaultValue::CurrentTimestamp);
+        assert_eq!(parse_sql_default("gen_random_uuid()"), DefaultValue::GeneratedUuid);
+        assert_eq!(parse_sql_default("'{}'"), DefaultValue::String("{}".into()));
+        assert_eq!(parse_sql_default("'{}'::jsonb"), DefaultValue::String("{}".into()));
+        assert_eq!(parse_sql_default("'it''s'"), DefaultValue::String("it's".into()));
+        assert_eq!(parse_sql_default("0"), DefaultValue::Number("0".into()));
+        assert_eq!(parse_sql_default("FALSE"), DefaultValue::Bool(false));
+        assert_eq!(parse_sql_default("'a' || 'b'"), DefaultValue::Raw("'a' || 'b'".into()));
+        assert_eq!(parse_loose_default("\"google\""), DefaultValue::String("google".into()));
+        assert_eq!(parse_loose_default("True"), DefaultValue::Bool(true));
+        assert_eq!(parse_loose_default("'pending'"), DefaultValue::String("pending".into()));
+    }
+}
