@@ -1,1 +1,30 @@
-//! schemadoc-render
+//! Pure renderers from the model and its diagnostics to text. Nothing here touches a database
+//! or the filesystem; every function returns the finished text, ending in a newline.
+//!
+//! - [`human`]: diagnostics for a terminal, in the style of rustc, quoting [`Sources`].
+//! - [`diagnostics_json`]: diagnostics as the JSON `schemadoc check --format json` prints.
+//! - [`sarif`]: diagnostics as a SARIF 2.1.0 log for code-scanning services.
+//! - [`schema_json`]: a schema as the JSON `schemadoc show --format json` prints.
+//! - [`mermaid`]: a schema as a Mermaid `erDiagram`.
+
+mod diagnostics;
+mod diagnostics_json;
+mod mermaid;
+mod sarif;
+mod schema_json;
+mod sources;
+
+pub use diagnostics::{human, marker_position};
+pub use diagnostics_json::diagnostics_json;
+pub use mermaid::mermaid;
+pub use sarif::sarif;
+pub use schema_json::schema_json;
+pub use sources::Sources;
+
+/// Pretty-printed JSON followed by a newline.
+fn to_pretty_json<T: serde::Serialize>(value: &T) -> String {
+    // Serializing plain structs of strings, numbers, options and vectors cannot fail.
+    let mut text = serde_json::to_string_pretty(value).expect("renderer JSON types always serialize");
+    text.push('\n');
+    text
+}
