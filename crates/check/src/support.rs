@@ -1,0 +1,205 @@
+//! Small helpers shared by the rules: name lookup and suggestions, spans, key coverage.
+
+use model::{name_key, singular_plural_variants, Column, ForeignKey, Index, Origin, Schema, Span, Table};
+
+/// The table a reference names, looked up by [`name_key`]; a `namespace.table` reference whose
+/// full name is unknown falls back to its last segment (`public.users` → `users`).
+pub fn find_table<'a>(schema: &'a Schema, name: &str) -> Option<&'a Table> {
+    schema.table(name).or_else(|| {
+        let (_, last) = name.rsplit_once('.')?;
+        schema.table(last)
+    })
+}
+
+/// Whether a reference names a catalog object of the database itself (`pg_catalog.pg_class`,
+/// `information_schema.tables`, `sqlite_master`), which a document never defines.
+pub fn is_system_name(name: &str) -> bool {
+    let key = name_key(name);
+    let first = key.split('.').next().unwrap_or("");
+    key.starts_with("pg_")
+        || key.starts_with("sqlite_")
+        || matches!(first, "pg_catalog" | "information_schema" | "mysql" | "performance_schema" | "sys")
+}
+
+/// A span at `origin` marking `name` (its length counted in characters).
+pub fn span_named(origin: &Origin, name: &str) -> Span {
+    let mut span = Span::from(origin);
+    span.len = u32::try_from(name.chars().count()).unwrap_or(0);
+    span
+}
+
+/// The span of a column's definition, marking its name.
+pub fn column_span(column: &Column) -> Span {
+    span_named(&column.origin, &column.name)
+}
+
+/// A list of names in backticks: `` `a`, `b` ``.
+pub fn ticked(names: &[String]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// A name as an SQL identifier: as written when it is a plain identifier, double-quoted otherwise.
+pub fn ident(name: &str) -> String {
+    let plain = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// Comma-separated SQL identifiers.
+pub fn ident_list(names: &[String]) -> String {
+    names.iter().map(|n| ident(n)).collect::<Vec<_>>().join(", ")
+}
+
+/// A conventional index name: `idx_<table>_<col>_<col>`.
+pub fn index_name(table: &str, columns: &[String]) -> String {
+    let mut name = format!("idx_{}", name_key(table));
+    for c in columns {
+        name.push('_');
+        name.push_str(&name_key(c));
+    }
+    name.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect()
+}
+
+/// Whether two lists name the same columns in the same order.
+pub fn same_columns<A: AsRef<str>, B: AsRef<str>>(a: &[A], b: &[B]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| name_key(x.as_ref()) == name_key(y.as_ref()))
+}
+
+/// Whether the first `wanted.len()` of `leading` are the columns of `wanted` in any order.
+pub fn leads_with_set<A: AsRef<str>, B: AsRef<str>>(leading: &[A], wanted: &[B]) -> bool {
+    if wanted.is_empty() || leading.len() < wanted.len() {
+        return false;
+    }
+    let mut head: Vec<String> = leading[..wanted.len()].iter().map(|c| name_key(c.as_ref())).collect();
+    let mut want: Vec<String> = wanted.iter().map(|c| name_key(c.as_ref())).collect();
+    head.sort();
+    want.sort();
+    head == want
+}
+
+/// The columns a foreign key references: its own list, or the target's primary key when empty.
+pub fn referenced_columns(fk: &ForeignKey, target: &Table) -> Vec<String> {
+    if fk.ref_columns.is_empty() {
+        target.primary_key.as_ref().map(|pk| pk.columns.clone()).unwrap_or_default()
+    } else {
+        fk.ref_columns.clone()
+    }
+}
+
+/// The key column lists of a table that a database keeps an index for: its primary key, its
+/// unique constraints, and every full (non-partial) index declared on it.
+pub fn indexed_column_lists(schema: &Schema, table: &Table) -> Vec<Vec<String>> {
+    let mut lists = Vec::new();
+    if let Some(pk) = &table.primary_key {
+        lists.push(pk.columns.clone());
+    }
+    lists.extend(table.uniques.iter().map(|u| u.columns.clone()));
+    lists.extend(
+        schema
+            .indexes_of(&table.name)
+            .filter(|i| i.predicate.is_none())
+            .map(|i| i.leading_columns().into_iter().map(str::to_string).collect()),
+    );
+    lists
+}
+
+/// Whether the index is a B-tree (the default access method).
+pub fn is_btree(index: &Index) -> bool {
+    match index.method.as_deref() {
+        None => true,
+        Some(m) => name_key(m) == "btree",
+    }
+}
+
+/// The edit distance between two strings counted in characters, a swap of two neighbours
+/// counting as one edit (optimal string alignment).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The candidate a misspelled `name` most likely meant: its singular or plural, the only candidate
+/// containing it as a whole `_`-separated part (`keywords` → `custom_keywords`), or the closest
+/// candidate by edit distance (at most a third of the name's length). Ties keep candidate order.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let key = name_key(name);
+    let candidates: Vec<&str> = candidates.into_iter().filter(|c| name_key(c) != key && !c.is_empty()).collect();
+    let variants = singular_plural_variants(&key);
+    if let Some(c) = candidates.iter().find(|c| variants.contains(&name_key(c))) {
+        return Some(c.to_string());
+    }
+    let contains_part = |c: &str, part: &str| {
+        let c = name_key(c);
+        c.split('_').any(|p| p == part)
+            || (part.contains('_') && (c.starts_with(&format!("{part}_")) || c.ends_with(&format!("_{part}"))))
+    };
+    let containing: Vec<&&str> = candidates.iter().filter(|c| contains_part(c, &key)).collect();
+    if let [only] = containing.as_slice() {
+        return Some(only.to_string());
+    }
+    let limit = (key.chars().count() / 3).max(1);
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&key, &name_key(c)), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_characters() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("emial", "email"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("사용자", "사용"), 1);
+    }
+
+    #[test]
+    fn suggestions_prefer_plural_then_part_then_distance() {
+        assert_eq!(suggest("user", ["accounts", "users"]).as_deref(), Some("users"));
+        assert_eq!(suggest("keywords", ["id", "custom_keywords", "name"]).as_deref(), Some("custom_keywords"));
+        assert_eq!(suggest("emial", ["id", "email"]).as_deref(), Some("email"));
+        assert_eq!(suggest("admin_characters", ["users", "rooms"]), None);
+        assert_eq!(suggest("x", std::iter::empty()), None);
+    }
+
+    #[test]
+    fn identifiers_are_quoted_only_when_needed() {
+        assert_eq!(ident("users"), "users");
+        assert_eq!(ident("user list"), "\"user list\"");
+        assert_eq!(ident("사용자"), "\"사용자\"");
+    }
+
+    #[test]
+    fn leading_set_ignores_order() {
+        assert!(leads_with_set(&["b", "a", "c"], &["a", "b"]));
+        assert!(!leads_with_set(&["a"], &["a", "b"]));
+        assert!(!leads_with_set::<&str, &str>(&["a"], &[]));
+    }
+}
