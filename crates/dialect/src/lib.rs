@@ -1,1 +1,205 @@
-//! schemadoc-dialect
+//! Everything engine-specific: for SQLite, PostgreSQL and MySQL/MariaDB, how the canonical
+//! [`model::Schema`] is spelled as SQL (type mapping, defaults, quoting, creation order), and what an
+//! engine cannot carry.
+//!
+//! Engines differ only through the object-safe [`Engine`] trait; [`engine`] gives the one for an
+//! [`EngineKind`]. Each engine lives in its own folder (`sqlite/`, `postgres/`, `mysql/`) with the
+//! same file set; code shared by all of them lives in this crate's root modules.
+
+mod common;
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use model::{DataType, DefaultValue, Origin, Schema};
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// A database engine schemadoc can speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineKind {
+    /// SQLite 3.35 or later.
+    Sqlite,
+    /// PostgreSQL 15.
+    Postgres,
+    /// MySQL 8 and MariaDB 10.11: SQL emitted for this kind runs on both.
+    Mysql,
+}
+
+impl EngineKind {
+    /// Every engine, in a stable order.
+    pub const ALL: [EngineKind; 3] = [EngineKind::Sqlite, EngineKind::Postgres, EngineKind::Mysql];
+
+    /// Parse a user-facing name: `sqlite`/`sqlite3`, `postgres`/`postgresql`/`pg`/`psql`,
+    /// `mysql`/`mariadb` (case-insensitive).
+    pub fn parse(s: &str) -> Option<EngineKind> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "sqlite" | "sqlite3" => EngineKind::Sqlite,
+            "postgres" | "postgresql" | "pg" | "psql" => EngineKind::Postgres,
+            "mysql" | "mariadb" => EngineKind::Mysql,
+            _ => return None,
+        })
+    }
+
+    /// The canonical lower-case name (`sqlite`, `postgres`, `mysql`).
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Sqlite => "sqlite",
+            EngineKind::Postgres => "postgres",
+            EngineKind::Mysql => "mysql",
+        }
+    }
+}
+
+impl fmt::Display for EngineKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A name that is not one of the engines schemadoc knows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown database engine `{0}` (expected sqlite, postgres or mysql)")]
+pub struct UnknownEngine(pub String);
+
+impl FromStr for EngineKind {
+    type Err = UnknownEngine;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        EngineKind::parse(s).ok_or_else(|| UnknownEngine(s.to_string()))
+    }
+}
+
+/// An engine's SQL spelling of something portable, with a note when the mapping loses meaning
+/// (`text[]` becoming a SQLite `TEXT` that holds JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mapped {
+    pub sql: String,
+    pub note: Option<String>,
+}
+
+impl Mapped {
+    /// A faithful mapping.
+    pub fn exact(sql: impl Into<String>) -> Self {
+        Mapped { sql: sql.into(), note: None }
+    }
+
+    /// A mapping that loses something, said in `note`.
+    pub fn lossy(sql: impl Into<String>, note: impl Into<String>) -> Self {
+        Mapped { sql: sql.into(), note: Some(note.into()) }
+    }
+}
+
+/// One SQL statement, without a trailing semicolon, and the object it creates or changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Statement {
+    pub sql: String,
+    /// What the statement does, naming the object (`create table users`,
+    /// `add foreign key personas.template_id → prompt_templates`).
+    pub reason: String,
+}
+
+/// Something of the schema an engine cannot carry, left out of the SQL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// The object left out (`index idx_chat_embedding on chat_messages`, `default of users.id`).
+    pub object: String,
+    pub reason: String,
+    pub origin: Origin,
+}
+
+/// Something carried with a loss of meaning (a type or default spelled differently).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    /// The object concerned (`column users.tags`).
+    pub object: String,
+    pub note: String,
+    pub origin: Origin,
+}
+
+/// A schema translated for one engine: statements in creation order, what was left out, and what
+/// was carried with a loss.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Translation {
+    pub statements: Vec<Statement>,
+    pub skipped: Vec<Skipped>,
+    pub notes: Vec<Note>,
+}
+
+/// A database engine: everything that differs between SQLite, PostgreSQL and MySQL goes through
+/// this trait.
+pub trait Engine: Send + Sync {
+    /// Which engine this is.
+    fn kind(&self) -> EngineKind;
+
+    /// An identifier, always quoted with the engine's quote character (quotes inside doubled).
+    fn quote_ident(&self, name: &str) -> String;
+
+    /// A string literal, escaped for the engine's default settings.
+    fn quote_string(&self, value: &str) -> String;
+
+    /// The engine's type for a portable type, out of context (MySQL cannot tell here whether a
+    /// text column is part of a key, nor an enum's values: [`Engine::create_schema`] can).
+    fn column_type(&self, ty: &DataType) -> Mapped;
+
+    /// The `DEFAULT` expression for `value` on a column of type `ty`, or why the engine cannot
+    /// carry it.
+    fn default_sql(&self, ty: &DataType, value: &DefaultValue) -> Result<Mapped, String>;
+
+    /// The statements that create `schema` on an empty database, in an order the engine accepts.
+    fn create_schema(&self, schema: &Schema) -> Translation;
+}
+
+/// The engine of `kind`.
+pub fn engine(kind: EngineKind) -> &'static dyn Engine {
+    match kind {
+        EngineKind::Sqlite => &sqlite::Sqlite,
+        EngineKind::Postgres => &postgres::Postgres,
+        EngineKind::Mysql => &mysql::Mysql,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_names_parse_case_insensitively() {
+        assert_eq!(EngineKind::parse("SQLite3"), Some(EngineKind::Sqlite));
+        assert_eq!(EngineKind::parse("PostgreSQL"), Some(EngineKind::Postgres));
+        assert_eq!(EngineKind::parse("pg"), Some(EngineKind::Postgres));
+        assert_eq!(EngineKind::parse("psql"), Some(EngineKind::Postgres));
+        assert_eq!(EngineKind::parse("MariaDB"), Some(EngineKind::Mysql));
+        assert_eq!(EngineKind::parse("oracle"), None);
+        assert_eq!("mysql".parse::<EngineKind>(), Ok(EngineKind::Mysql));
+        assert_eq!(
+            "db2".parse::<EngineKind>().map_err(|e| e.to_string()),
+            Err("unknown database engine `db2` (expected sqlite, postgres or mysql)".to_string())
+        );
+    }
+
+    #[test]
+    fn each_kind_gives_its_engine() {
+        for kind in EngineKind::ALL {
+            assert_eq!(engine(kind).kind(), kind);
+            assert_eq!(EngineKind::parse(&kind.to_string()), Some(kind));
+        }
+    }
+
+    #[test]
+    fn identifiers_are_quoted_with_the_engine_quote() {
+        assert_eq!(engine(EngineKind::Postgres).quote_ident("user"), "\"user\"");
+        assert_eq!(engine(EngineKind::Sqlite).quote_ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(engine(EngineKind::Mysql).quote_ident("or`der"), "`or``der`");
+    }
+
+    #[test]
+    fn strings_are_escaped_per_engine() {
+        assert_eq!(engine(EngineKind::Postgres).quote_string("it's a\\b"), "'it''s a\\b'");
+        assert_eq!(engine(EngineKind::Sqlite).quote_string("it's"), "'it''s'");
+        // NOTE: MySQL treats backslash as an escape character in strings unless NO_BACKSLASH_ESCAPES is set.
+        assert_eq!(engine(EngineKind::Mysql).quote_string("it's a\\b"), "'it''s a\\\\b'");
+    }
+}

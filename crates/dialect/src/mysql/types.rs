@@ -1,0 +1,316 @@
+//! MySQL/MariaDB spellings of portable types and defaults.
+
+use crate::common::{
+    array_literal_as_json, coerce_default, find_foreign, is_plain_literal, number_literal, string_literal,
+    POSTGRES_ONLY,
+};
+use crate::Mapped;
+use model::{DefaultValue, TypeKind};
+
+/// The longest indexable VARCHAR in utf8mb4: an InnoDB key part holds at most 3072 bytes.
+pub(super) const MAX_KEY_CHARS: u32 = 768;
+
+/// Syntax of PostgreSQL or SQLite that MySQL rejects or reads differently, beyond
+/// [`POSTGRES_ONLY`].
+pub(super) const NOT_IN_MYSQL: &[&str] = &[
+    // NOTE: without ANSI_QUOTES a double-quoted name is a string, and `||` is a logical OR.
+    "\"",
+    "||",
+    "datetime(",
+    "strftime(",
+    "julianday(",
+    "unixepoch(",
+    "randomblob(",
+    " glob ",
+    "typeof(",
+    "printf(",
+];
+
+/// Functions MySQL forbids in CHECK constraints because they are not deterministic.
+const NOT_DETERMINISTIC: &[&str] = &[
+    "now(",
+    "current_timestamp",
+    "current_date",
+    "current_time",
+    "localtime",
+    "curdate(",
+    "curtime(",
+    "sysdate(",
+    "rand(",
+    "uuid(",
+    "unix_timestamp(",
+];
+
+/// The first construct of `expr` MySQL does not read as written, if any.
+pub(super) fn foreign(expr: &str) -> Option<&'static str> {
+    find_foreign(expr, POSTGRES_ONLY).or_else(|| find_foreign(expr, NOT_IN_MYSQL))
+}
+
+/// Like [`foreign`], also rejecting what a CHECK constraint may not call.
+pub(super) fn foreign_in_check(expr: &str) -> Option<&'static str> {
+    foreign(expr).or_else(|| find_foreign(expr, NOT_DETERMINISTIC))
+}
+
+/// Base type names MySQL and MariaDB both know.
+const KNOWN: &[&str] = &[
+    "TINYINT",
+    "SMALLINT",
+    "MEDIUMINT",
+    "INT",
+    "INTEGER",
+    "BIGINT",
+    "DECIMAL",
+    "NUMERIC",
+    "FLOAT",
+    "DOUBLE",
+    "REAL",
+    "BIT",
+    "BOOL",
+    "BOOLEAN",
+    "DATE",
+    "DATETIME",
+    "TIMESTAMP",
+    "TIME",
+    "YEAR",
+    "CHAR",
+    "VARCHAR",
+    "BINARY",
+    "VARBINARY",
+    "TINYBLOB",
+    "BLOB",
+    "MEDIUMBLOB",
+    "LONGBLOB",
+    "TINYTEXT",
+    "TEXT",
+    "MEDIUMTEXT",
+    "LONGTEXT",
+    "JSON",
+    "GEOMETRY",
+    "POINT",
+    "LINESTRING",
+    "POLYGON",
+];
+
+fn varchar(n: u32, keyed: bool) -> Mapped {
+    if keyed && n > MAX_KEY_CHARS {
+        Mapped::lossy(
+            format!("VARCHAR({MAX_KEY_CHARS})"),
+            format!("shortened from {n}: an indexed utf8mb4 column holds at most {MAX_KEY_CHARS} characters"),
+        )
+    } else if n > 16383 {
+        Mapped::lossy("MEDIUMTEXT", format!("VARCHAR({n}) exceeds MySQL's row size in utf8mb4; MEDIUMTEXT is used"))
+    } else {
+        Mapped::exact(format!("VARCHAR({n})"))
+    }
+}
+
+/// The MySQL type for `kind`. `keyed` says the column is part of a key, index or foreign key
+/// (MySQL cannot index TEXT, BLOB or unbounded types without a prefix length); `enum_values` are the
+/// values of an enum type.
+pub(super) fn map_type(kind: &TypeKind, keyed: bool, enum_values: Option<&[String]>) -> Mapped {
+    match kind {
+        TypeKind::Int { bytes: 1 } => Mapped::exact("TINYINT"),
+        TypeKind::Int { bytes: 2 } => Mapped::exact("SMALLINT"),
+        TypeKind::Int { bytes: 3 } => Mapped::exact("MEDIUMINT"),
+        TypeKind::Int { bytes: 8 } => Mapped::exact("BIGINT"),
+        TypeKind::Int { .. } => Mapped::exact("INT"),
+        TypeKind::Decimal { precision: None, .. } => Mapped::lossy(
+            "DECIMAL(65,30)",
+            "an unconstrained decimal has no MySQL equivalent; DECIMAL(65,30) is the widest",
+        ),
+        TypeKind::Decimal { precision: Some(p), scale } => {
+            let s = scale.unwrap_or(0);
+            if *p > 65 || s > 30 || s > *p {
+                let (p2, s2) = ((*p).min(65), s.min(30).min((*p).min(65)));
+                Mapped::lossy(
+                    format!("DECIMAL({p2},{s2})"),
+                    format!("MySQL decimals hold at most 65 digits, 30 after the point; decimal({p},{s}) narrowed"),
+                )
+            } else if scale.is_some() {
+                Mapped::exact(format!("DECIMAL({p},{s})"))
+            } else {
+                Mapped::exact(format!("DECIMAL({p})"))
+            }
+        }
+        TypeKind::Float { bytes: 4 } => Mapped::exact("FLOAT"),
+        TypeKind::Float { .. } => Mapped::exact("DOUBLE"),
+        // NOTE: BOOLEAN is an alias of TINYINT(1) in MySQL and MariaDB.
+        TypeKind::Bool => Mapped::exact("TINYINT(1)"),
+        TypeKind::Text if keyed => Mapped::lossy(
+            "VARCHAR(255)",
+            "MySQL cannot index TEXT without a prefix length; VARCHAR(255) holds at most 255 characters",
+        ),
+        TypeKind::Text => Mapped::exact("TEXT"),
+        TypeKind::Varchar { len: Some(n) } => varchar(*n, keyed),
+        TypeKind::Varchar { len: None } if keyed => {
+            Mapped::lossy("VARCHAR(255)", "a varchar without length needs one in MySQL; 255 is used")
+        }
+        TypeKind::Varchar { len: None } => {
+            Mapped::lossy("TEXT", "a varchar without length needs one in MySQL; TEXT is used")
+        }
+        TypeKind::Char { len: Some(n) } if *n <= 255 => Mapped::exact(format!("CHAR({n})")),
+        TypeKind::Char { len: Some(n) } => varchar(*n, keyed),
+        TypeKind::Char { len: None } => Mapped::exact("CHAR(1)"),
+        TypeKind::Bytes if keyed => Mapped::lossy(
+            "VARBINARY(255)",
+            "MySQL cannot index BLOB without a prefix length; VARBINARY(255) holds at most 255 bytes",
+        ),
+        TypeKind::Bytes => Mapped::exact("LONGBLOB"),
+        TypeKind::Uuid => Mapped::lossy("CHAR(36)", "MySQL has no uuid type: stored as CHAR(36) text"),
+        TypeKind::Json | TypeKind::Jsonb => Mapped::exact("JSON"),
+        TypeKind::Date => Mapped::exact("DATE"),
+        TypeKind::Time { tz: false } => Mapped::exact("TIME(6)"),
+        TypeKind::Time { tz: true } => Mapped::lossy("TIME(6)", "MySQL times have no time zone: the offset is lost"),
+        TypeKind::Timestamp { tz, precision } => {
+            let p = precision.unwrap_or(6).min(6);
+            if *tz {
+                Mapped::lossy(
+                    format!("DATETIME({p})"),
+                    "MySQL DATETIME has no time zone: store UTC (TIMESTAMP would convert but ends in 2038)",
+                )
+            } else {
+                Mapped::exact(format!("DATETIME({p})"))
+            }
+        }
+        TypeKind::Interval => Mapped::lossy("VARCHAR(64)", "MySQL has no interval type: stored as text"),
+        TypeKind::Array { of } => Mapped::lossy("JSON", format!("MySQL has no arrays: a JSON array of {of}")),
+        TypeKind::Enum { name } => match enum_values {
+            Some(values) => {
+                let v: Vec<String> = values.iter().map(|v| string_literal(v, true)).collect();
+                Mapped::exact(format!("ENUM({})", v.join(",")))
+            }
+            None => {
+                Mapped::lossy("VARCHAR(255)", format!("the values of enum {name} are unknown here: stored as text"))
+            }
+        },
+        TypeKind::Vector { .. } => {
+            Mapped::lossy("JSON", "MySQL has no vector type: a JSON array of numbers, without similarity search")
+        }
+        TypeKind::Other { raw } => {
+            let raw = raw.trim();
+            let base: String = raw.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            if KNOWN.contains(&base.to_ascii_uppercase().as_str()) && !raw.contains(['\'', '"', ';', '`']) {
+                Mapped::exact(raw.to_string())
+            } else if keyed {
+                Mapped::lossy("VARCHAR(255)", format!("type `{raw}` is unknown to MySQL: stored as text"))
+            } else {
+                Mapped::lossy("LONGTEXT", format!("type `{raw}` is unknown to MySQL: stored as text"))
+            }
+        }
+    }
+}
+
+/// Whether MySQL 8 accepts only an expression, not a literal, as the default of `sql_type`.
+// NOTE: MySQL 8.0.13+ accepts `DEFAULT ('…')` on TEXT, BLOB and JSON; a bare literal is rejected.
+// MariaDB accepts both spellings.
+pub(super) fn needs_expression_default(sql_type: &str) -> bool {
+    let u = sql_type.to_ascii_uppercase();
+    ["TINYTEXT", "TEXT", "MEDIUMTEXT", "LONGTEXT", "TINYBLOB", "BLOB", "MEDIUMBLOB", "LONGBLOB", "JSON", "GEOMETRY"]
+        .iter()
+        .any(|t| u == *t || u.starts_with(&format!("{t}(")))
+}
+
+/// The fractional-seconds precision of a `DATETIME(p)` type.
+fn datetime_precision(sql_type: &str) -> Option<&str> {
+    sql_type.strip_prefix("DATETIME(")?.strip_suffix(')')
+}
+
+/// The MySQL `DEFAULT` expression for `value` on a column of `kind` spelled `sql_type`.
+pub(super) fn default_sql(kind: &TypeKind, sql_type: &str, value: &DefaultValue) -> Result<Mapped, String> {
+    let expr_only = needs_expression_default(sql_type);
+    let wrap = |s: String| if expr_only { format!("({s})") } else { s };
+    Ok(match coerce_default(kind, value) {
+        DefaultValue::Null => Mapped::exact("NULL"),
+        DefaultValue::Bool(b) => Mapped::exact(wrap(if b { "1" } else { "0" }.to_string())),
+        DefaultValue::Number(n) => Mapped::exact(wrap(number_literal(&n)?)),
+        DefaultValue::String(s) => match kind {
+            TypeKind::Array { .. } | TypeKind::Vector { .. } => match array_literal_as_json(&s) {
+                Some(json) if json == s.trim() => Mapped::exact(wrap(string_literal(&json, true))),
+                Some(json) => Mapped::lossy(
+                    wrap(string_literal(&json, true)),
+                    format!("the array literal '{s}' is written as the JSON array {json}"),
+                ),
+                None => return Err(format!("the array literal '{s}' cannot be written as JSON")),
+            },
+            _ => Mapped::exact(wrap(string_literal(&s, true))),
+        },
+        DefaultValue::CurrentTimestamp => match datetime_precision(sql_type) {
+            // NOTE: MySQL requires the default's fractional precision to equal the column's.
+            Some("0") => Mapped::exact("CURRENT_TIMESTAMP"),
+            Some(p) => Mapped::exact(format!("CURRENT_TIMESTAMP({p})")),
+            None if sql_type == "DATE" => Mapped::exact("(CURRENT_DATE)"),
+            None => return Err(format!("MySQL cannot default a {sql_type} column to the current time")),
+        },
+        DefaultValue::CurrentDate => Mapped::exact("(CURRENT_DATE)"),
+        DefaultValue::CurrentTime => Mapped::exact("(CURRENT_TIME)"),
+        DefaultValue::GeneratedUuid => Mapped::exact("(UUID())"),
+        DefaultValue::Raw(raw) if is_plain_literal(&raw) => {
+            let r = raw.trim();
+            Mapped::exact(if expr_only && !r.starts_with('(') { format!("({r})") } else { r.to_string() })
+        }
+        DefaultValue::Raw(raw) => return Err(format!("`{}` is not portable to MySQL", raw.trim())),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_map_to_mysql_names() {
+        assert_eq!(map_type(&TypeKind::Int { bytes: 8 }, false, None).sql, "BIGINT");
+        assert_eq!(map_type(&TypeKind::Bool, false, None).sql, "TINYINT(1)");
+        assert_eq!(map_type(&TypeKind::Uuid, false, None).sql, "CHAR(36)");
+        assert_eq!(map_type(&TypeKind::Jsonb, false, None), Mapped::exact("JSON"));
+        assert_eq!(map_type(&TypeKind::Text, false, None), Mapped::exact("TEXT"));
+        let keyed = map_type(&TypeKind::Text, true, None);
+        assert_eq!(keyed.sql, "VARCHAR(255)");
+        assert!(keyed.note.is_some());
+        let tz = map_type(&TypeKind::Timestamp { tz: true, precision: None }, false, None);
+        assert_eq!(tz.sql, "DATETIME(6)");
+        assert!(tz.note.is_some_and(|n| n.contains("time zone")));
+        assert_eq!(map_type(&TypeKind::Array { of: Box::new(TypeKind::Text) }, false, None).sql, "JSON");
+        assert_eq!(map_type(&TypeKind::Vector { dims: Some(3) }, false, None).sql, "JSON");
+        let values = vec!["a".to_string(), "it's".to_string()];
+        assert_eq!(map_type(&TypeKind::Enum { name: "e".into() }, false, Some(&values)).sql, "ENUM('a','it''s')");
+        assert_eq!(map_type(&TypeKind::Varchar { len: Some(1000) }, true, None).sql, "VARCHAR(768)");
+        assert_eq!(map_type(&TypeKind::Other { raw: "inet".into() }, false, None).sql, "LONGTEXT");
+        assert_eq!(map_type(&TypeKind::Other { raw: "MEDIUMTEXT".into() }, false, None).sql, "MEDIUMTEXT");
+    }
+
+    #[test]
+    fn defaults_are_spelled_for_mysql() {
+        let arr = TypeKind::Array { of: Box::new(TypeKind::Text) };
+        assert_eq!(default_sql(&arr, "JSON", &DefaultValue::String("{}".into())).map(|m| m.sql), Ok("('[]')".into()));
+        assert_eq!(
+            default_sql(&TypeKind::Text, "TEXT", &DefaultValue::String("x".into())).map(|m| m.sql),
+            Ok("('x')".into())
+        );
+        assert_eq!(
+            default_sql(&TypeKind::Text, "VARCHAR(255)", &DefaultValue::String("a\\b".into())).map(|m| m.sql),
+            Ok("'a\\\\b'".into())
+        );
+        let ts = TypeKind::Timestamp { tz: true, precision: Some(3) };
+        assert_eq!(
+            default_sql(&ts, "DATETIME(3)", &DefaultValue::CurrentTimestamp).map(|m| m.sql),
+            Ok("CURRENT_TIMESTAMP(3)".into())
+        );
+        assert_eq!(
+            default_sql(&TypeKind::Uuid, "CHAR(36)", &DefaultValue::GeneratedUuid).map(|m| m.sql),
+            Ok("(UUID())".into())
+        );
+        assert_eq!(
+            default_sql(&TypeKind::Bool, "TINYINT(1)", &DefaultValue::Bool(true)).map(|m| m.sql),
+            Ok("1".into())
+        );
+        assert!(default_sql(&TypeKind::Int { bytes: 8 }, "BIGINT", &DefaultValue::Raw("nextval('s')".into())).is_err());
+        assert!(default_sql(&TypeKind::Text, "TEXT", &DefaultValue::CurrentTimestamp).is_err());
+    }
+
+    #[test]
+    fn checks_may_not_call_the_clock() {
+        assert_eq!(foreign_in_check("created_at <= now()"), Some("now("));
+        assert_eq!(foreign("\"status\" = 'a'"), Some("\""));
+        assert_eq!(foreign("status IN ('a', 'b')"), None);
+    }
+}

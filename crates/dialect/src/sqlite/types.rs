@@ -1,0 +1,172 @@
+//! SQLite spellings of portable types and defaults.
+//!
+//! NOTE: SQLite stores any value in any column; a declared type only gives the column an affinity
+//! (INTEGER, REAL, NUMERIC, TEXT, BLOB). Names are chosen so that the affinity matches the meaning.
+
+use crate::common::{
+    array_literal_as_json, coerce_default, find_foreign, is_plain_literal, number_literal, string_literal,
+    POSTGRES_ONLY,
+};
+use crate::Mapped;
+use model::{DefaultValue, TypeKind};
+
+/// Functions and syntax of PostgreSQL or MySQL that SQLite does not have, beyond
+/// [`POSTGRES_ONLY`].
+pub(super) const NOT_IN_SQLITE: &[&str] = &[
+    "now(",
+    "extract(",
+    "char_length(",
+    "character_length(",
+    "concat(",
+    "concat_ws(",
+    "position(",
+    "greatest(",
+    "least(",
+    "left(",
+    "right(",
+    "regexp",
+    "uuid(",
+    "curdate(",
+    "curtime(",
+    "date_format(",
+    "if(",
+    "json_contains(",
+    "to_char(",
+];
+
+/// The first PostgreSQL- or MySQL-only construct in `expr`, if any.
+pub(super) fn foreign(expr: &str) -> Option<&'static str> {
+    find_foreign(expr, POSTGRES_ONLY).or_else(|| find_foreign(expr, NOT_IN_SQLITE))
+}
+
+/// Whether `raw` is a type name SQLite's grammar accepts: words, optionally followed by one or two
+/// signed numbers in parentheses.
+fn is_type_name(raw: &str) -> bool {
+    let (words, args) = match raw.split_once('(') {
+        Some((w, rest)) => (w, Some(rest)),
+        None => (raw, None),
+    };
+    let words_ok = !words.trim().is_empty()
+        && words.split_whitespace().all(|w| w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        && words.trim().starts_with(|c: char| c.is_ascii_alphabetic());
+    let args_ok = args.is_none()
+        || args.is_some_and(|a| {
+            a.trim_end().strip_suffix(')').is_some_and(|inner| {
+                let nums: Vec<&str> = inner.split(',').collect();
+                nums.len() <= 2 && nums.iter().all(|n| n.trim().parse::<f64>().is_ok())
+            })
+        });
+    words_ok && args_ok
+}
+
+/// The SQLite type for `kind`.
+pub(super) fn map_type(kind: &TypeKind) -> Mapped {
+    match kind {
+        TypeKind::Int { .. } => Mapped::exact("INTEGER"),
+        TypeKind::Decimal { precision, .. } if !matches!(precision, Some(p) if *p <= 15) => Mapped::lossy(
+            "NUMERIC",
+            "SQLite keeps decimals as 64-bit integers or doubles: beyond 15 significant digits values are rounded",
+        ),
+        TypeKind::Decimal { .. } => Mapped::exact("NUMERIC"),
+        TypeKind::Float { .. } => Mapped::exact("REAL"),
+        TypeKind::Bool => Mapped::exact("INTEGER"),
+        TypeKind::Text | TypeKind::Varchar { .. } | TypeKind::Char { .. } => Mapped::exact("TEXT"),
+        TypeKind::Bytes => Mapped::exact("BLOB"),
+        TypeKind::Uuid | TypeKind::Json | TypeKind::Jsonb | TypeKind::Date => Mapped::exact("TEXT"),
+        TypeKind::Time { tz: false } | TypeKind::Timestamp { tz: false, .. } => Mapped::exact("TEXT"),
+        TypeKind::Time { tz: true } | TypeKind::Timestamp { tz: true, .. } => {
+            Mapped::lossy("TEXT", "SQLite has no time zone type: the offset is kept only if written into the text")
+        }
+        TypeKind::Interval => Mapped::lossy("TEXT", "SQLite has no interval type: stored as text"),
+        TypeKind::Array { of } => Mapped::lossy("TEXT", format!("SQLite has no arrays: a JSON array of {of} in TEXT")),
+        TypeKind::Enum { .. } => Mapped::exact("TEXT"),
+        TypeKind::Vector { .. } => Mapped::lossy(
+            "TEXT",
+            "SQLite has no vector type: a JSON array of numbers in TEXT, without similarity search",
+        ),
+        TypeKind::Other { raw } if is_type_name(raw.trim()) => Mapped::exact(raw.trim().to_string()),
+        TypeKind::Other { raw } => {
+            Mapped::lossy("TEXT", format!("type `{raw}` is not valid in SQLite: stored as text"))
+        }
+    }
+}
+
+/// A random version-4 UUID in its usual text form, built from SQLite's `randomblob`.
+const UUID_EXPR: &str = "(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || \
+substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || \
+substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))";
+
+/// Functions that show a raw default was written for SQLite itself.
+const SQLITE_TIME_FUNCTIONS: &[&str] = &["datetime(", "date(", "time(", "strftime(", "julianday(", "unixepoch("];
+
+/// The SQLite `DEFAULT` expression for `value` on a column of `kind`.
+pub(super) fn default_sql(kind: &TypeKind, value: &DefaultValue) -> Result<Mapped, String> {
+    Ok(match coerce_default(kind, value) {
+        DefaultValue::Null => Mapped::exact("NULL"),
+        DefaultValue::Bool(b) => Mapped::exact(if b { "1" } else { "0" }),
+        DefaultValue::Number(n) => Mapped::exact(number_literal(&n)?),
+        DefaultValue::String(s) => match kind {
+            TypeKind::Array { .. } | TypeKind::Vector { .. } => match array_literal_as_json(&s) {
+                Some(json) if json == s.trim() => Mapped::exact(string_literal(&json, false)),
+                Some(json) => Mapped::lossy(
+                    string_literal(&json, false),
+                    format!("the array literal '{s}' is written as the JSON array {json}"),
+                ),
+                None => return Err(format!("the array literal '{s}' cannot be written as JSON")),
+            },
+            _ => Mapped::exact(string_literal(&s, false)),
+        },
+        DefaultValue::CurrentTimestamp if matches!(kind, TypeKind::Date) => Mapped::exact("CURRENT_DATE"),
+        DefaultValue::CurrentTimestamp => Mapped::exact("CURRENT_TIMESTAMP"),
+        DefaultValue::CurrentDate => Mapped::exact("CURRENT_DATE"),
+        DefaultValue::CurrentTime => Mapped::exact("CURRENT_TIME"),
+        DefaultValue::GeneratedUuid => Mapped::lossy(
+            UUID_EXPR,
+            "SQLite has no UUID function: an expression builds a random version-4 UUID from randomblob()",
+        ),
+        DefaultValue::Raw(raw) => {
+            let r = raw.trim();
+            let lower = r.trim_start_matches('(').to_ascii_lowercase();
+            let native = SQLITE_TIME_FUNCTIONS.iter().any(|f| lower.starts_with(f));
+            if is_plain_literal(r) || (native && foreign(r).is_none()) {
+                Mapped::exact(if r.starts_with('(') { r.to_string() } else { format!("({r})") })
+            } else {
+                return Err(format!("`{r}` is not portable to SQLite"));
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_keep_sqlite_affinity() {
+        assert_eq!(map_type(&TypeKind::Int { bytes: 8 }).sql, "INTEGER");
+        assert_eq!(map_type(&TypeKind::Bool).sql, "INTEGER");
+        assert_eq!(map_type(&TypeKind::Float { bytes: 4 }).sql, "REAL");
+        assert_eq!(map_type(&TypeKind::Bytes).sql, "BLOB");
+        assert_eq!(map_type(&TypeKind::Decimal { precision: Some(10), scale: Some(2) }), Mapped::exact("NUMERIC"));
+        let arr = map_type(&TypeKind::Array { of: Box::new(TypeKind::Text) });
+        assert_eq!(arr.sql, "TEXT");
+        assert!(arr.note.is_some_and(|n| n.contains("JSON")));
+        assert_eq!(map_type(&TypeKind::Uuid), Mapped::exact("TEXT"));
+        assert_eq!(map_type(&TypeKind::Other { raw: "MEDIUMINT(8)".into() }), Mapped::exact("MEDIUMINT(8)"));
+        assert_eq!(map_type(&TypeKind::Other { raw: "geometry(Point, 4326)".into() }).sql, "TEXT");
+    }
+
+    #[test]
+    fn defaults_are_spelled_for_sqlite() {
+        let arr = TypeKind::Array { of: Box::new(TypeKind::Text) };
+        assert_eq!(default_sql(&arr, &DefaultValue::String("{}".into())).map(|m| m.sql), Ok("'[]'".into()));
+        assert_eq!(default_sql(&TypeKind::Bool, &DefaultValue::Bool(true)).map(|m| m.sql), Ok("1".into()));
+        assert!(default_sql(&TypeKind::Uuid, &DefaultValue::GeneratedUuid).is_ok_and(|m| m.note.is_some()));
+        assert_eq!(
+            default_sql(&TypeKind::Text, &DefaultValue::Raw("datetime('now')".into())).map(|m| m.sql),
+            Ok("(datetime('now'))".into())
+        );
+        assert!(default_sql(&TypeKind::Int { bytes: 8 }, &DefaultValue::Raw("nextval('seq')".into())).is_err());
+        assert!(default_sql(&TypeKind::Text, &DefaultValue::Raw("now()".into())).is_err());
+    }
+}

@@ -1,0 +1,163 @@
+//! What each engine emits for a schema using every feature: snapshots of the whole output, and
+//! assertions on the decisions that matter most.
+
+mod fixture;
+
+use schemadoc_dialect::{engine, EngineKind, Translation};
+
+fn translate(kind: EngineKind) -> Translation {
+    engine(kind).create_schema(&fixture::schema(true))
+}
+
+fn position(tr: &Translation, reason: &str) -> usize {
+    tr.statements.iter().position(|s| s.reason == reason).unwrap_or_else(|| panic!("no statement `{reason}`"))
+}
+
+fn skipped(tr: &Translation, object: &str) -> bool {
+    tr.skipped.iter().any(|s| s.object == object)
+}
+
+#[test]
+fn sqlite_snapshot() {
+    insta::assert_snapshot!(fixture::render(&translate(EngineKind::Sqlite)));
+}
+
+#[test]
+fn postgres_snapshot() {
+    insta::assert_snapshot!(fixture::render(&translate(EngineKind::Postgres)));
+}
+
+#[test]
+fn mysql_snapshot() {
+    insta::assert_snapshot!(fixture::render(&translate(EngineKind::Mysql)));
+}
+
+#[test]
+fn no_statement_ends_with_a_semicolon() {
+    for kind in EngineKind::ALL {
+        for st in translate(kind).statements {
+            assert!(!st.sql.trim_end().ends_with(';'), "{kind}: {}", st.sql);
+        }
+    }
+}
+
+#[test]
+fn referenced_tables_are_created_first() {
+    for kind in EngineKind::ALL {
+        let tr = translate(kind);
+        assert!(position(&tr, "create table prompt_templates") < position(&tr, "create table order"), "{kind}");
+        assert!(position(&tr, "create table user") < position(&tr, "create table profiles"), "{kind}");
+    }
+}
+
+#[test]
+fn postgres_adds_cycle_foreign_keys_after_the_tables() {
+    let tr = translate(EngineKind::Postgres);
+    let last_table = tr.statements.iter().rposition(|s| s.reason.starts_with("create table")).unwrap_or(0);
+    assert!(position(&tr, "add foreign key teams.owner_id → members") > last_table);
+    assert!(position(&tr, "add foreign key members.team_id → teams") > last_table);
+    assert!(position(&tr, "create extension pgcrypto") < position(&tr, "create enum type mood"));
+    assert!(position(&tr, "create enum type mood") < position(&tr, "create table user"));
+    assert!(
+        position(&tr, "create function update_updated_at_column") < position(&tr, "create trigger user_touch on user")
+    );
+    assert!(position(&tr, "create trigger user_touch on user") < position(&tr, "comment on table user"));
+}
+
+#[test]
+fn sqlite_keeps_every_foreign_key_inline() {
+    let tr = translate(EngineKind::Sqlite);
+    assert!(tr.statements.iter().all(|s| !s.sql.starts_with("ALTER TABLE")));
+    let teams = &tr.statements[position(&tr, "create table teams")].sql;
+    assert!(teams.contains("FOREIGN KEY (\"owner_id\") REFERENCES \"members\" (\"id\")"));
+    assert!(tr.statements.iter().all(|s| !s.sql.contains("COMMENT")));
+}
+
+#[test]
+fn unsupported_indexes_are_skipped_with_a_reason() {
+    let sqlite = translate(EngineKind::Sqlite);
+    assert!(skipped(&sqlite, "index user_tags on user"));
+    assert!(skipped(&sqlite, "index chat_embedding on chat_messages"));
+    let mysql = translate(EngineKind::Mysql);
+    assert!(skipped(&mysql, "index order_active on order"), "partial index");
+    assert!(skipped(&mysql, "index user_email_lower on user"), "expression index");
+    assert!(skipped(&mysql, "INCLUDE (amount) of index order_user_incl"));
+    let pg = translate(EngineKind::Postgres);
+    assert!(position(&pg, "create index chat_embedding on chat_messages") > 0);
+    for tr in [&sqlite, &mysql, &pg] {
+        assert!(skipped(tr, "index admin_search on admin_characters"), "index on a missing table");
+    }
+}
+
+#[test]
+fn routines_run_only_where_they_were_written() {
+    let pg = translate(EngineKind::Postgres);
+    assert!(skipped(&pg, "trigger profiles_touch"));
+    let sqlite = translate(EngineKind::Sqlite);
+    assert!(skipped(&sqlite, "function update_updated_at_column"));
+    assert!(skipped(&sqlite, "trigger user_touch"));
+    assert!(position(&sqlite, "create trigger profiles_touch on profiles") > 0);
+    let mysql = translate(EngineKind::Mysql);
+    assert!(["function update_updated_at_column", "trigger user_touch", "trigger profiles_touch"]
+        .iter()
+        .all(|o| skipped(&mysql, o)));
+}
+
+#[test]
+fn incompatible_foreign_keys_are_skipped_per_engine() {
+    let pg = translate(EngineKind::Postgres);
+    assert!(skipped(&pg, "foreign key sessions.character_id → characters"), "uuid → varchar");
+    let mysql = translate(EngineKind::Mysql);
+    assert!(skipped(&mysql, "foreign key members.team_id → teams"), "INT → BIGINT");
+    assert!(!skipped(&mysql, "foreign key sessions.character_id → characters"), "CHAR(36) → VARCHAR(36)");
+}
+
+#[test]
+fn mysql_indexes_text_by_prefix_and_keys_it_as_varchar() {
+    let tr = translate(EngineKind::Mysql);
+    let templates = &tr.statements[position(&tr, "create table prompt_templates")].sql;
+    assert!(templates.contains("`name` VARCHAR(255) NOT NULL"), "{templates}");
+    assert!(templates.contains("`body` TEXT"), "{templates}");
+    let index = &tr.statements[position(&tr, "create index prompt_templates_body_idx on prompt_templates")].sql;
+    assert!(index.contains("`body`(255)"), "{index}");
+}
+
+fn small_table(name: &str, columns: Vec<model::Column>) -> model::Table {
+    let mut t = model::Table::new(name, model::Origin::new("t.md".into(), 1, 1, model::Notation::Sql));
+    t.columns = columns;
+    t
+}
+
+fn column(name: &str, kind: model::TypeKind) -> model::Column {
+    let origin = model::Origin::new("t.md".into(), 1, 1, model::Notation::Sql);
+    model::Column::new(name, model::DataType::new(kind, "x"), origin)
+}
+
+#[test]
+fn postgres_qualifies_namespaced_tables() {
+    let mut t = small_table("jobs", vec![column("id", model::TypeKind::Int { bytes: 4 })]);
+    t.namespace = Some("app".into());
+    t.comment = Some("queued work".into());
+    let schema = model::Schema { tables: vec![t], ..model::Schema::default() };
+    let sql: Vec<String> =
+        engine(EngineKind::Postgres).create_schema(&schema).statements.into_iter().map(|s| s.sql).collect();
+    assert_eq!(
+        sql,
+        [
+            "CREATE SCHEMA IF NOT EXISTS \"app\"",
+            "CREATE TABLE \"app\".\"jobs\" (\n  \"id\" integer\n)",
+            "COMMENT ON TABLE \"app\".\"jobs\" IS 'queued work'",
+        ]
+    );
+}
+
+#[test]
+fn mysql_moves_long_varchars_off_the_row() {
+    let cols = (0..20).map(|i| column(&format!("c{i}"), model::TypeKind::Varchar { len: Some(1000) })).collect();
+    let schema = model::Schema { tables: vec![small_table("wide", cols)], ..model::Schema::default() };
+    let tr = engine(EngineKind::Mysql).create_schema(&schema);
+    let sql = &tr.statements[0].sql;
+    // 20 × 4002 bytes exceed 65,535: the first four columns (widest, in document order) go off the row.
+    assert_eq!(sql.matches("MEDIUMTEXT").count(), 4, "{sql}");
+    assert_eq!(tr.notes.len(), 4);
+}
