@@ -16,6 +16,11 @@ impl RuleInfo {
         Diagnostic::new(self.name, self.default_severity, span, message)
     }
 
+    /// The documentation as markdown, without the space each doc-comment line starts with.
+    pub fn doc_markdown(&self) -> String {
+        self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+    }
+
     /// The first sentence of the documentation, for listings.
     pub fn summary(&self) -> &'static str {
         let doc = self.doc.trim_start();

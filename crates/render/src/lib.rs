@@ -6,6 +6,7 @@
 //! - [`sarif`]: diagnostics as a SARIF 2.1.0 log for code-scanning services.
 //! - [`schema_json`]: a schema as the JSON `schemadoc show --format json` prints.
 //! - [`mermaid`]: a schema as a Mermaid `erDiagram`.
+//! - [`sql_script`]: an engine's translation of a schema as a SQL script.
 
 mod diagnostics;
 mod diagnostics_json;
@@ -13,6 +14,7 @@ mod mermaid;
 mod sarif;
 mod schema_json;
 mod sources;
+mod sql_script;
 
 pub use diagnostics::{human, marker_position};
 pub use diagnostics_json::diagnostics_json;
@@ -20,6 +22,7 @@ pub use mermaid::mermaid;
 pub use sarif::sarif;
 pub use schema_json::schema_json;
 pub use sources::Sources;
+pub use sql_script::sql_script;
 
 /// Pretty-printed JSON followed by a newline.
 fn to_pretty_json<T: serde::Serialize>(value: &T) -> String {
