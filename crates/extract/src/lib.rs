@@ -2,6 +2,16 @@
 //! they say into one canonical [`model::Schema`], with merge conflicts as diagnostics.
 
 pub mod context;
+pub mod field_table;
 pub mod frontend;
+pub mod lists;
+pub mod merge;
+pub mod mermaid;
+mod pipeline;
+pub mod prisma;
 pub mod scan;
+pub mod sql;
+pub mod sqlalchemy;
 pub mod types;
+
+pub use pipeline::{extract, rules, Extraction, Options, SourceFile};

@@ -401,15 +401,22 @@ pub fn scan(file: Arc<str>, text: &str) -> Document {
             Event::Text(ref t) | Event::Code(ref t) => {
                 let is_code = matches!(event, Event::Code(_));
                 if let Some(c) = cell.as_mut() {
-                    c.text.push_str(&t);
+                    if c.text.trim().is_empty() {
+                        // The cell starts where its text does, past padding and a code span's backtick.
+                        let (line, column) = index.position(range.start);
+                        let lead = (t.len() - t.trim_start().len()) as u32;
+                        c.line = line;
+                        c.column = column + lead + u32::from(is_code);
+                    }
+                    c.text.push_str(t);
                 } else if let Some(Open::Code { block }) = open.as_mut() {
-                    block.content.push_str(&t);
+                    block.content.push_str(t);
                 } else if let Some(Open::Heading(b, _)) = open.as_mut() {
-                    b.push(&t, is_code);
+                    b.push(t, is_code);
                 } else if let Some(b) = item_stack.last_mut() {
-                    b.push(&t, is_code);
+                    b.push(t, is_code);
                 } else if let Some(Open::Paragraph(b)) = open.as_mut() {
-                    b.push(&t, is_code);
+                    b.push(t, is_code);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -571,6 +578,7 @@ mod tests {
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[0][0].text, "id");
         assert_eq!(t.rows[0][0].line, 5);
+        assert_eq!((t.rows[0][0].column, t.rows[0][1].column), (4, 10));
         assert_eq!(t.rows[1][0].text, "email");
         assert_eq!(t.rows[1][1].line, 6);
     }

@@ -1,3 +1,294 @@
-fn main() {
-    println!("Hello, world!");
+//! `schemadoc`: makes a markdown design document the source of truth for a database schema.
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use extract::scan::SqlFlavor;
+use extract::{Extraction, Options, SourceFile};
+use model::{Notation, Severity};
+use render::Sources;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "schemadoc", version, about = "Compile markdown schema documents into one checked, canonical schema")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Report every contradiction, dangling reference and design flaw, like a compiler.
+    Check {
+        #[command(flatten)]
+        input: Input,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+        /// The lowest severity that makes the exit code 1.
+        #[arg(long, value_enum, default_value_t = Deny::Error)]
+        deny: Deny,
+        /// Colour the output: auto (when a terminal), always, never.
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Print the canonical schema as JSON, SQL DDL for an engine, or a Mermaid ERD.
+    Show {
+        #[command(flatten)]
+        input: Input,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Json)]
+        format: ShowFormat,
+    },
+    /// List the rules, or explain one.
+    Rules {
+        /// A rule name, e.g. foreign-key-without-index.
+        rule: Option<String>,
+    },
+}
+
+#[derive(clap::Args)]
+struct Input {
+    /// Markdown documents, or folders to search for *.md files.
+    #[arg(required = true)]
+    docs: Vec<PathBuf>,
+    /// The SQL dialect: of the document's SQL blocks for `check`, of the output for `show --format sql`
+    /// (postgres, mysql, sqlite).
+    #[arg(long)]
+    dialect: Option<String>,
+    /// Trust this notation first when notations disagree (sql, prisma, sqlalchemy, table, list, mermaid);
+    /// repeatable.
+    #[arg(long)]
+    prefer: Vec<String>,
+    /// Read only the sections whose heading contains this text; repeatable.
+    #[arg(long)]
+    section: Vec<String>,
+    /// Skip the sections whose heading contains this text; repeatable.
+    #[arg(long)]
+    exclude_section: Vec<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ShowFormat {
+    Json,
+    Sql,
+    Mermaid,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Deny {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Check { input, format, deny, color } => {
+            let (files, extraction) = read(&input)?;
+            let mut diagnostics = extraction.diagnostics;
+            diagnostics.extend(check::check(&extraction.schema));
+            diagnostics.sort_by(|a, b| (&a.span, a.rule, &a.message).cmp(&(&b.span, b.rule, &b.message)));
+            diagnostics.dedup();
+            let text = match format {
+                CheckFormat::Human => {
+                    let color = match color {
+                        Color::Always => true,
+                        Color::Never => false,
+                        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                    };
+                    render::human(&diagnostics, &sources(&files), color)
+                }
+                CheckFormat::Json => render::diagnostics_json(&diagnostics),
+                CheckFormat::Sarif => render::sarif(&diagnostics, &all_rules(), env!("CARGO_PKG_VERSION")),
+            };
+            write_out(&mut out, &text)?;
+            let threshold = match deny {
+                Deny::Info => Severity::Info,
+                Deny::Warning => Severity::Warning,
+                Deny::Error => Severity::Error,
+            };
+            Ok(if diagnostics.iter().any(|d| d.severity >= threshold) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Show { input, format } => {
+            let (_, extraction) = read(&input)?;
+            let errors = extraction.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+            if errors > 0 {
+                eprintln!(
+                    "warning: the document has {errors} error{}; run `schemadoc check` to see {}",
+                    if errors == 1 { "" } else { "s" },
+                    if errors == 1 { "it" } else { "them" }
+                );
+            }
+            let text = match format {
+                ShowFormat::Json => render::schema_json(&ordered(extraction.schema)),
+                ShowFormat::Mermaid => render::mermaid(&ordered(extraction.schema)),
+                ShowFormat::Sql => {
+                    let kind = match (&input.dialect, extraction.dialect) {
+                        (Some(d), _) => parse_engine(d)?,
+                        (None, Some(SqlFlavor::Mysql)) => dialect::EngineKind::Mysql,
+                        (None, Some(SqlFlavor::Sqlite)) => dialect::EngineKind::Sqlite,
+                        (None, _) => dialect::EngineKind::Postgres,
+                    };
+                    let engine = dialect::engine(kind);
+                    render::sql_script(&engine.create_schema(&extraction.schema), engine)
+                }
+            };
+            write_out(&mut out, &text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rules { rule } => {
+            let rules = all_rules();
+            match rule {
+                None => {
+                    let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+                    let mut text = String::new();
+                    for r in &rules {
+                        text.push_str(&format!(
+                            "{:width$}  {:7}  {}\n",
+                            r.name,
+                            r.default_severity.as_str(),
+                            r.summary()
+                        ));
+                    }
+                    write_out(&mut out, &text)?;
+                }
+                Some(name) => {
+                    let Some(r) = rules.iter().find(|r| r.name == name) else {
+                        bail!("no rule named `{name}`; `schemadoc rules` lists them");
+                    };
+                    write_out(&mut out, &format!("# {} ({})\n\n{}", r.name, r.default_severity, r.doc_markdown()))?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Every rule schemadoc can report, extraction's and the checks', sorted by name.
+fn all_rules() -> Vec<model::RuleInfo> {
+    let mut rules = extract::rules();
+    rules.extend_from_slice(check::rules());
+    rules.sort_by_key(|r| r.name);
+    rules.dedup_by_key(|r| r.name);
+    rules
+}
+
+/// Tables in creation order, for output.
+fn ordered(mut schema: model::Schema) -> model::Schema {
+    let order = model::dependency_order(&schema);
+    let mut tables: Vec<Option<model::Table>> = schema.tables.into_iter().map(Some).collect();
+    schema.tables = order.tables.iter().filter_map(|&i| tables[i].take()).collect();
+    schema
+}
+
+fn parse_engine(name: &str) -> Result<dialect::EngineKind> {
+    dialect::EngineKind::parse(name)
+        .with_context(|| format!("unknown dialect `{name}`; expected postgres, mysql or sqlite"))
+}
+
+fn write_out(out: &mut impl Write, text: &str) -> Result<()> {
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        // A closed pipe (`schemadoc show … | head`) is not a failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
+    }
+}
+
+fn sources(files: &[SourceFile]) -> Sources {
+    let mut sources = Sources::default();
+    for f in files {
+        sources.insert(f.name.clone(), f.text.clone());
+    }
+    sources
+}
+
+/// Reads the documents named on the command line and extracts their schema.
+fn read(input: &Input) -> Result<(Vec<SourceFile>, Extraction)> {
+    let mut paths = Vec::new();
+    for doc in &input.docs {
+        collect(doc, &mut paths)?;
+    }
+    if paths.is_empty() {
+        bail!("no markdown documents found in {}", display_list(&input.docs));
+    }
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let bytes = std::fs::read(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        files.push(SourceFile {
+            name: path.display().to_string().into(),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        });
+    }
+    let mut prefer = Vec::new();
+    for p in &input.prefer {
+        prefer.push(Notation::parse(p).with_context(|| {
+            format!("unknown notation `{p}` for --prefer; expected sql, prisma, sqlalchemy, table, list or mermaid")
+        })?);
+    }
+    let dialect = match &input.dialect {
+        Some(d) => Some(match parse_engine(d)? {
+            dialect::EngineKind::Postgres => SqlFlavor::Postgres,
+            dialect::EngineKind::Mysql => SqlFlavor::Mysql,
+            dialect::EngineKind::Sqlite => SqlFlavor::Sqlite,
+        }),
+        None => None,
+    };
+    let options =
+        Options { dialect, prefer, sections: input.section.clone(), exclude_sections: input.exclude_section.clone() };
+    let extraction = extract::extract(&files, &options);
+    Ok((files, extraction))
+}
+
+fn display_list(paths: &[PathBuf]) -> String {
+    paths.iter().map(|p| format!("`{}`", p.display())).collect::<Vec<_>>().join(", ")
+}
+
+/// A file given by name is read whatever its extension; a folder contributes its `*.md` files,
+/// recursively, in name order.
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    if meta.is_file() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("cannot list `{}`", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            collect(&entry, out)?;
+        } else if entry.extension().is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+        {
+            out.push(entry);
+        }
+    }
+    Ok(())
 }

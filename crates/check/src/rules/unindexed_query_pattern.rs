@@ -1,4 +1,4 @@
-use crate::support::{find_table, ident, index_name, is_btree, leads_with_set, same_columns, ticked};
+use crate::support::{find_table, ident, index_name, is_btree, same_columns, ticked};
 use model::{declare_rule, name_key, Diagnostic, QueryHint, QueryHintKind, Schema, Table};
 
 declare_rule! {
@@ -42,7 +42,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
                 format!("`{}` is read ordered by {}, but no index starts with these columns", table.name, ticked(&cols))
             }
             _ => format!(
-                "`{}` is looked up by {}, but no index starts with these columns",
+                "`{}` is looked up by {}, but no index starts with any of these columns",
                 table.name,
                 ticked(&hint.columns)
             ),
@@ -72,8 +72,8 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether an index, the primary key or a unique constraint starts with the hint's columns (any
-/// order for a lookup; in order and in one direction, for a sort).
+/// Whether an index, the primary key or a unique constraint starts with the hint's columns (in order
+/// and in one direction, for a sort), or with one of them (for a lookup).
 fn supported(schema: &Schema, table: &Table, hint: &QueryHint) -> bool {
     let mut keys: Vec<(Vec<String>, Vec<bool>, bool)> = Vec::new();
     if let Some(pk) = &table.primary_key {
@@ -95,7 +95,8 @@ fn supported(schema: &Schema, table: &Table, hint: &QueryHint) -> bool {
                 && same_columns(&cols[..n], &hint.columns)
                 && desc.iter().take(n).all(|d| *d == desc[0])
         }
-        _ => leads_with_set(cols, &hint.columns),
+        // An index led by any of the looked-up columns narrows the lookup to a few rows.
+        _ => cols.first().is_some_and(|c| hint.columns.iter().any(|h| name_key(h) == name_key(c))),
     })
 }
 
@@ -151,6 +152,8 @@ mod tests {
         s.query_hints = vec![
             hint("launch_runs", QueryHintKind::OrderBy, &["created_at"], true, 20),
             hint("launch_runs", QueryHintKind::Filter, &["status", "user_id"], false, 21),
+            // An index led by one of the looked-up columns narrows the lookup enough.
+            hint("launch_runs", QueryHintKind::Filter, &["product_name", "user_id"], false, 26),
             hint("launch_runs", QueryHintKind::Filter, &["id"], false, 22),
             hint("launch_runs", QueryHintKind::Like, &["product_name"], false, 23),
             hint("launch_runs", QueryHintKind::Filter, &["not_a_column"], false, 24),
@@ -189,6 +192,9 @@ mod tests {
         assert!(help.contains("`LIKE` searches on `product_name` cannot"), "{help}");
         assert_eq!(d[1].span.line, 23);
         assert!(!d[1].help.as_deref().unwrap_or("").contains("LIKE"));
-        assert_eq!(d[2].message, "`launch_runs` is looked up by `user_id`, but no index starts with these columns");
+        assert_eq!(
+            d[2].message,
+            "`launch_runs` is looked up by `user_id`, but no index starts with any of these columns"
+        );
     }
 }

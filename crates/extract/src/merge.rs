@@ -1,0 +1,711 @@
+//! Merges what every notation says into one canonical schema, reporting each disagreement with
+//! both origins. Disagreements of one pattern across many columns become one grouped finding.
+
+use crate::frontend::Partial;
+use model::{
+    name_key, singular_plural_variants, Column, DataType, Diagnostic, ForeignKey, Index, Notation, Origin, Schema,
+    Span, Table, TypeKind,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+model::declare_rule! {
+    /// What it does: reports an attribute of one table that two notations describe differently:
+    /// a column only one of them has, a type, length, nullability or default that differs, a
+    /// different foreign-key target, an index only one of them declares.
+    ///
+    /// Why it matters: a document whose SQL, ORM models and diagrams disagree builds different
+    /// databases depending on which part a reader trusts. schemadoc keeps the notation with the
+    /// highest precedence (SQL, then Prisma, SQLAlchemy, field tables, lists, ERD; see `--prefer`)
+    /// and tells you what the others say. Many disagreements of one kind are reported once, with
+    /// every place listed.
+    ///
+    /// Example: `id UUID` in a `CREATE TABLE` and `id String @id` in the Prisma model of the same table.
+    pub CONFLICTING_DEFINITION = "conflicting-definition", Warning
+}
+
+model::declare_rule! {
+    /// What it does: flags a table that is altered or listed (ALTER TABLE, an index or FK list) but
+    /// that no notation of the document defines.
+    ///
+    /// Why it matters: the statement fails on a database built from the document
+    /// (`relation "x" does not exist`), and whatever it adds is lost.
+    ///
+    /// Example: `ALTER TABLE admin_characters ADD COLUMN …` with no `admin_characters` table anywhere.
+    pub ALTER_UNKNOWN_TABLE = "alter-unknown-table", Error
+}
+
+/// Rules the merge reports.
+pub const RULES: &[model::RuleInfo] = &[CONFLICTING_DEFINITION, ALTER_UNKNOWN_TABLE];
+
+/// Patterns seen this many times or more are reported as one finding.
+const GROUP_AT: usize = 3;
+
+/// Merges `partials` into one schema. `precedence` lists notations from most to least trusted;
+/// notations it does not name follow in their default order.
+pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Vec<Diagnostic>) {
+    let rank = |n: Notation| -> usize {
+        precedence.iter().position(|p| *p == n).unwrap_or(precedence.len() + n.default_rank() as usize)
+    };
+    partials.sort_by_key(|p| rank(p.notation));
+
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut conflicts: Vec<Conflict> = Vec::new();
+    let mut merged = Schema::default();
+    // name key (and alternative spellings) → index in merged.tables
+    let mut lookup: BTreeMap<String, usize> = BTreeMap::new();
+    // For each merged table, the first (table, notation) that defined it, to compare against.
+    let mut definers: Vec<Vec<(Notation, Table)>> = Vec::new();
+
+    // Pass 1: tables each notation defines, most trusted first.
+    for p in &partials {
+        for t in &p.schema.tables {
+            let key = name_key(&t.name);
+            if p.altered_only.contains(&key) {
+                continue;
+            }
+            match find_table(&lookup, &t.name) {
+                Some(i) => {
+                    merge_table(&mut merged.tables[i], t, &definers[i], &mut conflicts);
+                    definers[i].push((p.notation, t.clone()));
+                }
+                None => {
+                    let i = merged.tables.len();
+                    merged.tables.push(t.clone());
+                    definers.push(vec![(p.notation, t.clone())]);
+                    lookup.insert(key, i);
+                }
+            }
+        }
+    }
+
+    // Pass 2: what notations say about tables they do not define (ALTER TABLE, lists).
+    for p in &partials {
+        for t in &p.schema.tables {
+            let key = name_key(&t.name);
+            if !p.altered_only.contains(&key) {
+                continue;
+            }
+            match find_table(&lookup, &t.name) {
+                Some(i) => {
+                    // A more trusted notation's spelling of the name wins (`jobs` in an index list
+                    // over `JOBS` in an ERD).
+                    let base = &mut merged.tables[i];
+                    if rank(p.notation) < rank(base.origin.notation) && name_key(&base.name) == key {
+                        base.name = t.name.clone();
+                    }
+                    apply_alteration(base, t, p, &mut conflicts)
+                }
+                None => diagnostics.push(
+                    ALTER_UNKNOWN_TABLE
+                        .at(span_of(&t.origin, &t.name), format!("table `{}` is not defined anywhere", t.name))
+                        .with_help(format!(
+                            "define `{}` (CREATE TABLE, a model or a field table), or fix the name",
+                            t.name
+                        )),
+                ),
+            }
+        }
+    }
+
+    // Indexes: keep the first of identical definitions; report indexes only one precise notation has.
+    merge_indexes(&partials, &merged, &lookup, &definers, &mut conflicts);
+    // (notation, table key, shape) of indexes kept: a notation repeating its own index is a finding
+    // for the checks; another notation describing the same index is not a second index.
+    let mut seen_indexes: Vec<(Notation, String, IndexShape)> = Vec::new();
+    for p in &partials {
+        for index in &p.schema.indexes {
+            let table = find_table(&lookup, &index.table).map(|i| merged.tables[i].name.clone());
+            let table_key = name_key(table.as_deref().unwrap_or(&index.table));
+            let shape = IndexShape::of(index);
+            if seen_indexes.iter().any(|(n, t, s)| *n != p.notation && *t == table_key && *s == shape) {
+                continue;
+            }
+            // A list or field table naming the index behind a primary key or unique constraint
+            // (`email (Unique Index)`) describes that index; it is not a second one.
+            let loose = matches!(p.notation, Notation::List | Notation::FieldTable | Notation::Mermaid);
+            let columns: Vec<String> = index.parts.iter().map_while(|x| x.column.clone()).collect();
+            let describes_key = columns.len() == index.parts.len()
+                && index.predicate.is_none()
+                && find_table(&lookup, &index.table).is_some_and(|i| merged.tables[i].is_unique_key(&columns));
+            if loose && describes_key && index.name.is_none() {
+                continue;
+            }
+            seen_indexes.push((p.notation, table_key, shape));
+            let mut index = index.clone();
+            if let Some(t) = table {
+                index.table = t;
+            }
+            merged.indexes.push(index);
+        }
+    }
+
+    // Other objects: the first definition of each name wins.
+    for p in &partials {
+        for e in &p.schema.enums {
+            if merged.enum_named(&e.name).is_none() {
+                merged.enums.push(e.clone());
+            }
+        }
+        for x in &p.schema.extensions {
+            if !merged.has_extension(&x.name) {
+                merged.extensions.push(x.clone());
+            }
+        }
+        for v in &p.schema.views {
+            if !merged.views.iter().any(|w| name_key(&w.name) == name_key(&v.name)) {
+                merged.views.push(v.clone());
+            }
+        }
+        for r in &p.schema.routines {
+            if !merged.routines.iter().any(|w| w.kind == r.kind && name_key(&w.name) == name_key(&r.name)) {
+                merged.routines.push(r.clone());
+            }
+        }
+        merged.settings.extend(p.schema.settings.iter().cloned());
+        merged.data_statements.extend(p.schema.data_statements.iter().cloned());
+        merged.query_hints.extend(p.schema.query_hints.iter().cloned());
+        diagnostics.extend(p.diagnostics.iter().cloned());
+    }
+    // Enums only a less trusted notation uses, and that no column uses now, are dropped
+    // (a Prisma enum for a column SQL declares as VARCHAR + CHECK).
+    let used: BTreeSet<String> = merged
+        .tables
+        .iter()
+        .flat_map(|t| t.columns.iter())
+        .filter_map(|c| enum_name(&c.ty.kind))
+        .map(|n| name_key(&n))
+        .collect();
+    merged.enums.retain(|e| e.origin.notation == Notation::Sql || used.contains(&name_key(&e.name)));
+
+    // References use the spelling of the table they resolve to.
+    let spelling: Vec<String> = merged.tables.iter().map(|t| t.name.clone()).collect();
+    let respell = |name: &mut String| {
+        if let Some(i) = find_table(&lookup, name) {
+            name.clone_from(&spelling[i]);
+        }
+    };
+    for t in &mut merged.tables {
+        for fk in &mut t.foreign_keys {
+            respell(&mut fk.ref_table);
+        }
+    }
+    for index in &mut merged.indexes {
+        respell(&mut index.table);
+    }
+
+    // Tables in the order the document first mentions them.
+    let mut order: Vec<usize> = (0..merged.tables.len()).collect();
+    let first_seen: Vec<Origin> =
+        definers.iter().map(|d| d.iter().map(|(_, t)| t.origin.clone()).min().expect("a definer")).collect();
+    order.sort_by(|&a, &b| first_seen[a].cmp(&first_seen[b]));
+    let mut tables: Vec<Option<Table>> = merged.tables.into_iter().map(Some).collect();
+    merged.tables = order.iter().filter_map(|&i| tables[i].take()).collect();
+
+    diagnostics.extend(report(conflicts));
+    (merged, diagnostics)
+}
+
+fn enum_name(kind: &TypeKind) -> Option<String> {
+    match kind {
+        TypeKind::Enum { name } => Some(name.clone()),
+        TypeKind::Array { of } => enum_name(of),
+        _ => None,
+    }
+}
+
+/// The merged table a name refers to: the same name, or its singular/plural when unambiguous.
+fn find_table(lookup: &BTreeMap<String, usize>, name: &str) -> Option<usize> {
+    let key = name_key(name);
+    if let Some(&i) = lookup.get(&key) {
+        return Some(i);
+    }
+    let hits: BTreeSet<usize> = singular_plural_variants(&key).iter().filter_map(|v| lookup.get(v).copied()).collect();
+    (hits.len() == 1).then(|| *hits.iter().next().expect("one hit"))
+}
+
+fn span_of(origin: &Origin, name: &str) -> Span {
+    Span { len: name.chars().count() as u32, ..Span::from(origin) }
+}
+
+/// One disagreement between two notations about one table.
+struct Conflict {
+    /// What is compared, with names abstracted away, so that equal patterns group
+    /// (`uuid in SQL, text in Prisma`).
+    pattern: String,
+    /// Where it is: `users.id`.
+    subject: String,
+    /// The more trusted side (kept), and the other.
+    kept: Origin,
+    other: Origin,
+}
+
+/// Folds `other` (a less trusted definition of the same table) into `base`, recording disagreements
+/// with the first definition.
+fn merge_table(base: &mut Table, other: &Table, definers: &[(Notation, Table)], conflicts: &mut Vec<Conflict>) {
+    let (first_notation, first) = &definers[0];
+    let other_notation = other.origin.notation;
+    let (a, b) = (first_notation.label(), other_notation.label());
+
+    // Columns present in only one of the two.
+    let only_first: Vec<&Column> = first.columns.iter().filter(|c| other.column(&c.name).is_none()).collect();
+    let only_other: Vec<&Column> = other.columns.iter().filter(|c| first.column(&c.name).is_none()).collect();
+    if !only_first.is_empty() {
+        conflicts.push(Conflict {
+            pattern: format!("column missing in {b}"),
+            subject: format!("{}: {}", base.name, names(&only_first)),
+            kept: only_first[0].origin.clone(),
+            other: other.origin.clone(),
+        });
+    }
+    if !only_other.is_empty() {
+        conflicts.push(Conflict {
+            pattern: format!("column missing in {a}"),
+            subject: format!("{}: {}", base.name, names(&only_other)),
+            kept: first.origin.clone(),
+            other: only_other[0].origin.clone(),
+        });
+    }
+
+    let table_name = base.name.clone();
+    for oc in &other.columns {
+        match base.column_mut(&oc.name) {
+            None => base.columns.push(oc.clone()),
+            Some(bc) => {
+                if let Some(fc) = first.column(&oc.name) {
+                    if let Some(pattern) = column_difference(fc, oc, first, other) {
+                        conflicts.push(Conflict {
+                            pattern,
+                            subject: format!("{table_name}.{}", fc.name),
+                            kept: fc.origin.clone(),
+                            other: oc.origin.clone(),
+                        });
+                    }
+                }
+                fill_column(bc, oc);
+            }
+        }
+    }
+
+    if base.primary_key.is_none() {
+        base.primary_key = other.primary_key.clone();
+    } else if let (Some(fp), Some(op)) = (&first.primary_key, &other.primary_key) {
+        if !same_names(&fp.columns, &op.columns) {
+            conflicts.push(Conflict {
+                pattern: format!("primary key ({}) in {a}, ({}) in {b}", fp.columns.join(", "), op.columns.join(", ")),
+                subject: base.name.clone(),
+                kept: fp.origin.clone(),
+                other: op.origin.clone(),
+            });
+        }
+    }
+    for u in &other.uniques {
+        if !base.is_unique_key(&u.columns) {
+            base.uniques.push(u.clone());
+        }
+    }
+    for c in &other.checks {
+        if !base.checks.iter().any(|x| squash(&x.expr) == squash(&c.expr)) {
+            base.checks.push(c.clone());
+        }
+    }
+    let precise = |n: Notation| !matches!(n, Notation::Mermaid | Notation::List | Notation::Inferred);
+    for ofk in &other.foreign_keys {
+        match base.foreign_keys.iter_mut().find(|f| same_names(&f.columns, &ofk.columns)) {
+            Some(bfk) => {
+                if name_key(&bfk.ref_table) != name_key(&ofk.ref_table)
+                    && !singular_plural_variants(&bfk.ref_table).contains(&name_key(&ofk.ref_table))
+                {
+                    conflicts.push(Conflict {
+                        pattern: "foreign key target differs".to_string(),
+                        subject: format!(
+                            "{}.{} → `{}` in {a}, `{}` in {b}",
+                            base.name,
+                            ofk.columns.join(", "),
+                            bfk.ref_table,
+                            ofk.ref_table
+                        ),
+                        kept: bfk.origin.clone(),
+                        other: ofk.origin.clone(),
+                    });
+                }
+                fill_foreign_key(bfk, ofk);
+            }
+            None => {
+                let column_in_first = ofk.columns.iter().all(|c| first.column(c).is_some());
+                if precise(*first_notation) && precise(other_notation) && column_in_first {
+                    conflicts.push(Conflict {
+                        pattern: format!("foreign key only in {b}"),
+                        subject: format!("{}.{} → {}", base.name, ofk.columns.join(", "), ofk.ref_table),
+                        kept: first.origin.clone(),
+                        other: ofk.origin.clone(),
+                    });
+                }
+                base.foreign_keys.push(ofk.clone());
+            }
+        }
+    }
+    if base.comment.is_none() {
+        base.comment = other.comment.clone();
+    }
+}
+
+fn names(cols: &[&Column]) -> String {
+    cols.iter().map(|c| format!("`{}`", c.name)).collect::<Vec<_>>().join(", ")
+}
+
+fn same_names(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| name_key(x) == name_key(y))
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace() && *c != '(' && *c != ')').collect::<String>().to_lowercase()
+}
+
+/// Takes from `other` what `base` does not say.
+fn fill_column(base: &mut Column, other: &Column) {
+    if !base.ty.exact && other.ty.exact && base.ty.kind.family() == other.ty.kind.family() {
+        base.ty = other.ty.clone();
+    }
+    if !base.stated.nullable && other.stated.nullable {
+        base.nullable = other.nullable;
+        base.stated.nullable = true;
+    }
+    if !base.stated.default && other.stated.default {
+        base.default = other.default.clone();
+        base.stated.default = true;
+    }
+    if base.identity.is_none() {
+        base.identity = other.identity;
+    }
+    if base.client_default.is_none() {
+        base.client_default = other.client_default.clone();
+    }
+    if base.on_update.is_none() {
+        base.on_update = other.on_update.clone();
+    }
+    if base.comment.is_none() {
+        base.comment = other.comment.clone();
+    }
+}
+
+fn fill_foreign_key(base: &mut ForeignKey, other: &ForeignKey) {
+    if base.inferred && !other.inferred {
+        base.ref_table = other.ref_table.clone();
+        base.ref_columns = other.ref_columns.clone();
+        base.inferred = false;
+        base.origin = other.origin.clone();
+    }
+    if base.ref_columns.is_empty() {
+        base.ref_columns = other.ref_columns.clone();
+    }
+    if base.on_delete.is_none() {
+        base.on_delete = other.on_delete;
+    }
+    if base.on_update.is_none() {
+        base.on_update = other.on_update;
+    }
+    if base.name.is_none() {
+        base.name = other.name.clone();
+    }
+}
+
+/// How two descriptions of one column differ, as a pattern free of names
+/// (`uuid in SQL, text in Prisma`), or `None` when they agree.
+fn column_difference(a: &Column, b: &Column, ta: &Table, tb: &Table) -> Option<String> {
+    let mut left = Vec::new();
+    let mut right = Vec::new();
+    if let Some((x, y)) = type_difference(&a.ty, &b.ty, ta, tb, a, b) {
+        left.push(x);
+        right.push(y);
+    }
+    let in_pk = |t: &Table, c: &Column| {
+        t.primary_key.as_ref().is_some_and(|pk| pk.columns.iter().any(|p| name_key(p) == name_key(&c.name)))
+    };
+    if a.stated.nullable && b.stated.nullable && a.nullable != b.nullable && !in_pk(ta, a) && !in_pk(tb, b) {
+        left.push(if a.nullable { "nullable" } else { "NOT NULL" }.to_string());
+        right.push(if b.nullable { "nullable" } else { "NOT NULL" }.to_string());
+    }
+    if a.stated.default && b.stated.default && a.identity.is_none() && b.identity.is_none() {
+        let da = a.default.as_ref().map(|d| d.to_string());
+        let db = b.default.as_ref().map(|d| d.to_string());
+        // A client-side default stands in for a database default: not a disagreement by itself.
+        let client_covers =
+            (da.is_none() && a.client_default.is_some()) || (db.is_none() && b.client_default.is_some());
+        if da.as_deref().map(unquote) != db.as_deref().map(unquote) && !client_covers {
+            left.push(da.map(|d| format!("DEFAULT {d}")).unwrap_or_else(|| "no default".into()));
+            right.push(db.map(|d| format!("DEFAULT {d}")).unwrap_or_else(|| "no default".into()));
+        }
+    }
+    if left.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} in {}, {} in {}",
+        left.join(" "),
+        ta.origin.notation.label(),
+        right.join(" "),
+        tb.origin.notation.label()
+    ))
+}
+
+fn unquote(s: &str) -> String {
+    s.trim_matches('\'').to_lowercase()
+}
+
+/// Whether two types disagree, and how to name each side in a pattern.
+fn type_difference(
+    a: &DataType,
+    b: &DataType,
+    ta: &Table,
+    tb: &Table,
+    ca: &Column,
+    cb: &Column,
+) -> Option<(String, String)> {
+    let (ka, kb) = (&a.kind, &b.kind);
+    let label = |k: &TypeKind, t: &Table, c: &Column| -> String {
+        match k {
+            TypeKind::Enum { .. } => "enum".to_string(),
+            TypeKind::Varchar { .. } | TypeKind::Text | TypeKind::Char { .. }
+                if t.checks.iter().any(|ch| ch.columns.iter().any(|x| name_key(x) == name_key(&c.name))) =>
+            {
+                format!("{} with CHECK", k.family_spelling())
+            }
+            _ => k.to_string(),
+        }
+    };
+    if ka.family() != kb.family() {
+        // An integer used as a boolean in SQLite-flavoured notations still disagrees: report it.
+        return Some((label(ka, ta, ca), label(kb, tb, cb)));
+    }
+    if !a.exact || !b.exact {
+        return None;
+    }
+    match (ka, kb) {
+        (TypeKind::Timestamp { tz: x, .. }, TypeKind::Timestamp { tz: y, .. }) if x != y => {
+            Some((ka.family_spelling(), kb.family_spelling()))
+        }
+        (TypeKind::Timestamp { .. }, TypeKind::Timestamp { .. }) => None,
+        (TypeKind::Json, TypeKind::Jsonb) | (TypeKind::Jsonb, TypeKind::Json) => None,
+        (TypeKind::Varchar { len: None }, TypeKind::Text) | (TypeKind::Text, TypeKind::Varchar { len: None }) => None,
+        (TypeKind::Decimal { .. }, TypeKind::Decimal { .. }) if ka != kb => Some((ka.to_string(), kb.to_string())),
+        _ if ka != kb => Some((ka.to_string(), kb.to_string())),
+        _ => None,
+    }
+}
+
+/// Applies what a notation says about a table it does not define (ALTER TABLE, index/FK lists).
+fn apply_alteration(base: &mut Table, alter: &Table, p: &Partial, conflicts: &mut Vec<Conflict>) {
+    let table_key = name_key(&alter.name);
+    for col in &alter.columns {
+        match base.column(&col.name) {
+            None => base.columns.push(col.clone()),
+            Some(existing) => {
+                // `ADD COLUMN IF NOT EXISTS` on an existing column is a no-op; say what it would
+                // have added. Without IF NOT EXISTS the statement fails: say so too.
+                let noop = p.if_not_exists.contains(&(table_key.clone(), name_key(&col.name)));
+                let pseudo = Table { columns: vec![], ..alter.clone() };
+                // A no-op addition only matters where it says more than the definition: a
+                // default or NOT NULL it would add. What it leaves out takes nothing away.
+                let mut said = col.clone();
+                if noop {
+                    said.stated.default &= said.default.is_some();
+                    said.stated.nullable &= !said.nullable;
+                }
+                if let Some(pattern) = column_difference(&said, existing, &pseudo, base) {
+                    conflicts.push(Conflict {
+                        pattern: if noop {
+                            format!("{pattern} (ADD COLUMN IF NOT EXISTS is a no-op where the column exists)")
+                        } else {
+                            format!("{pattern} (ADD COLUMN fails: the column exists)")
+                        },
+                        subject: format!("{}.{}", base.name, existing.name),
+                        kept: existing.origin.clone(),
+                        other: col.origin.clone(),
+                    });
+                }
+            }
+        }
+    }
+    if base.primary_key.is_none() {
+        base.primary_key = alter.primary_key.clone();
+    }
+    for u in &alter.uniques {
+        base.uniques.push(u.clone());
+    }
+    base.checks.extend(alter.checks.iter().cloned());
+    for fk in &alter.foreign_keys {
+        match base.foreign_keys.iter_mut().find(|f| same_names(&f.columns, &fk.columns)) {
+            Some(existing) => {
+                if existing.inferred || existing.origin.notation.default_rank() > fk.origin.notation.default_rank() {
+                    let mut better = fk.clone();
+                    fill_foreign_key(&mut better, existing);
+                    *existing = better;
+                } else {
+                    fill_foreign_key(existing, fk);
+                }
+            }
+            None => base.foreign_keys.push(fk.clone()),
+        }
+    }
+    if base.comment.is_none() {
+        base.comment = alter.comment.clone();
+    }
+}
+
+/// What makes two indexes the same index, whatever their names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct IndexShape {
+    parts: Vec<(String, bool)>,
+    unique: bool,
+    predicate: Option<String>,
+}
+
+impl IndexShape {
+    fn of(i: &Index) -> Self {
+        IndexShape {
+            parts: i
+                .parts
+                .iter()
+                .map(|p| {
+                    (
+                        p.column.as_deref().map(name_key).unwrap_or_else(|| squash(p.expr.as_deref().unwrap_or(""))),
+                        p.descending,
+                    )
+                })
+                .collect(),
+            unique: i.unique,
+            predicate: i.predicate.as_deref().map(squash),
+        }
+    }
+}
+
+/// Reports indexes that one precise notation declares on a table another precise notation also
+/// defines, but that the other lacks.
+fn merge_indexes(
+    partials: &[Partial],
+    merged: &Schema,
+    lookup: &BTreeMap<String, usize>,
+    definers: &[Vec<(Notation, Table)>],
+    conflicts: &mut Vec<Conflict>,
+) {
+    let compares = |n: Notation| matches!(n, Notation::Sql | Notation::Prisma | Notation::SqlAlchemy);
+    for (i, defs) in definers.iter().enumerate() {
+        let notations: Vec<Notation> = defs.iter().map(|(n, _)| *n).filter(|n| compares(*n)).collect();
+        if notations.len() < 2 {
+            continue;
+        }
+        let table = &merged.tables[i];
+        let of = |n: Notation| -> Vec<&Index> {
+            partials
+                .iter()
+                .filter(|p| p.notation == n)
+                .flat_map(|p| p.schema.indexes.iter())
+                .filter(|x| find_table(lookup, &x.table) == Some(i))
+                .collect()
+        };
+        let (a, b) = (notations[0], notations[1]);
+        let (ia, ib) = (of(a), of(b));
+        let def_b = &defs.iter().find(|(n, _)| *n == b).expect("a definer").1;
+        for x in &ia {
+            let shape = IndexShape::of(x);
+            let unique_constraint =
+                x.unique && def_b.is_unique_key(&x.leading_columns().iter().map(|s| s.to_string()).collect::<Vec<_>>());
+            if !ib.iter().any(|y| IndexShape::of(y) == shape) && !unique_constraint {
+                conflicts.push(Conflict {
+                    pattern: format!("index only in {}", a.label()),
+                    subject: format!("{} on {}", x.name.as_deref().unwrap_or("(unnamed)"), table.name),
+                    kept: x.origin.clone(),
+                    other: def_b.origin.clone(),
+                });
+            }
+        }
+        let def_a = &defs.iter().find(|(n, _)| *n == a).expect("a definer").1;
+        for y in &ib {
+            let shape = IndexShape::of(y);
+            let unique_constraint =
+                y.unique && def_a.is_unique_key(&y.leading_columns().iter().map(|s| s.to_string()).collect::<Vec<_>>());
+            if !ia.iter().any(|x| IndexShape::of(x) == shape) && !unique_constraint {
+                let cols: Vec<String> = y.parts.iter().filter_map(|p| p.column.clone().or(p.expr.clone())).collect();
+                conflicts.push(Conflict {
+                    pattern: format!("index only in {}", b.label()),
+                    subject: format!("{}({}) on {}", y.name.as_deref().unwrap_or(""), cols.join(", "), table.name),
+                    kept: def_a.origin.clone(),
+                    other: y.origin.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// Turns conflicts into diagnostics: one per conflict, or one per pattern when it recurs.
+fn report(conflicts: Vec<Conflict>) -> Vec<Diagnostic> {
+    let mut groups: BTreeMap<String, Vec<Conflict>> = BTreeMap::new();
+    for c in conflicts {
+        groups.entry(c.pattern.clone()).or_default().push(c);
+    }
+    let mut out = Vec::new();
+    for (pattern, mut list) in groups {
+        list.sort_by(|x, y| x.kept.cmp(&y.kept));
+        if list.len() >= GROUP_AT {
+            let first = &list[0];
+            let subjects: Vec<&str> = list.iter().map(|c| c.subject.as_str()).collect();
+            let mut d = CONFLICTING_DEFINITION.at(
+                Span::from(&first.kept),
+                format!("{pattern}: {} places disagree ({})", list.len(), abbreviate(&subjects, 8)),
+            );
+            for c in &list {
+                d = d.with_related(Span::from(&c.kept), format!("{} ({})", c.subject, c.kept.notation.label()));
+                d = d.with_related(Span::from(&c.other), format!("{} ({})", c.subject, c.other.notation.label()));
+            }
+            out.push(d.with_help(help_for(&pattern)));
+        } else {
+            for c in list {
+                out.push(
+                    CONFLICTING_DEFINITION
+                        .at(Span::from(&c.kept), format!("{}: {pattern}", c.subject))
+                        .with_related(
+                            Span::from(&c.other),
+                            format!("the {} says otherwise here", c.other.notation.label()),
+                        )
+                        .with_help(help_for(&pattern)),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn abbreviate(items: &[&str], max: usize) -> String {
+    if items.len() <= max {
+        items.join(", ")
+    } else {
+        format!("{}, and {} more", items[..max].join(", "), items.len() - max)
+    }
+}
+
+fn help_for(pattern: &str) -> String {
+    if pattern.starts_with("column missing") {
+        "add the column to every notation, or mark the outdated block with `<!-- schemadoc:ignore -->`".to_string()
+    } else if pattern.starts_with("index only") {
+        "declare the index in both notations, or drop it from one".to_string()
+    } else {
+        "make the notations agree; schemadoc follows the most trusted one (see `--prefer`)".to_string()
+    }
+}
+
+trait FamilySpelling {
+    fn family_spelling(&self) -> String;
+}
+
+impl FamilySpelling for TypeKind {
+    /// The type without lengths (`varchar`, `timestamptz`), for grouping patterns.
+    fn family_spelling(&self) -> String {
+        match self {
+            TypeKind::Varchar { .. } => "varchar".into(),
+            TypeKind::Char { .. } => "char".into(),
+            TypeKind::Timestamp { tz: true, .. } => "timestamptz".into(),
+            TypeKind::Timestamp { tz: false, .. } => "timestamp".into(),
+            other => other.to_string(),
+        }
+    }
+}

@@ -1,0 +1,515 @@
+//! Mermaid erDiagram front-end: entities with attributes become tables; foreign keys come from
+//! `FK` marks, matched to relationship lines or, failing that, to column names.
+//!
+//! An ERD states types only as families and says nothing about nullability or defaults unless
+//! an attribute's comment does ("NOT NULL"), so columns are marked as not stating them.
+
+mod parse;
+
+use crate::context::resolve_known;
+use crate::frontend::Partial;
+use crate::scan::{BlockLang, Document, Item};
+use crate::types::{parse_loose_default, parse_loose_type};
+use model::{
+    name_key, singular_plural_variants, Column, DefaultValue, ForeignKey, Identity, Notation, Origin, PrimaryKey,
+    RuleInfo, Span, Stated, Table, TypeKind, Unique,
+};
+use parse::{Attribute, Card, Key, Pos};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+model::declare_rule! {
+    /// What it does: flags erDiagram lines that are neither an entity, an attribute nor a
+    /// relationship, and entity blocks that are not closed.
+    ///
+    /// Why it matters: Mermaid refuses to draw the diagram, and what the line meant is not in the
+    /// schema.
+    ///
+    /// Example: `string` alone in an entity block (an attribute needs `type name`).
+    pub MERMAID_SYNTAX_ERROR = "mermaid-syntax-error", Warning
+}
+
+model::declare_rule! {
+    /// What it does: notes an attribute marked `FK` whose referenced entity cannot be told: no
+    /// relationship line links its entity to a parent, and its name names no entity.
+    ///
+    /// Why it matters: no foreign key can be made, so the reference is not enforced or checked.
+    ///
+    /// Example: `string owner FK` with no relationship line and no `OWNER` entity.
+    pub MERMAID_FOREIGN_KEY_TARGET_UNKNOWN = "mermaid-foreign-key-target-unknown", Info
+}
+
+model::declare_rule! {
+    /// What it does: notes a relationship line that no attribute carries: neither an `FK`
+    /// attribute nor a column named after the parent (`user_id`) is in the child entity, or the
+    /// relationship is many-to-many.
+    ///
+    /// Why it matters: the diagram shows a link the tables cannot hold; a many-to-many link needs
+    /// a join table.
+    ///
+    /// Example: `USERS ||--o{ POSTS : writes` where `POSTS` has no `user_id`.
+    pub MERMAID_RELATIONSHIP_WITHOUT_FOREIGN_KEY = "mermaid-relationship-without-foreign-key", Info
+}
+
+model::declare_rule! {
+    /// What it does: flags an attribute named twice in one entity with a different type or keys
+    /// (across all erDiagrams of the documents).
+    ///
+    /// Why it matters: only the first is used; the diagrams disagree with each other.
+    ///
+    /// Example: `USERS { string id PK }` in one diagram and `USERS { int id PK }` in another.
+    pub MERMAID_DUPLICATE_ATTRIBUTE = "mermaid-duplicate-attribute", Warning
+}
+
+model::declare_rule! {
+    /// What it does: notes an entity block without attributes (`USERS { }`).
+    ///
+    /// Why it matters: it names an entity but defines no table; it is kept only as a target of
+    /// relationships.
+    ///
+    /// Example: `USERS { }`.
+    pub MERMAID_ENTITY_WITHOUT_ATTRIBUTES = "mermaid-entity-without-attributes", Info
+}
+
+/// The rules this front-end reports.
+pub const RULES: &[RuleInfo] = &[
+    MERMAID_SYNTAX_ERROR,
+    MERMAID_FOREIGN_KEY_TARGET_UNKNOWN,
+    MERMAID_RELATIONSHIP_WITHOUT_FOREIGN_KEY,
+    MERMAID_DUPLICATE_ATTRIBUTE,
+    MERMAID_ENTITY_WITHOUT_ATTRIBUTES,
+];
+
+/// An entity with attributes, merged over all diagrams.
+struct Entity {
+    name: String,
+    file: Arc<str>,
+    pos: Pos,
+    attrs: Vec<(Arc<str>, Attribute)>,
+}
+
+/// A parent → child link from a relationship line.
+struct Edge {
+    child: String,
+    parent: String,
+    file: Arc<str>,
+    pos: Pos,
+    /// Index of the relationship line (both directions of a one-to-one line share it).
+    line: usize,
+    /// False for the less likely direction of a one-to-one line.
+    primary: bool,
+}
+
+fn origin(file: &Arc<str>, pos: Pos) -> Origin {
+    Origin::new(file.clone(), pos.line, pos.column, Notation::Mermaid)
+}
+
+fn span(file: &Arc<str>, pos: Pos) -> Span {
+    Span::new(file.clone(), pos.line, pos.column, 0)
+}
+
+/// Reads every ```mermaid `erDiagram` block of `docs`; other diagram types are skipped.
+pub fn extract(docs: &[Document]) -> Partial {
+    let mut partial = Partial::new(Notation::Mermaid);
+    let mut entities: Vec<Entity> = Vec::new();
+    // Entity key → spelling, for entities named only in relationships or alone on a line.
+    let mut mentioned: BTreeMap<String, String> = BTreeMap::new();
+    let mut rels: Vec<(Arc<str>, parse::Relationship)> = Vec::new();
+    let mut empties: Vec<(Arc<str>, parse::EntityRef)> = Vec::new();
+    for doc in docs {
+        for item in &doc.items {
+            let Item::Block(block) = item else { continue };
+            if block.lang != BlockLang::Mermaid {
+                continue;
+            }
+            let Some(d) = parse::parse(block) else { continue };
+            for (pos, message) in d.errors {
+                partial.diagnostics.push(MERMAID_SYNTAX_ERROR.at(span(&doc.file, pos), message));
+            }
+            for block in d.entities {
+                let key = name_key(&block.entity.name);
+                let attrs = block.attrs.into_iter().map(|a| (doc.file.clone(), a));
+                match entities.iter_mut().find(|e| name_key(&e.name) == key) {
+                    Some(e) => e.attrs.extend(attrs),
+                    None => entities.push(Entity {
+                        name: block.entity.name,
+                        file: doc.file.clone(),
+                        pos: block.entity.pos,
+                        attrs: attrs.collect(),
+                    }),
+                }
+            }
+            for m in d.mentions {
+                mentioned.entry(name_key(&m.name)).or_insert(m.name);
+            }
+            empties.extend(d.empty.into_iter().map(|e| (doc.file.clone(), e)));
+            rels.extend(d.relationships.into_iter().map(|r| (doc.file.clone(), r)));
+        }
+    }
+    let defined: BTreeSet<String> = entities.iter().map(|e| name_key(&e.name)).collect();
+    for (file, e) in empties {
+        if !defined.contains(&name_key(&e.name)) {
+            mentioned.entry(name_key(&e.name)).or_insert(e.name.clone());
+            partial.diagnostics.push(
+                MERMAID_ENTITY_WITHOUT_ATTRIBUTES
+                    .at(span(&file, e.pos), format!("entity `{}` has no attributes; no table is made for it", e.name)),
+            );
+        }
+    }
+    // The entity a relationship name means: a defined entity (also by singular/plural), else itself.
+    let resolve = |name: &str| resolve_known(name, &defined).unwrap_or_else(|| name_key(name));
+    let mut all_keys: BTreeSet<String> = defined.clone();
+    all_keys.extend(mentioned.keys().filter(|k| resolve(k) == **k).cloned());
+    let spelling = |key: &str| -> String {
+        entities
+            .iter()
+            .find(|e| name_key(&e.name) == key)
+            .map(|e| e.name.clone())
+            .or_else(|| mentioned.get(key).cloned())
+            .unwrap_or_else(|| key.to_string())
+    };
+
+    let mut tables: Vec<Table> = entities.iter().map(|e| lower_entity(e, &mut partial.diagnostics)).collect();
+
+    let mut edges: Vec<Edge> = Vec::new();
+    for (line, (file, r)) in rels.iter().enumerate() {
+        let (a, b) = (resolve(&r.left.name), resolve(&r.right.name));
+        let mut push = |child: &str, parent: &str, primary: bool| {
+            edges.push(Edge {
+                child: child.to_string(),
+                parent: parent.to_string(),
+                file: file.clone(),
+                pos: r.pos,
+                line,
+                primary,
+            })
+        };
+        match (r.left_card.many(), r.right_card.many()) {
+            (false, true) => push(&b, &a, true),
+            (true, false) => push(&a, &b, true),
+            (true, true) => partial.diagnostics.push(MERMAID_RELATIONSHIP_WITHOUT_FOREIGN_KEY.at(
+                span(file, r.pos),
+                format!(
+                    "`{}` and `{}` are related many-to-many; no foreign key can hold that (a join table is needed)",
+                    r.left.name, r.right.name
+                ),
+            )),
+            // One-to-one: the optional side usually holds the key; try that first.
+            (false, false) if r.left_card == Card::ZeroOrOne && r.right_card != Card::ZeroOrOne => {
+                push(&a, &b, true);
+                push(&b, &a, false);
+            }
+            // Both sides alike: neither direction is more likely; only column names can tell.
+            (false, false) => {
+                push(&b, &a, false);
+                push(&a, &b, false);
+            }
+        }
+    }
+
+    let pk_of = |tables: &[Table], key: &str| -> Vec<String> {
+        tables
+            .iter()
+            .find(|t| name_key(&t.name) == key)
+            .and_then(|t| t.primary_key.as_ref())
+            .filter(|pk| pk.columns.len() == 1)
+            .map(|pk| pk.columns.clone())
+            .unwrap_or_default()
+    };
+
+    // Foreign keys of attributes marked FK.
+    let mut used_lines: BTreeSet<usize> = BTreeSet::new();
+    let mut new_fks: Vec<(usize, ForeignKey)> = Vec::new();
+    for (ti, e) in entities.iter().enumerate() {
+        let child = name_key(&e.name);
+        let mine: Vec<&Edge> = edges.iter().filter(|x| x.child == child).collect();
+        let parent_set: BTreeSet<String> = mine.iter().map(|x| x.parent.clone()).collect();
+        let primary_parents: BTreeSet<&str> = mine.iter().filter(|x| x.primary).map(|x| x.parent.as_str()).collect();
+        let fk_attrs: Vec<&(Arc<str>, Attribute)> =
+            first_attrs(e).into_iter().filter(|(_, a)| a.keys.contains(&Key::Fk)).collect();
+        // Parents claimed by name by some FK attribute of this entity.
+        let claimed: BTreeSet<String> = fk_attrs
+            .iter()
+            .filter_map(|(_, a)| stems(&a.name).iter().find_map(|s| resolve_known(s, &parent_set)))
+            .collect();
+        for (file, a) in fk_attrs {
+            let by_name = stems(&a.name).iter().find_map(|s| resolve_known(s, &parent_set));
+            let chosen: Option<(String, bool, Origin)> = match by_name {
+                Some(p) => {
+                    let edge = mine.iter().find(|x| x.parent == p);
+                    edge.map(|x| {
+                        used_lines.insert(x.line);
+                        (p.clone(), parent_set.len() > 1, origin(&x.file, x.pos))
+                    })
+                }
+                None if primary_parents.len() == 1 && claimed.is_empty() => mine.iter().find(|x| x.primary).map(|x| {
+                    used_lines.insert(x.line);
+                    (x.parent.clone(), false, origin(&x.file, x.pos))
+                }),
+                None => None,
+            };
+            let chosen = chosen.or_else(|| {
+                stems(&a.name)
+                    .iter()
+                    .find_map(|s| resolve_known(s, &all_keys))
+                    .map(|target| (target, true, origin(file, a.pos)))
+            });
+            match chosen {
+                Some((target, inferred, origin)) => new_fks.push((
+                    ti,
+                    ForeignKey {
+                        name: None,
+                        columns: vec![a.name.clone()],
+                        ref_table: spelling(&target),
+                        ref_columns: pk_of(&tables, &target),
+                        on_delete: None,
+                        on_update: None,
+                        inferred,
+                        origin,
+                    },
+                )),
+                None => partial.diagnostics.push(
+                    MERMAID_FOREIGN_KEY_TARGET_UNKNOWN
+                        .at(
+                            span(file, a.pos),
+                            format!(
+                                "`{}.{}` is marked FK, but no relationship line or entity name says what it references; \
+                                 no foreign key is made",
+                                e.name, a.name
+                            ),
+                        )
+                        .with_help("add a relationship line (`PARENT ||--o{ CHILD : label`)"),
+                ),
+            }
+        }
+    }
+
+    // Relationship lines no FK mark used: a column named after the parent carries them.
+    let mut lines: Vec<usize> = edges.iter().map(|x| x.line).collect();
+    lines.dedup();
+    for line in lines {
+        if used_lines.contains(&line) {
+            continue;
+        }
+        let mut made = false;
+        let mut any_table = false;
+        for x in edges.iter().filter(|x| x.line == line) {
+            let Some(ti) = entities.iter().position(|e| name_key(&e.name) == x.child) else { continue };
+            any_table = true;
+            let taken = |c: &str| {
+                tables[ti]
+                    .foreign_keys
+                    .iter()
+                    .chain(new_fks.iter().filter(|(i, _)| *i == ti).map(|(_, f)| f))
+                    .any(|f| f.columns.iter().any(|fc| name_key(fc) == name_key(c)))
+            };
+            let Some(col) = column_for_parent(&tables[ti], &x.parent).filter(|c| !taken(c)) else { continue };
+            new_fks.push((
+                ti,
+                ForeignKey {
+                    name: None,
+                    columns: vec![col],
+                    ref_table: spelling(&x.parent),
+                    ref_columns: pk_of(&tables, &x.parent),
+                    on_delete: None,
+                    on_update: None,
+                    // NOTE: the column was chosen by its name; the relationship line names only entities.
+                    inferred: true,
+                    origin: origin(&x.file, x.pos),
+                },
+            ));
+            made = true;
+            break;
+        }
+        if !made && any_table {
+            if let Some(x) = edges.iter().find(|x| x.line == line) {
+                partial.diagnostics.push(MERMAID_RELATIONSHIP_WITHOUT_FOREIGN_KEY.at(
+                    span(&x.file, x.pos),
+                    format!(
+                        "the relationship between `{}` and `{}` has no FK attribute or `{}_id` column; no foreign key is made",
+                        spelling(&x.parent),
+                        spelling(&x.child),
+                        singular(&x.parent)
+                    ),
+                ));
+            }
+        }
+    }
+    for (ti, fk) in new_fks {
+        tables[ti].foreign_keys.push(fk);
+    }
+    partial.schema.tables = tables;
+    partial
+}
+
+/// The attributes of an entity, first definition of each name only.
+fn first_attrs(e: &Entity) -> Vec<&(Arc<str>, Attribute)> {
+    let mut seen = BTreeSet::new();
+    e.attrs.iter().filter(|(_, a)| seen.insert(name_key(&a.name))).collect()
+}
+
+fn lower_entity(e: &Entity, diagnostics: &mut Vec<model::Diagnostic>) -> Table {
+    let mut table = Table::new(e.name.clone(), origin(&e.file, e.pos));
+    let mut pk = Vec::new();
+    let mut seen: BTreeMap<String, (&Arc<str>, &Attribute)> = BTreeMap::new();
+    for (file, a) in &e.attrs {
+        let key = name_key(&a.name);
+        if let Some((first_file, first)) = seen.get(&key) {
+            if !first.ty.eq_ignore_ascii_case(&a.ty) || first.keys != a.keys {
+                diagnostics.push(
+                    MERMAID_DUPLICATE_ATTRIBUTE
+                        .at(
+                            span(file, a.pos),
+                            format!(
+                                "attribute `{}.{}` is written again with another type or keys; the first is used",
+                                e.name, a.name
+                            ),
+                        )
+                        .with_related(span(first_file, first.pos), "first written here"),
+                );
+            }
+            continue;
+        }
+        seen.insert(key, (file, a));
+        let is_pk = a.keys.contains(&Key::Pk);
+        let mut col = Column::new(a.name.clone(), parse_loose_type(&a.ty), origin(file, a.pos));
+        col.stated = Stated { nullable: false, default: false };
+        col.nullable = !is_pk;
+        if let Some(text) = &a.comment {
+            let facts = read_comment(text);
+            if let Some(nullable) = facts.nullable {
+                col.nullable = nullable && !is_pk;
+                col.stated.nullable = true;
+            }
+            if let Some(d) = facts.default {
+                col.default = Some(d);
+                col.stated.default = true;
+            }
+            if facts.auto && is_pk && matches!(col.ty.kind, TypeKind::Int { .. }) {
+                col.identity = Some(Identity::AutoIncrement);
+            }
+            col.comment = facts.rest;
+        }
+        if is_pk {
+            pk.push(a.name.clone());
+        }
+        if a.keys.contains(&Key::Uk) {
+            table.uniques.push(Unique { name: None, columns: vec![a.name.clone()], origin: origin(file, a.pos) });
+        }
+        table.columns.push(col);
+    }
+    if !pk.is_empty() {
+        let first = e.attrs.iter().find(|(_, a)| a.keys.contains(&Key::Pk)).map(|(f, a)| origin(f, a.pos));
+        table.primary_key =
+            Some(PrimaryKey { name: None, columns: pk, origin: first.unwrap_or_else(|| table.origin.clone()) });
+    }
+    table
+}
+
+/// What an attribute comment says about the column.
+#[derive(Debug, Default, PartialEq)]
+struct CommentFacts {
+    nullable: Option<bool>,
+    default: Option<DefaultValue>,
+    /// Whether it says the values are generated (`AUTO`, `autoincrement`).
+    auto: bool,
+    /// What is left to keep as the column comment.
+    rest: Option<String>,
+}
+
+fn read_comment(text: &str) -> CommentFacts {
+    let mut facts = CommentFacts::default();
+    let lower = text.to_lowercase();
+    facts.auto = ["autoincrement", "auto_increment", "auto increment", "auto-increment", "자동 증가", "자동증가"]
+        .iter()
+        .any(|w| lower.contains(w))
+        || lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == "auto");
+    let mut rest = Vec::new();
+    let mut recognised = false;
+    for part in text.split([',', ';']) {
+        let p = part.trim();
+        let pl = p.to_lowercase();
+        let compact: String = pl.split_whitespace().collect::<Vec<_>>().join(" ");
+        if matches!(compact.as_str(), "not null" | "notnull" | "required" | "필수") {
+            facts.nullable = Some(false);
+            recognised = true;
+        } else if matches!(compact.as_str(), "nullable" | "null" | "optional" | "null 허용" | "null허용") {
+            facts.nullable = Some(true);
+            recognised = true;
+        } else if let Some(value) = default_value(p) {
+            facts.default = Some(parse_loose_default(value));
+            recognised = true;
+        } else if !p.is_empty() {
+            rest.push(p);
+        }
+    }
+    facts.rest = if !recognised {
+        Some(text.trim().to_string()).filter(|s| !s.is_empty())
+    } else {
+        Some(rest.join(", ")).filter(|s| !s.is_empty())
+    };
+    facts
+}
+
+/// The value of `default: x`, `DEFAULT x`, `기본값: x` or `기본: x`.
+fn default_value(part: &str) -> Option<&str> {
+    for prefix in ["default", "DEFAULT", "Default", "기본값", "기본"] {
+        if let Some(rest) = part.strip_prefix(prefix) {
+            let rest = rest.trim_start();
+            let value = rest.strip_prefix([':', '=']).unwrap_or(if prefix.starts_with('기') { "" } else { rest });
+            let value = value.trim();
+            if !value.is_empty() && (rest.starts_with([':', '=']) || prefix.eq_ignore_ascii_case("default")) {
+                return Some(value);
+            }
+        }
+    }
+    None
+}
+
+/// The entity names a foreign-key column may be named after: `created_by_user_id` gives
+/// `created_by_user`, `by_user`, `user`; `scriptId` gives `script`.
+fn stems(column: &str) -> Vec<String> {
+    let key = name_key(column);
+    let base = if let Some(s) = key.strip_suffix("_id") {
+        s.to_string()
+    } else if column.ends_with("Id") || column.ends_with("ID") {
+        key[..key.len() - 2].to_string()
+    } else {
+        return Vec::new();
+    };
+    let mut out = vec![base.clone()];
+    let mut rest = base.as_str();
+    while let Some((_, tail)) = rest.split_once('_') {
+        if !tail.is_empty() {
+            out.push(tail.to_string());
+        }
+        rest = tail;
+    }
+    out
+}
+
+fn singular(key: &str) -> String {
+    let key = name_key(key);
+    singular_plural_variants(&key)
+        .into_iter()
+        .filter(|v| v.len() < key.len())
+        .min_by_key(|v| key.len() - v.len())
+        .unwrap_or(key)
+}
+
+/// The column of `table` named after entity `parent` (`user_id`, `userId` for `USERS`).
+fn column_for_parent(table: &Table, parent: &str) -> Option<String> {
+    let mut names = vec![name_key(parent)];
+    names.extend(singular_plural_variants(parent));
+    table
+        .columns
+        .iter()
+        .find(|c| {
+            let k = name_key(&c.name);
+            names.iter().any(|n| k == format!("{n}_id") || k == format!("{n}id"))
+        })
+        .map(|c| c.name.clone())
+}
+
+#[cfg(test)]
+mod tests;

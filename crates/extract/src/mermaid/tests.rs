@@ -1,0 +1,121 @@
+use super::*;
+use crate::scan::scan;
+
+fn run(text: &str) -> Partial {
+    extract(&[scan("erd.md".into(), text)])
+}
+
+fn fk<'a>(p: &'a Partial, table: &str, column: &str) -> Option<&'a ForeignKey> {
+    p.schema.table(table)?.foreign_keys.iter().find(|f| f.columns == [column])
+}
+
+const SHOP: &str = "# 쇼핑몰 ERD\n\n```mermaid\nerDiagram\n    %% 관계\n    USERS ||--o{ ORDERS : \"주문\"\n    ORDERS ||--|{ ORDER_ITEMS : contains\n    PRODUCTS ||--o{ ORDER_ITEMS : \"listed in\"\n    USERS {\n        INTEGER id PK \"자동 증가 (AUTO)\"\n        string email UK \"NOT NULL\"\n        string nickname \"nullable\"\n        int points \"default: 0\"\n    }\n    ORDERS {\n        string id PK\n        string user_id FK\n        string status \"pending|paid|shipped\"\n    }\n    ORDER_ITEMS {\n        string order_id PK, FK\n        string product_id PK,FK\n        int qty\n    }\n```\n";
+
+#[test]
+fn entities_become_tables_with_positions() {
+    let p = run(SHOP);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let names: Vec<&str> = p.schema.tables.iter().map(|t| t.name.as_str()).collect();
+    // PRODUCTS appears only in a relationship: no table.
+    assert_eq!(names, ["USERS", "ORDERS", "ORDER_ITEMS"]);
+    let users = p.schema.table("users").unwrap();
+    assert_eq!((users.origin.line, users.origin.column), (9, 5));
+    let email = users.column("email").unwrap();
+    assert_eq!((email.origin.line, email.origin.column), (11, 16));
+    assert_eq!(users.uniques[0].columns, ["email"]);
+    assert!(!email.nullable && email.stated.nullable);
+    assert_eq!(email.comment, None);
+    let nick = users.column("nickname").unwrap();
+    assert!(nick.nullable && nick.stated.nullable);
+    let points = users.column("points").unwrap();
+    assert_eq!(points.default, Some(DefaultValue::Number("0".into())));
+    assert!(points.stated.default && !points.stated.nullable);
+    let id = users.column("id").unwrap();
+    assert_eq!(id.identity, Some(Identity::AutoIncrement));
+    assert_eq!(id.comment.as_deref(), Some("자동 증가 (AUTO)"));
+    assert!(!id.ty.exact);
+}
+
+#[test]
+fn unmarked_columns_state_nothing_and_comments_are_kept() {
+    let p = run(SHOP);
+    let status = p.schema.table("orders").unwrap().column("status").unwrap();
+    assert_eq!(status.stated, Stated { nullable: false, default: false });
+    assert_eq!(status.comment.as_deref(), Some("pending|paid|shipped"));
+    assert_eq!(status.ty.kind, TypeKind::Text);
+}
+
+#[test]
+fn foreign_keys_follow_relationship_lines() {
+    let p = run(SHOP);
+    let f = fk(&p, "orders", "user_id").unwrap();
+    assert_eq!((f.ref_table.as_str(), f.ref_columns.as_slice(), f.inferred), ("USERS", &["id".to_string()][..], false));
+    assert_eq!(f.origin.line, 6);
+    // Two parents: the column name decides between them.
+    let f = fk(&p, "order_items", "order_id").unwrap();
+    assert_eq!((f.ref_table.as_str(), f.inferred), ("ORDERS", true));
+    let f = fk(&p, "order_items", "product_id").unwrap();
+    assert_eq!(f.ref_table, "PRODUCTS");
+    assert!(f.ref_columns.is_empty(), "PRODUCTS has no attributes, so its key is not known");
+    let items = p.schema.table("order_items").unwrap();
+    assert_eq!(items.primary_key.as_ref().unwrap().columns, ["order_id", "product_id"]);
+}
+
+#[test]
+fn fk_without_relationship_is_inferred_from_the_name_or_reported() {
+    let p = run("```mermaid\nerDiagram\n  users ||--o{ uploads : has\n  jobs { int id PK }\n  users { int id PK }\n  uploads {\n    int id PK\n    int user_id FK\n    int job_id FK\n    int owner FK\n  }\n```\n");
+    let f = fk(&p, "uploads", "job_id").unwrap();
+    assert_eq!((f.ref_table.as_str(), f.inferred, f.origin.line), ("jobs", true, 9));
+    assert!(!fk(&p, "uploads", "user_id").unwrap().inferred);
+    assert!(fk(&p, "uploads", "owner").is_none());
+    assert_eq!(p.diagnostics.len(), 1, "{:?}", p.diagnostics);
+    assert_eq!(p.diagnostics[0].rule, "mermaid-foreign-key-target-unknown");
+    assert_eq!(p.diagnostics[0].span.line, 10);
+}
+
+#[test]
+fn relationship_lines_without_fk_marks_use_the_named_column() {
+    let p = run("```mermaid\nerDiagram\n  CATEGORY ||--o{ POSTS : has\n  POSTS }o--o{ TAGS : tagged\n  AUTHORS ||--o{ POSTS : writes\n  POSTS {\n    int id PK\n    int category_id\n  }\n```\n");
+    let f = fk(&p, "posts", "category_id").unwrap();
+    assert_eq!((f.ref_table.as_str(), f.inferred, f.origin.line), ("CATEGORY", true, 3));
+    let rules: Vec<(&str, u32)> = p.diagnostics.iter().map(|d| (d.rule, d.span.line)).collect();
+    assert_eq!(
+        rules,
+        [("mermaid-relationship-without-foreign-key", 4), ("mermaid-relationship-without-foreign-key", 5)]
+    );
+}
+
+#[test]
+fn names_match_case_insensitively_and_by_plural() {
+    let p = run("```mermaid\nerDiagram\n  user ||--o{ COMMENTS : writes\n  Users { string id PK }\n  comments { string id PK\n  string user_id FK }\n```\n");
+    let f = fk(&p, "comments", "user_id").unwrap();
+    assert_eq!((f.ref_table.as_str(), f.inferred), ("Users", false));
+}
+
+#[test]
+fn self_reference_and_unknown_entities_do_not_panic() {
+    let p = run("```mermaid\nerDiagram\n  EMPLOYEE ||--o{ EMPLOYEE : manages\n  GHOST ||--|| EMPLOYEE : haunts\n  EMPLOYEE {\n    int id PK\n    int manager_id FK\n  }\n```\n");
+    let f = fk(&p, "employee", "manager_id").unwrap();
+    assert_eq!(f.ref_table, "EMPLOYEE");
+}
+
+#[test]
+fn other_diagrams_and_broken_text_are_harmless() {
+    let p = run("```mermaid\ngraph TD\n  A[users] --> B\n```\n");
+    assert!(p.schema.tables.is_empty() && p.diagnostics.is_empty());
+    let garbled = "```mermaid\nerDiagram\n  A ||--o{ \n  B { string\n  \"x\" }\n  C }|..|{ D\n  ||--|| :\n  E[\"x\n  F {\n    int(3 a PK\n```\n";
+    for cut in 0..garbled.len() {
+        if garbled.is_char_boundary(cut) {
+            let _ = run(&garbled[..cut]);
+        }
+    }
+    let p = run(garbled);
+    assert!(p.diagnostics.iter().any(|d| d.rule == "mermaid-syntax-error"));
+}
+
+#[test]
+fn rules_are_documented() {
+    for r in RULES {
+        assert!(r.doc.contains("Why it matters"), "{}", r.name);
+    }
+}

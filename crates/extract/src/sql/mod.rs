@@ -1,0 +1,400 @@
+//! SQL DDL front-end (PostgreSQL, MySQL/MariaDB, SQLite).
+//!
+//! Reads every SQL code block (and unlabelled blocks that hold DDL) of the documents in order and
+//! applies the statements to one schema, as a database would: `CREATE TABLE`, `ALTER TABLE`,
+//! `CREATE INDEX`, `DROP …`, types, extensions, views, comments, functions and triggers. Data
+//! statements and `PRAGMA`s are kept apart; bare column lists ("fragments") are attached to the
+//! table their context names.
+//!
+//! Statements are split here (so one bad statement never hides its neighbours) and parsed with
+//! sqlparser; positions come from our own lexer because sqlparser's spans are incomplete.
+
+mod fragment;
+mod lex;
+mod lower;
+mod objects;
+mod split;
+#[cfg(test)]
+mod tests;
+
+use crate::frontend::Partial;
+use crate::scan::{BlockLang, CodeBlock, Document, Item, SqlFlavor};
+use lex::{Lines, Src};
+use model::{name_key, Diagnostic, Notation, Origin, RuleInfo, Span};
+use split::Stmt;
+use sqlparser::ast::Statement;
+use sqlparser::dialect::{Dialect, GenericDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::parser::{Parser, ParserError};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+model::declare_rule! {
+    /// What it does: reports a SQL statement that no SQL dialect schemadoc knows can parse.
+    ///
+    /// Why it matters: a statement the database rejects means the document does not describe a
+    /// schema that can exist; everything the statement meant to define is missing.
+    ///
+    /// Example: `CREATE TABLE users (id INT,, name TEXT);`
+    pub SYNTAX_ERROR = "syntax-error", Error
+}
+
+model::declare_rule! {
+    /// What it does: flags a table created twice in the SQL of the documents.
+    ///
+    /// Why it matters: the database rejects the second `CREATE TABLE` (or, with `IF NOT EXISTS`,
+    /// silently keeps the first), so the second definition never takes effect.
+    ///
+    /// Example: `CREATE TABLE users (id INT); … CREATE TABLE users (id BIGINT);`
+    pub DUPLICATE_TABLE = "duplicate-table", Error
+}
+
+model::declare_rule! {
+    /// What it does: flags a column declared twice in one table, or added by `ALTER TABLE … ADD
+    /// COLUMN` when the table already has it.
+    ///
+    /// Why it matters: the database rejects the statement ("column already exists").
+    ///
+    /// Example: `CREATE TABLE t (a INT, a TEXT);`
+    pub DUPLICATE_COLUMN = "duplicate-column", Error
+}
+
+model::declare_rule! {
+    /// What it does: notes an `ADD COLUMN IF NOT EXISTS` of a column the table already has, whose
+    /// definition differs from the existing one.
+    ///
+    /// Why it matters: `IF NOT EXISTS` makes the statement a no-op, so the new definition (a
+    /// default, a type, `NOT NULL`) is never applied where the column exists.
+    ///
+    /// Example: `ALTER TABLE jobs ADD COLUMN IF NOT EXISTS job_type VARCHAR(20) DEFAULT '3d';`
+    /// when `jobs.job_type` exists without a default.
+    pub REDUNDANT_ADD_COLUMN = "redundant-add-column", Info
+}
+
+model::declare_rule! {
+    /// What it does: flags a constraint added under a name the table already uses, or one that
+    /// repeats an existing key.
+    ///
+    /// Why it matters: PostgreSQL rejects the named case ("relation … already exists"); an unnamed
+    /// repeat builds a second, useless index.
+    ///
+    /// Example: `ALTER TABLE personas ADD CONSTRAINT one_roommate_per_user UNIQUE (user_id);`
+    /// when `CREATE TABLE personas` already declares it.
+    pub DUPLICATE_CONSTRAINT = "duplicate-constraint", Error
+}
+
+model::declare_rule! {
+    /// What it does: flags a table given a second primary key.
+    ///
+    /// Why it matters: a table has at most one primary key; the database rejects the statement.
+    ///
+    /// Example: `CREATE TABLE t (a INT PRIMARY KEY, b INT, PRIMARY KEY (b));`
+    pub MULTIPLE_PRIMARY_KEYS = "multiple-primary-keys", Error
+}
+
+model::declare_rule! {
+    /// What it does: flags an index, type, view or extension created twice under one name.
+    ///
+    /// Why it matters: the database rejects the second `CREATE` unless it says `IF NOT EXISTS` or
+    /// `OR REPLACE`.
+    ///
+    /// Example: `CREATE INDEX idx_a ON t (a); CREATE INDEX idx_a ON t (b);`
+    pub DUPLICATE_OBJECT = "duplicate-object", Error
+}
+
+model::declare_rule! {
+    /// What it does: flags an `ALTER TABLE` that names a column its table does not have.
+    ///
+    /// Why it matters: the database rejects the statement ("column does not exist").
+    ///
+    /// Example: `ALTER TABLE users ALTER COLUMN nmae SET NOT NULL;`
+    pub UNKNOWN_COLUMN = "unknown-column", Error
+}
+
+model::declare_rule! {
+    /// What it does: flags a `DROP` of a table, index or constraint the documents never define,
+    /// without `IF EXISTS`.
+    ///
+    /// Why it matters: the database rejects the statement, and a misspelt name leaves the object
+    /// that was meant to go in place.
+    ///
+    /// Example: `DROP TABLE old_users;` when no `old_users` exists.
+    pub DROP_UNKNOWN = "drop-unknown", Warning
+}
+
+model::declare_rule! {
+    /// What it does: notes a change to a table defined in another notation that the SQL model
+    /// cannot record (dropping or altering a column the SQL never declared).
+    ///
+    /// Why it matters: the change is not part of the merged schema; apply it by hand or restate
+    /// the column in SQL.
+    ///
+    /// Example: `ALTER TABLE users DROP COLUMN legacy;` where `users` is a markdown field table.
+    pub ALTER_NOT_RECORDED = "alter-not-recorded", Info
+}
+
+model::declare_rule! {
+    /// What it does: notes a data statement (`INSERT`, `UPDATE`, `DELETE`, a query) among the DDL.
+    ///
+    /// Why it matters: it changes or reads data, not the schema; schemadoc keeps it for a data
+    /// migration instead of treating it as a definition.
+    ///
+    /// Example: `UPDATE workflows SET mapping_config = target_config->'m';`
+    pub NOT_SCHEMA = "not-schema", Info
+}
+
+model::declare_rule! {
+    /// What it does: notes a `PRAGMA` that sets a connection option.
+    ///
+    /// Why it matters: SQLite forgets pragmas such as `foreign_keys = ON` on every new connection;
+    /// they are settings to apply when connecting, not part of the schema file.
+    ///
+    /// Example: `PRAGMA journal_mode = WAL;`
+    pub CONNECTION_SETTING = "connection-setting", Info
+}
+
+model::declare_rule! {
+    /// What it does: notes a block or statement that is only column definitions or constraints
+    /// (`target_config JSONB DEFAULT '{}',`, `FOREIGN KEY (a) REFERENCES b(id)`), and which table
+    /// it was attached to, judged from a `-- a → b` comment, the nearest heading or the text
+    /// before it.
+    ///
+    /// Why it matters: fragments are not statements a database runs; attaching them to the wrong
+    /// table would invent columns, so the attachment is reported for review.
+    ///
+    /// Example: under `### workflows 테이블`, a block holding `mapping_config JSONB DEFAULT '{}',`.
+    pub SQL_FRAGMENT = "sql-fragment", Info
+}
+
+model::declare_rule! {
+    /// What it does: notes a valid statement that the schema model does not represent
+    /// (`GRANT`, `CREATE SEQUENCE`, row-level security policies, …).
+    ///
+    /// Why it matters: it is not lost silently: whatever it does must be applied by other means.
+    ///
+    /// Example: `GRANT SELECT ON users TO reporting;`
+    pub STATEMENT_NOT_MODELLED = "statement-not-modelled", Info
+}
+
+/// The rules this front-end reports.
+pub const RULES: &[RuleInfo] = &[
+    SYNTAX_ERROR,
+    DUPLICATE_TABLE,
+    DUPLICATE_COLUMN,
+    REDUNDANT_ADD_COLUMN,
+    DUPLICATE_CONSTRAINT,
+    MULTIPLE_PRIMARY_KEYS,
+    DUPLICATE_OBJECT,
+    UNKNOWN_COLUMN,
+    DROP_UNKNOWN,
+    ALTER_NOT_RECORDED,
+    NOT_SCHEMA,
+    CONNECTION_SETTING,
+    SQL_FRAGMENT,
+    STATEMENT_NOT_MODELLED,
+];
+
+/// Reads the SQL of `docs` (in order) into one schema. `forced` overrides the dialect of every
+/// block; `known_tables` (name keys) are the tables other notations define, used to attach
+/// fragments.
+pub fn extract(docs: &[Document], forced: Option<SqlFlavor>, known_tables: &BTreeSet<String>) -> Partial {
+    struct Block<'a> {
+        block: &'a CodeBlock,
+        file: Arc<str>,
+        src: Src<'a>,
+        stmts: Vec<Stmt>,
+        flavor: Option<SqlFlavor>,
+    }
+    let mut blocks: Vec<Block> = Vec::new();
+    for doc in docs {
+        let sql_blocks: Vec<(&CodeBlock, Option<SqlFlavor>)> = doc
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Block(b) => match &b.lang {
+                    BlockLang::Sql(label) => Some((b, *label)),
+                    BlockLang::Unlabelled if looks_like_ddl(&b.content) => Some((b, None)),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        // A block that says nothing about its dialect takes the document's.
+        let doc_flavor = sql_blocks.iter().find_map(|(b, label)| label.or_else(|| detect_flavor(&b.content)));
+        for (b, label) in sql_blocks {
+            let flavor = forced.or(label).or_else(|| detect_flavor(&b.content)).or(doc_flavor);
+            let src = Src::lex(&b.content, flavor == Some(SqlFlavor::Mysql));
+            let stmts = split::statements(&src);
+            blocks.push(Block { block: b, file: doc.file.clone(), src, stmts, flavor });
+        }
+    }
+
+    // Every table the SQL creates, so fragments and forward references can name them.
+    let mut known = known_tables.clone();
+    for b in &blocks {
+        for s in &b.stmts {
+            if let Some(name) = lower::created_table_name(&b.src, s) {
+                known.insert(name_key(&name));
+            }
+        }
+    }
+
+    let mut builder = lower::Builder::new(known_tables, known);
+    for b in &blocks {
+        let lines = Lines::new(b.block);
+        let cx = Cx { src: &b.src, lines: &lines, block: b.block, file: b.file.clone(), flavor: b.flavor };
+        for s in &b.stmts {
+            builder.statement(&cx, s);
+        }
+    }
+    builder.finish()
+}
+
+/// Whether an unlabelled block holds DDL: its first word (after comments) is CREATE, ALTER, DROP
+/// or COMMENT ON.
+fn looks_like_ddl(content: &str) -> bool {
+    let src = Src::lex(content, false);
+    let mut sig = src.toks.iter().enumerate().filter(|(_, t)| !t.is_trivia()).map(|(i, _)| i);
+    let Some(first) = sig.next() else { return false };
+    ["CREATE", "ALTER", "DROP"].iter().any(|k| src.is_kw(first, k))
+        || (src.is_kw(first, "COMMENT") && sig.next().is_some_and(|i| src.is_kw(i, "ON")))
+}
+
+/// The dialect a block's content implies, from tell-tale words; `None` when nothing tells.
+pub(crate) fn detect_flavor(content: &str) -> Option<SqlFlavor> {
+    let upper = content.to_ascii_uppercase();
+    let compact: String = upper.split_whitespace().collect();
+    let has_word = |w: &str| {
+        upper.match_indices(w).any(|(i, _)| {
+            let before = upper[..i].chars().next_back();
+            let after = upper[i + w.len()..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        })
+    };
+    let pg = ["SERIAL", "BIGSERIAL", "SMALLSERIAL", "JSONB", "TIMESTAMPTZ", "PLPGSQL", "BYTEA"]
+        .iter()
+        .filter(|w| has_word(w))
+        .count()
+        + ["::", "$$", "GEN_RANDOM_UUID", "UUID_GENERATE_V4"].iter().filter(|w| upper.contains(*w)).count();
+    let mysql =
+        ["AUTO_INCREMENT", "UNSIGNED", "TINYINT", "MEDIUMTEXT", "LONGTEXT"].iter().filter(|w| has_word(w)).count()
+            + usize::from(content.contains('`'))
+            + usize::from(compact.contains("ENGINE="));
+    let sqlite = ["AUTOINCREMENT", "PRAGMA"].iter().filter(|w| has_word(w)).count()
+        + ["DATETIME('NOW')", "WITHOUTROWID", "STRICT;"].iter().filter(|w| compact.contains(*w)).count();
+    let best = pg.max(mysql).max(sqlite);
+    if best == 0 {
+        None
+    } else if pg == best {
+        Some(SqlFlavor::Postgres)
+    } else if sqlite == best {
+        Some(SqlFlavor::Sqlite)
+    } else {
+        Some(SqlFlavor::Mysql)
+    }
+}
+
+/// Everything a statement's lowering needs to know about where it is written.
+pub(crate) struct Cx<'s, 'a> {
+    pub src: &'s Src<'a>,
+    pub lines: &'s Lines<'a>,
+    pub block: &'a CodeBlock,
+    pub file: Arc<str>,
+    pub flavor: Option<SqlFlavor>,
+}
+
+impl Cx<'_, '_> {
+    pub fn origin(&self, tok: usize, notation: Notation) -> Origin {
+        let offset = self.src.toks.get(tok).map(|t| t.start).unwrap_or(0);
+        let (line, column) = self.lines.position(offset);
+        Origin::new(self.file.clone(), line, column, notation)
+    }
+
+    /// The span of token `tok` (its length in characters).
+    pub fn span(&self, tok: usize) -> Span {
+        let offset = self.src.toks.get(tok).map(|t| t.start).unwrap_or(0);
+        let (line, column) = self.lines.position(offset);
+        let len = self.src.text_of(tok).chars().count() as u32;
+        Span::new(self.file.clone(), line, column, len)
+    }
+
+    /// A span from byte `offset` of the block, `len` characters long.
+    pub fn span_at(&self, offset: usize, len: u32) -> Span {
+        let (line, column) = self.lines.position(offset);
+        Span::new(self.file.clone(), line, column, len)
+    }
+}
+
+/// A statement no dialect could parse: the first dialect's message and where it points, as a
+/// byte offset into the parsed text.
+#[derive(Debug, Clone)]
+pub(crate) struct ParseFailure {
+    pub message: String,
+    pub offset: Option<usize>,
+}
+
+fn dialects(flavor: Option<SqlFlavor>) -> Vec<Box<dyn Dialect>> {
+    let pg: Box<dyn Dialect> = Box::new(PostgreSqlDialect {});
+    let my: Box<dyn Dialect> = Box::new(MySqlDialect {});
+    let lite: Box<dyn Dialect> = Box::new(SQLiteDialect {});
+    let generic: Box<dyn Dialect> = Box::new(GenericDialect {});
+    match flavor {
+        Some(SqlFlavor::Postgres) | None => vec![pg, generic, lite, my],
+        Some(SqlFlavor::Mysql) => vec![my, generic, pg, lite],
+        Some(SqlFlavor::Sqlite) => vec![lite, generic, pg, my],
+    }
+}
+
+/// Parses `text` as one or more statements, in the block's dialect first, then in the others.
+pub(crate) fn parse(text: &str, flavor: Option<SqlFlavor>) -> Result<Vec<Statement>, ParseFailure> {
+    let mut first_error: Option<ParserError> = None;
+    for d in dialects(flavor) {
+        match Parser::parse_sql(d.as_ref(), text) {
+            Ok(stmts) => return Ok(stmts),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    let message = match first_error {
+        Some(ParserError::ParserError(m)) | Some(ParserError::TokenizerError(m)) => m,
+        Some(ParserError::RecursionLimitExceeded) => "the statement is nested too deeply".to_string(),
+        None => "cannot parse the statement".to_string(),
+    };
+    Err(failure_from_message(text, &message))
+}
+
+/// Splits sqlparser's `… at Line: L, Column: C` into the message and a byte offset into `text`.
+fn failure_from_message(text: &str, message: &str) -> ParseFailure {
+    let Some(at) = message.rfind(" at Line: ") else {
+        return ParseFailure { message: message.to_string(), offset: None };
+    };
+    let loc = &message[at + " at Line: ".len()..];
+    let mut parts = loc.split(", Column: ");
+    let line: Option<usize> = parts.next().and_then(|l| l.trim().parse().ok());
+    let col: Option<usize> = parts.next().and_then(|c| c.trim().parse().ok());
+    let offset = match (line, col) {
+        (Some(l), Some(c)) if l >= 1 && c >= 1 => {
+            let line_start = if l == 1 { Some(0) } else { text.match_indices('\n').nth(l - 2).map(|(i, _)| i + 1) };
+            line_start.map(|s| {
+                let line_text = &text[s..];
+                s + line_text.char_indices().nth(c - 1).map(|(k, _)| k).unwrap_or(line_text.len())
+            })
+        }
+        _ => None,
+    };
+    ParseFailure { message: message[..at].to_string(), offset }
+}
+
+/// Reports `failure` of the text starting at byte `base` of the block, as a `syntax-error`.
+pub(crate) fn syntax_error(cx: &Cx, stmt: &Stmt, base: usize, failure: &ParseFailure) -> Diagnostic {
+    let (start, end) = stmt.range(cx.src);
+    let offset = failure.offset.map(|o| base + o).filter(|&o| o < end).unwrap_or_else(|| {
+        // At the end of the statement: point at its last token.
+        stmt.sig.last().map(|&i| cx.src.toks[i].start).unwrap_or(start)
+    });
+    let len = cx.src.tok_at(offset).map(|i| cx.src.text_of(i).chars().count() as u32).unwrap_or(1);
+    SYNTAX_ERROR
+        .at(cx.span_at(offset, len), format!("cannot parse this SQL statement: {}", failure.message))
+        .with_help("tried as PostgreSQL, MySQL, SQLite and generic SQL; fix the statement or mark the block with `<!-- schemadoc:ignore -->`")
+}

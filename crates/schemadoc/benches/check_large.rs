@@ -1,0 +1,109 @@
+//! Benchmark: `schemadoc check` on a generated document of 2,000 tables (~30,000 columns) in mixed
+//! notations (SQL, Prisma, field tables, Mermaid, index lists). Target: under 1 s and under 300 MB peak
+//! memory on a 2-core machine. Run with `cargo bench -p schemadoc --bench check_large`; figures are
+//! recorded in BENCHMARKS.md.
+
+use std::fmt::Write as _;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const TABLES: usize = 2_000;
+const RUNS: usize = 5;
+
+fn main() {
+    let doc = generate(TABLES);
+    let dir = std::env::temp_dir().join(format!("schemadoc-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("large.md");
+    std::fs::write(&path, &doc).expect("write document");
+    let columns =
+        doc.lines().filter(|l| l.starts_with("  col_") || l.starts_with("| `col_") || l.starts_with("  field")).count();
+    println!("document: {TABLES} tables, ~{columns} column lines, {} KiB", doc.len() / 1024);
+
+    let mut times = Vec::new();
+    let mut peak_kib = 0i64;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_schemadoc"))
+            .args(["check", path.to_str().expect("utf-8 path"), "--format", "json"])
+            .output()
+            .expect("schemadoc runs");
+        times.push(start.elapsed());
+        assert!(matches!(out.status.code(), Some(0 | 1)), "check failed: {}", String::from_utf8_lossy(&out.stderr));
+        peak_kib = peak_kib.max(children_max_rss_kib());
+    }
+    times.sort();
+    let median = times[RUNS / 2];
+    println!(
+        "check: median {:.3} s, min {:.3} s, max {:.3} s over {RUNS} runs; peak memory {:.1} MB",
+        secs(median),
+        secs(times[0]),
+        secs(times[RUNS - 1]),
+        peak_kib as f64 / 1024.0
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+/// The largest resident set of any finished child process, in KiB.
+fn children_max_rss_kib() -> i64 {
+    // SAFETY: getrusage only writes into the struct we pass.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage.ru_maxrss
+    }
+}
+
+/// A document of `n` tables: a quarter each in SQL, Prisma, field tables and a Mermaid ERD, each table
+/// with 15 columns and a foreign key to an earlier table, plus an index list.
+fn generate(n: usize) -> String {
+    let mut doc = String::from("# 대규모 스키마 (benchmark)\n\n");
+    let quarter = n / 4;
+    doc.push_str("## SQL\n\n```sql\n");
+    for i in 0..quarter {
+        let _ = writeln!(doc, "CREATE TABLE t{i} (\n  id BIGSERIAL PRIMARY KEY,");
+        if i > 0 {
+            let _ = writeln!(doc, "  parent_id BIGINT REFERENCES t{}(id) ON DELETE CASCADE,", i - 1);
+        }
+        for c in 0..13 {
+            let _ = writeln!(doc, "  col_{c} VARCHAR({}) NOT NULL DEFAULT 'x',  -- 설명 {c}", 10 + c);
+        }
+        let _ =
+            writeln!(doc, "  created_at TIMESTAMPTZ DEFAULT NOW()\n);\nCREATE INDEX idx_t{i}_col_0 ON t{i} (col_0);");
+    }
+    doc.push_str("```\n\n## Prisma\n\n```prisma\n");
+    for i in quarter..2 * quarter {
+        let _ = writeln!(doc, "model T{i} {{\n  id Int @id @default(autoincrement())");
+        for c in 0..13 {
+            let _ = writeln!(doc, "  field{c} String? @db.VarChar(50)");
+        }
+        let _ = writeln!(doc, "  createdAt DateTime @default(now()) @map(\"created_at\")\n  @@map(\"t{i}\")\n}}");
+    }
+    doc.push_str("```\n\n## Field tables\n\n");
+    for i in 2 * quarter..3 * quarter {
+        let _ = writeln!(doc, "### t{i} 테이블\n\n| 필드명 | 타입 | 제약조건 | 설명 |\n|---|---|---|---|");
+        let _ = writeln!(doc, "| `id` | String(36) | PK | 식별자 |");
+        let _ = writeln!(doc, "| `t{}_id` | BIGINT | FK(t{}.id), NOT NULL | 상위 |", i - 1, i - 1);
+        for c in 0..13 {
+            let _ = writeln!(doc, "| `col_{c}` | Text | NULLABLE | 값 {c} |");
+        }
+        let _ = writeln!(doc, "\n#### 인덱스\n\n- `idx_t{i}_col_1` ON `col_1`\n");
+    }
+    doc.push_str("## ERD\n\n```mermaid\nerDiagram\n");
+    for i in 3 * quarter..n {
+        let _ = writeln!(doc, "    T{i} {{\n        int id PK");
+        for c in 0..14 {
+            let _ = writeln!(doc, "        string col_{c}");
+        }
+        let _ = writeln!(doc, "    }}");
+        if i > 3 * quarter {
+            let _ = writeln!(doc, "    T{} ||--o{{ T{i} : has", i - 1);
+        }
+    }
+    doc.push_str("```\n");
+    doc
+}
