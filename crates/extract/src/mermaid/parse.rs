@@ -273,6 +273,8 @@ fn relationship(text: &str, start: usize, at: &dyn Fn(usize) -> Pos) -> Option<R
 fn is_operator(op: &str) -> bool {
     let b = op.as_bytes();
     b.len() == 6
+        && op.is_char_boundary(2)
+        && op.is_char_boundary(4)
         && Card::left(&op[..2]).is_some()
         && matches!(&b[2..4], b"--" | b".." | b".-" | b"-.")
         && Card::right(&op[4..]).is_some()

@@ -1,0 +1,76 @@
+//! No input makes extraction panic: truncated, shuffled and byte-mangled documents give diagnostics only.
+
+use proptest::prelude::*;
+use schemadoc_extract::{extract, Options, SourceFile};
+
+const DOCUMENT: &str = include_str!("../../../examples/shop.md");
+const KOREAN: &str = include_str!("../../../examples/community-ko.md");
+
+fn run(text: &str) {
+    let files = [SourceFile { name: "doc.md".into(), text: text.to_string() }];
+    let extraction = extract(&files, &Options::default());
+    // Every diagnostic points into the document.
+    let lines = text.lines().count().max(1) as u32 + 1;
+    for d in &extraction.diagnostics {
+        assert!(d.span.line >= 1 && d.span.line <= lines, "{d:?} is outside the document");
+    }
+}
+
+fn char_boundary_prefix(s: &str, n: usize) -> &str {
+    let mut n = n.min(s.len());
+    while !s.is_char_boundary(n) {
+        n -= 1;
+    }
+    &s[..n]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn truncated_documents_do_not_panic(n in 0usize..DOCUMENT.len(), korean in any::<bool>()) {
+        let doc = if korean { KOREAN } else { DOCUMENT };
+        run(char_boundary_prefix(doc, n));
+    }
+
+    #[test]
+    fn shuffled_lines_do_not_panic(seed in any::<u64>(), korean in any::<bool>()) {
+        let doc = if korean { KOREAN } else { DOCUMENT };
+        let mut lines: Vec<&str> = doc.lines().collect();
+        let mut state = seed | 1;
+        for i in (1..lines.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            lines.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        run(&lines.join("\n"));
+    }
+
+    #[test]
+    fn mangled_bytes_do_not_panic(edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..40), korean in any::<bool>()) {
+        let doc = if korean { KOREAN } else { DOCUMENT };
+        let mut bytes = doc.as_bytes().to_vec();
+        for (at, byte) in edits {
+            let i = at % bytes.len();
+            bytes[i] = byte;
+        }
+        run(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn arbitrary_text_does_not_panic(text in "\\PC{0,400}") {
+        run(&text);
+    }
+
+    #[test]
+    fn sql_like_noise_does_not_panic(parts in proptest::collection::vec(prop_oneof![
+        Just("CREATE TABLE "), Just("t ("), Just("id INT PRIMARY KEY"), Just(", "), Just(");\n"), Just("'"),
+        Just("$$"), Just("--"), Just("/*"), Just("REFERENCES u(id)"), Just("ALTER TABLE t ADD "), Just("```sql\n"),
+        Just("```\n"), Just("| a | b |\n|---|---|\n"), Just("model X {\n"), Just("}\n"), Just("erDiagram\n"),
+        Just("```prisma\n"), Just("```mermaid\n"), Just("한글 "), Just("\r\n"), Just("\t"), Just("CHECK ("),
+        Just("FOREIGN KEY (a) REFERENCES b(c)"), Just("<!-- schemadoc:ignore -->\n"), Just("- `idx` ON `a`\n"),
+    ], 0..60)) {
+        run(&parts.concat());
+    }
+}
