@@ -11,7 +11,7 @@ use crate::frontend::Partial;
 use crate::scan::{Cell, Document, Heading, MdTable};
 use crate::types::{is_serial, parse_loose_default, parse_loose_type, parse_sql_type, parse_sqlalchemy_type};
 use model::{
-    name_key, Check, Column, DataType, ForeignKey, Identity, Index, IndexPart, Notation, Origin, PrimaryKey,
+    name_eq, name_key, Check, Column, DataType, ForeignKey, Identity, Index, IndexPart, Notation, Origin, PrimaryKey,
     ReferentialAction, RuleInfo, Span, Stated, Table, TypeKind, Unique,
 };
 use std::collections::BTreeSet;
@@ -388,7 +388,7 @@ fn read_table(file: &Arc<str>, t: &MdTable, out: &mut Partial, bare_fks: &mut Ve
             continue;
         };
         let origin = cell_origin(file, name_cell);
-        let table_idx = match out.schema.tables.iter().position(|x| name_key(&x.name) == name_key(&table_name)) {
+        let table_idx = match out.schema.tables.iter().position(|x| name_eq(&x.name, &table_name)) {
             Some(i) => i,
             None => {
                 out.schema.tables.push(Table::new(table_name.clone(), table_origin.clone()));

@@ -1,14 +1,26 @@
 /// The key under which a name is compared: unquoted and lower-cased
 /// (`"Users"`, `` `users` ``, `USERS` and `[users]` are one name).
 pub fn name_key(name: &str) -> String {
+    unquote(name).to_lowercase()
+}
+
+/// Whether two names are one name under [`name_key`], without allocating.
+pub fn name_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (unquote(a), unquote(b));
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    a.chars().flat_map(char::to_lowercase).eq(b.chars().flat_map(char::to_lowercase))
+}
+
+fn unquote(name: &str) -> &str {
     let trimmed = name.trim();
-    let unquoted = trimmed
+    trimmed
         .strip_prefix('"')
         .and_then(|s| s.strip_suffix('"'))
         .or_else(|| trimmed.strip_prefix('`').and_then(|s| s.strip_suffix('`')))
         .or_else(|| trimmed.strip_prefix('[').and_then(|s| s.strip_suffix(']')))
-        .unwrap_or(trimmed);
-    unquoted.to_lowercase()
+        .unwrap_or(trimmed)
 }
 
 /// Other spellings under which an English table name may appear: its plural or singular
@@ -44,6 +56,7 @@ mod tests {
         assert_eq!(name_key("\"Users\""), "users");
         assert_eq!(name_key("`USERS`"), "users");
         assert_eq!(name_key("[users]"), "users");
+        assert!(name_eq("\"Users\"", "users") && name_eq("사용자", "사용자") && !name_eq("users", "user"));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-use crate::{name_key, DataType, DefaultValue, Origin, ReferentialAction};
+use crate::{name_eq, DataType, DefaultValue, Origin, ReferentialAction};
 use serde::Serialize;
 
 /// The canonical schema a document describes, or a live database holds.
@@ -25,29 +25,24 @@ pub struct Schema {
 
 impl Schema {
     pub fn table(&self, name: &str) -> Option<&Table> {
-        let key = name_key(name);
-        self.tables.iter().find(|t| name_key(&t.name) == key)
+        self.tables.iter().find(|t| name_eq(&t.name, name))
     }
 
     pub fn table_mut(&mut self, name: &str) -> Option<&mut Table> {
-        let key = name_key(name);
-        self.tables.iter_mut().find(|t| name_key(&t.name) == key)
+        self.tables.iter_mut().find(|t| name_eq(&t.name, name))
     }
 
     /// The indexes declared on `table`.
-    pub fn indexes_of<'a>(&'a self, table: &str) -> impl Iterator<Item = &'a Index> + 'a {
-        let key = name_key(table);
-        self.indexes.iter().filter(move |i| name_key(&i.table) == key)
+    pub fn indexes_of<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a Index> + 'a {
+        self.indexes.iter().filter(move |i| name_eq(&i.table, table))
     }
 
     pub fn enum_named(&self, name: &str) -> Option<&Enum> {
-        let key = name_key(name);
-        self.enums.iter().find(|e| name_key(&e.name) == key)
+        self.enums.iter().find(|e| name_eq(&e.name, name))
     }
 
     pub fn has_extension(&self, name: &str) -> bool {
-        let key = name_key(name);
-        self.extensions.iter().any(|e| name_key(&e.name) == key)
+        self.extensions.iter().any(|e| name_eq(&e.name, name))
     }
 }
 
@@ -82,19 +77,16 @@ impl Table {
     }
 
     pub fn column(&self, name: &str) -> Option<&Column> {
-        let key = name_key(name);
-        self.columns.iter().find(|c| name_key(&c.name) == key)
+        self.columns.iter().find(|c| name_eq(&c.name, name))
     }
 
     pub fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
-        let key = name_key(name);
-        self.columns.iter_mut().find(|c| name_key(&c.name) == key)
+        self.columns.iter_mut().find(|c| name_eq(&c.name, name))
     }
 
     /// Whether `columns` (in this order) are the primary key or a unique constraint.
     pub fn is_unique_key(&self, columns: &[String]) -> bool {
-        let same =
-            |a: &[String]| a.len() == columns.len() && a.iter().zip(columns).all(|(x, y)| name_key(x) == name_key(y));
+        let same = |a: &[String]| a.len() == columns.len() && a.iter().zip(columns).all(|(x, y)| name_eq(x, y));
         self.primary_key.as_ref().is_some_and(|pk| same(&pk.columns)) || self.uniques.iter().any(|u| same(&u.columns))
     }
 }

@@ -1,5 +1,6 @@
 use crate::support::{column_span, ident, ident_list};
 use model::{declare_rule, name_key, singular_plural_variants, Column, Diagnostic, Schema, Table};
+use std::collections::BTreeMap;
 
 declare_rule! {
     /// What it does: notes a column that looks like a reference to another table but has no foreign key.
@@ -57,7 +58,45 @@ enum Reason {
     Comment { on_purpose: bool },
 }
 
+/// The schema's tables and single-column keys by name, built once so that each column costs a few
+/// map lookups however many tables there are.
+struct Lookup<'a> {
+    tables: BTreeMap<String, &'a Table>,
+    /// Single-column primary keys by column name, in document order.
+    primary: BTreeMap<String, Vec<&'a Table>>,
+    /// Single-column unique constraints and unique indexes by column name, in document order.
+    unique: BTreeMap<String, Vec<&'a Table>>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(schema: &'a Schema) -> Self {
+        let mut tables = BTreeMap::new();
+        let mut primary: BTreeMap<String, Vec<&Table>> = BTreeMap::new();
+        let mut unique: BTreeMap<String, Vec<&Table>> = BTreeMap::new();
+        for t in &schema.tables {
+            tables.entry(name_key(&t.name)).or_insert(t);
+            if let Some([only]) = t.primary_key.as_ref().map(|pk| pk.columns.as_slice()) {
+                primary.entry(name_key(only)).or_default().push(t);
+            }
+            for u in t.uniques.iter().filter(|u| u.columns.len() == 1) {
+                unique.entry(name_key(&u.columns[0])).or_default().push(t);
+            }
+        }
+        for i in schema.indexes.iter().filter(|i| i.unique && i.predicate.is_none() && i.parts.len() == 1) {
+            if let (Some(c), Some(t)) = (i.leading_columns().first(), tables.get(&name_key(&i.table))) {
+                unique.entry(name_key(c)).or_default().push(t);
+            }
+        }
+        Lookup { tables, primary, unique }
+    }
+
+    fn table(&self, name: &str) -> Option<&'a Table> {
+        self.tables.get(&name_key(name)).copied()
+    }
+}
+
 pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
+    let lookup = Lookup::new(schema);
     for table in &schema.tables {
         for column in &table.columns {
             let key = name_key(&column.name);
@@ -67,12 +106,12 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
             }
             let is_own_key =
                 table.primary_key.as_ref().is_some_and(|pk| pk.columns.len() == 1 && same(&pk.columns[0], &key));
-            let target = by_comment(schema, table, column).or_else(|| {
+            let target = by_comment(&lookup, table, column).or_else(|| {
                 if is_own_key {
                     return None;
                 }
                 let stem = key.strip_suffix("_id").filter(|s| !s.is_empty())?;
-                same_name_key(schema, table, &key).or_else(|| named_table(schema, table, stem))
+                same_name_key(&lookup, table, &key).or_else(|| named_table(&lookup, table, stem))
             });
             if let Some(target) = target {
                 out.push(finding(table, column, &target));
@@ -122,11 +161,11 @@ fn finding(table: &Table, column: &Column, target: &Target) -> Diagnostic {
 }
 
 /// (c) The comment names another table of the schema as what the column refers to.
-fn by_comment<'a>(schema: &'a Schema, table: &Table, column: &Column) -> Option<Target<'a>> {
+fn by_comment<'a>(lookup: &Lookup<'a>, table: &Table, column: &Column) -> Option<Target<'a>> {
     let comment = column.comment.as_deref()?.to_lowercase();
     let tokens = identifiers(&comment);
     let mentioned = tokens.iter().enumerate().find_map(|(i, (word, _))| {
-        let t = schema.table(word).filter(|t| name_key(&t.name) != name_key(&table.name))?;
+        let t = lookup.table(word).filter(|t| name_key(&t.name) != name_key(&table.name))?;
         Some((i, t))
     })?;
     let (i, target) = mentioned;
@@ -147,31 +186,21 @@ fn by_comment<'a>(schema: &'a Schema, table: &Table, column: &Column) -> Option<
 
 /// (a) Another table has a single-column primary key or unique key of exactly this name; a primary
 /// key is preferred, then document order.
-fn same_name_key<'a>(schema: &'a Schema, table: &Table, key: &str) -> Option<Target<'a>> {
-    let others = || schema.tables.iter().filter(|t| name_key(&t.name) != name_key(&table.name));
-    let by_pk =
-        others().find(|t| t.primary_key.as_ref().is_some_and(|pk| pk.columns.len() == 1 && same(&pk.columns[0], key)));
-    let found = by_pk.or_else(|| {
-        others().find(|t| {
-            t.uniques.iter().any(|u| u.columns.len() == 1 && same(&u.columns[0], key))
-                || schema.indexes_of(&t.name).any(|i| {
-                    i.unique
-                        && i.predicate.is_none()
-                        && i.parts.len() == 1
-                        && i.leading_columns().first().is_some_and(|c| same(c, key))
-                })
-        })
-    })?;
+fn same_name_key<'a>(lookup: &Lookup<'a>, table: &Table, key: &str) -> Option<Target<'a>> {
+    let other = |list: Option<&Vec<&'a Table>>| -> Option<&'a Table> {
+        list?.iter().copied().find(|t| name_key(&t.name) != name_key(&table.name))
+    };
+    let found = other(lookup.primary.get(key)).or_else(|| other(lookup.unique.get(key)))?;
     Some(Target { table: found, column: found.column(key), reason: Reason::SameName })
 }
 
 /// (b) A table named after the column (`user_id` → `user`/`users`) with a single-column primary key.
-fn named_table<'a>(schema: &'a Schema, table: &Table, stem: &str) -> Option<Target<'a>> {
+fn named_table<'a>(lookup: &Lookup<'a>, table: &Table, stem: &str) -> Option<Target<'a>> {
     let mut names = vec![stem.to_string()];
     names.extend(singular_plural_variants(stem));
     let found = names
         .iter()
-        .filter_map(|n| schema.table(n))
+        .filter_map(|n| lookup.table(n))
         .find(|t| name_key(&t.name) != name_key(&table.name) && single_key(t).is_some())?;
     Some(Target { table: found, column: single_key(found), reason: Reason::TableName })
 }

@@ -527,8 +527,17 @@ fn same_names(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| name_key(x) == name_key(y))
 }
 
-fn normalized(expr: &str) -> String {
-    expr.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+/// Whether two expressions are the same text up to whitespace and ASCII case.
+fn same_expr(a: &str, b: &str) -> bool {
+    let mut x = a.split_whitespace();
+    let mut y = b.split_whitespace();
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(p), Some(q)) if p.eq_ignore_ascii_case(q) => {}
+            _ => return false,
+        }
+    }
 }
 
 /// Adds a constraint to a table, reporting name clashes and repeats. In a fragment, repeats of
@@ -566,8 +575,12 @@ pub(crate) fn add_constraint(
             );
             return None;
         }
-        st.names.insert(key, span.clone());
     }
+    let register = |st: &mut TableState| {
+        if let Some(n) = &name {
+            st.names.insert(name_key(n), span.clone());
+        }
+    };
     let repeat = |what: &str, first: &model::Origin| {
         DUPLICATE_CONSTRAINT
             .at(span.clone(), format!("{what} on table `{table_name}` repeats one declared at line {}", first.line))
@@ -611,7 +624,7 @@ pub(crate) fn add_constraint(
             t.uniques.push(u);
         }
         Lowered::Check(c) => {
-            if let Some(first) = t.checks.iter().find(|x| normalized(&x.expr) == normalized(&c.expr)) {
+            if let Some(first) = t.checks.iter().find(|x| same_expr(&x.expr, &c.expr)) {
                 if !fragment {
                     let mut d = repeat(&format!("CHECK ({})", c.expr), &first.origin);
                     d.severity = Severity::Warning;
@@ -642,6 +655,7 @@ pub(crate) fn add_constraint(
         }
         Lowered::Index(ix) => return Some(ix),
     }
+    register(st);
     None
 }
 
@@ -1044,7 +1058,7 @@ impl<'k> Builder<'k> {
             },
             Err(whole) => {
                 // Read what can be read, element by element, so one bad column does not hide the table.
-                let mut any_failed = false;
+                let mut failures: Vec<Diagnostic> = Vec::new();
                 let mut items = Vec::new();
                 for el in elems {
                     match parse_element(cx, &el) {
@@ -1052,15 +1066,30 @@ impl<'k> Builder<'k> {
                         Ok((None, Some(c))) => items.push((el, ElemAst::Constraint(c))),
                         Ok((None, None)) => items.push((el, ElemAst::Failed)),
                         Err(f) => {
-                            any_failed = true;
                             let base = el.first().map(|i| src.toks[i].start).unwrap_or(start);
-                            self.diagnostics.push(syntax_error(cx, s, base, &f));
+                            failures.push(syntax_error(cx, s, base, &f));
                             items.push((el, ElemAst::Failed));
                         }
                     }
                 }
-                if !any_failed {
-                    self.diagnostics.push(syntax_error(cx, s, start, &whole));
+                // One diagnostic per statement: the first unreadable element, the others related.
+                let mut failures = failures.into_iter();
+                match failures.next() {
+                    Some(mut first) => {
+                        let rest: Vec<Diagnostic> = failures.collect();
+                        if !rest.is_empty() {
+                            first.message.push_str(&format!(
+                                " (and {} more unreadable element(s) in this CREATE TABLE)",
+                                rest.len()
+                            ));
+                        }
+                        for r in rest {
+                            first = first.with_related(r.span, r.message);
+                        }
+                        first.message = format!("{} — the rest of table `{name}` is kept", first.message);
+                        self.diagnostics.push(first);
+                    }
+                    None => self.diagnostics.push(syntax_error(cx, s, start, &whole)),
                 }
                 if open.is_none() {
                     return;
@@ -1194,7 +1223,6 @@ impl<'k> Builder<'k> {
         let (table, _) = object_name(&ci.table_name);
         let name = ci.name.as_ref().map(|n| object_name(n).0);
         let name_tok = name_tok_after(src, s, "INDEX").unwrap_or(s.first);
-        let on = nth_kw(src, sig, "ON", 0);
         let method = nth_kw(src, sig, "USING", 0)
             .and_then(|k| sig.get(k + 1))
             .and_then(|&i| src.ident(i))
@@ -1214,7 +1242,6 @@ impl<'k> Builder<'k> {
             include: ci.include.iter().map(|i| i.value.clone()).collect(),
             origin: cx.origin(s.first, Notation::Sql),
         };
-        let _ = on;
         self.add_index(cx, index, name_tok, ci.if_not_exists);
     }
 
@@ -1330,7 +1357,6 @@ impl<'k> Builder<'k> {
 
     fn alter_op(&mut self, cx: &Cx, s: &Stmt, idx: usize, table: &str, op: &AlterTableOperation, seg: &Elem) {
         let src = cx.src;
-        let key = name_key(table);
         let own = self.tables.get(idx).and_then(Option::as_ref).is_some_and(|st| st.own);
         let seg_tok = seg.first().unwrap_or(s.first);
         match op {
@@ -1468,7 +1494,6 @@ impl<'k> Builder<'k> {
                 self.diagnostics.push(d);
             }
         }
-        let _ = key;
     }
 
     fn unknown_column(&mut self, cx: &Cx, seg: &Elem, idx: usize, column: &str, own: bool, what: &str) {
@@ -1611,15 +1636,29 @@ impl<'k> Builder<'k> {
     fn drop_constraint(&mut self, idx: usize, name: &str) -> bool {
         let nk = name_key(name);
         let Some(st) = self.state_mut(idx) else { return false };
-        let is = |n: &Option<String>| n.as_deref().is_some_and(|n| name_key(n) == nk);
         let t = &mut st.table;
+        let tk = name_key(&t.name);
+        // NOTE: PostgreSQL names unnamed constraints `t_pkey`, `t_a_b_key`, `t_a_fkey`,
+        // `t_a_check`; a DROP CONSTRAINT may use those names.
+        let is = |n: &Option<String>, cols: &[String], suffix: &str| match n {
+            Some(n) => name_key(n) == nk,
+            None => {
+                let cols: Vec<String> = cols.iter().map(|c| name_key(c)).collect();
+                let implicit = if cols.is_empty() {
+                    format!("{tk}_{suffix}")
+                } else {
+                    format!("{tk}_{}_{suffix}", cols.join("_"))
+                };
+                implicit == nk
+            }
+        };
         let before = t.uniques.len() + t.checks.len() + t.foreign_keys.len() + usize::from(t.primary_key.is_some());
-        if t.primary_key.as_ref().is_some_and(|p| is(&p.name)) {
+        if t.primary_key.as_ref().is_some_and(|p| is(&p.name, &[], "pkey")) {
             t.primary_key = None;
         }
-        t.uniques.retain(|u| !is(&u.name));
-        t.checks.retain(|c| !is(&c.name));
-        t.foreign_keys.retain(|f| !is(&f.name));
+        t.uniques.retain(|u| !is(&u.name, &u.columns, "key"));
+        t.checks.retain(|c| !is(&c.name, &c.columns[..c.columns.len().min(1)], "check"));
+        t.foreign_keys.retain(|f| !is(&f.name, &f.columns, "fkey"));
         let after = t.uniques.len() + t.checks.len() + t.foreign_keys.len() + usize::from(t.primary_key.is_some());
         st.names.remove(&nk);
         before != after

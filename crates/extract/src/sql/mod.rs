@@ -261,6 +261,12 @@ fn looks_like_ddl(content: &str) -> bool {
 
 /// The dialect a block's content implies, from tell-tale words; `None` when nothing tells.
 pub(crate) fn detect_flavor(content: &str) -> Option<SqlFlavor> {
+    // The first 64 KiB tell as much as the rest.
+    let mut cut = content.len().min(64 * 1024);
+    while !content.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let content = &content[..cut];
     let upper = content.to_ascii_uppercase();
     let compact: String = upper.split_whitespace().collect();
     let has_word = |w: &str| {

@@ -36,8 +36,9 @@ pub(crate) fn body_tables(text: &str, out: &mut Vec<String>) {
         if t.kind == Kind::Dollar {
             let body = src.text_of(i);
             let tag_end = body[1..].find('$').map(|p| p + 2).unwrap_or(body.len());
-            let inner_end = body.len().saturating_sub(tag_end).max(tag_end);
-            body_tables(&body[tag_end..inner_end], out);
+            let tag = &body[..tag_end];
+            let inner = &body[tag_end..];
+            body_tables(inner.strip_suffix(tag).unwrap_or(inner), out);
             continue;
         }
         if t.kind != Kind::Word {

@@ -201,7 +201,7 @@ fn alter_on_tables_defined_elsewhere_is_recorded_as_altered_only() {
 
 #[test]
 fn alter_column_rename_and_drop() {
-    let md = "```sql\nCREATE TABLE t (a INT, b TEXT, c TEXT, CONSTRAINT t_c_key UNIQUE (c));\nCREATE INDEX idx_t_b ON t (b);\nALTER TABLE t ALTER COLUMN a SET NOT NULL, ALTER COLUMN a SET DEFAULT 5, ALTER COLUMN b TYPE VARCHAR(10);\nALTER TABLE t RENAME COLUMN b TO bee;\nALTER TABLE t DROP CONSTRAINT t_c_key;\nALTER TABLE t DROP COLUMN c;\nALTER TABLE t DROP COLUMN nope;\nALTER TABLE t RENAME TO tee;\n```\n";
+    let md = "```sql\nCREATE TABLE t (a INT, b TEXT, c TEXT, CONSTRAINT t_c_key UNIQUE (c));\nCREATE INDEX idx_t_b ON t (b);\nALTER TABLE t ALTER COLUMN a SET NOT NULL, ALTER COLUMN a SET DEFAULT 5, ALTER COLUMN b TYPE VARCHAR(10);\nALTER TABLE t RENAME COLUMN b TO bee;\nALTER TABLE t DROP CONSTRAINT t_c_key;\nALTER TABLE t ADD UNIQUE (a);\nALTER TABLE t DROP CONSTRAINT t_a_key;\nALTER TABLE t DROP COLUMN c;\nALTER TABLE t DROP COLUMN nope;\nALTER TABLE t RENAME TO tee;\n```\n";
     let p = run(md);
     let t = table(&p, "tee");
     let a = t.column("a").unwrap();
@@ -214,7 +214,7 @@ fn alter_column_rename_and_drop() {
     assert_eq!(p.schema.indexes[0].leading_columns(), ["bee"]);
     let unknown = diags(&p, "unknown-column");
     assert_eq!(unknown.len(), 1);
-    assert_eq!((unknown[0].span.line, unknown[0].span.column, unknown[0].span.len), (8, 27, 4));
+    assert_eq!((unknown[0].span.line, unknown[0].span.column, unknown[0].span.len), (10, 27, 4));
 }
 
 #[test]
@@ -410,133 +410,46 @@ fn many_tables_are_read_in_one_pass() {
     assert_eq!(last.columns.len(), 16);
     assert_eq!(last.columns[15].origin.line, 2 + 299 * 18 + 16);
 }
-// SCRATCH: remove before handing in.
 #[test]
-fn scratch_seeds() {
-    let Ok(dir) = std::env::var("SQL_SEEDS_DIR") else { return };
-    let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-    paths.sort();
-    for p in paths {
-        if p.extension().and_then(|e| e.to_str()) != Some("txt") {
-            continue;
-        }
-        let text = std::fs::read_to_string(&p).unwrap();
-        let name = p.file_name().unwrap().to_string_lossy().to_string();
-        let doc = scan(name.clone().into(), &text);
-        let part = extract(&[doc], None, &BTreeSet::new());
-        println!("===== {name}");
-        for t in &part.schema.tables {
-            let alt = if part.altered_only.contains(&model::name_key(&t.name)) { " [altered_only]" } else { "" };
-            println!("TABLE {} @{}:{}{} comment={:?}", t.name, t.origin.line, t.origin.column, alt, t.comment);
-            for c in &t.columns {
-                println!(
-                    "   {} {:?} [{}] null={} def={:?} id={:?} cmt={:?} @{}:{} {:?}",
-                    c.name,
-                    c.ty.kind,
-                    c.ty.spelling,
-                    c.nullable,
-                    c.default,
-                    c.identity,
-                    c.comment,
-                    c.origin.line,
-                    c.origin.column,
-                    c.origin.notation
-                );
-            }
-            if let Some(pk) = &t.primary_key {
-                println!("   PK {:?} @{}", pk.columns, pk.origin.line);
-            }
-            for u in &t.uniques {
-                println!("   UNIQUE {:?} {:?} @{}", u.name, u.columns, u.origin.line);
-            }
-            for c in &t.checks {
-                println!("   CHECK {:?} {} {:?} @{}", c.name, c.expr, c.columns, c.origin.line);
-            }
-            for f in &t.foreign_keys {
-                println!(
-                    "   FK {:?} -> {}({:?}) del={:?} @{}:{}",
-                    f.columns, f.ref_table, f.ref_columns, f.on_delete, f.origin.line, f.origin.column
-                );
-            }
-        }
-        for i in &part.schema.indexes {
-            println!(
-                "INDEX {:?} on {} {:?} unique={} method={:?} pred={:?} incl={:?} @{}",
-                i.name,
-                i.table,
-                i.parts
-                    .iter()
-                    .map(|p| format!(
-                        "{}{}{}",
-                        p.column.clone().or(p.expr.clone()).unwrap_or_default(),
-                        if p.descending { " DESC" } else { "" },
-                        p.opclass.as_ref().map(|o| format!(" {o}")).unwrap_or_default()
-                    ))
-                    .collect::<Vec<_>>(),
-                i.unique,
-                i.method,
-                i.predicate,
-                i.include,
-                i.origin.line
-            );
-        }
-        for r in &part.schema.routines {
-            println!(
-                "ROUTINE {:?} {} lang={:?} table={:?} fn={:?} tables={:?} @{}",
-                r.kind, r.name, r.language, r.table, r.function, r.tables, r.origin.line
-            );
-        }
-        for s in &part.schema.settings {
-            println!("SETTING {} = {} @{}", s.name, s.value, s.origin.line);
-        }
-        for s in &part.schema.data_statements {
-            println!("DATA @{} {}", s.origin.line, s.sql.lines().next().unwrap_or(""));
-        }
-        println!("if_not_exists {:?}", part.if_not_exists);
-        for d in &part.diagnostics {
-            println!(
-                "DIAG {} {} {}:{}+{} {} {:?}",
-                d.severity,
-                d.rule,
-                d.span.line,
-                d.span.column,
-                d.span.len,
-                d.message,
-                d.related.iter().map(|r| r.span.line).collect::<Vec<_>>()
-            );
-        }
-    }
+fn fragments_attach_to_the_table_named_in_the_prose_before_them() {
+    let md = "`users` 테이블에 다음 제약을 추가합니다:\n\n```sql\nnickname VARCHAR(30) NOT NULL,\nUNIQUE (nickname),\nCHECK (char_length(nickname) > 1)\n```\n";
+    let known: BTreeSet<String> = ["users".to_string()].into();
+    let p = run_with(md, &known);
+    assert!(errors(&p).is_empty(), "{:?}", p.diagnostics);
+    let t = table(&p, "users");
+    assert_eq!(t.columns.len(), 1);
+    assert_eq!(t.uniques[0].columns, ["nickname"]);
+    assert_eq!(t.checks[0].columns, ["nickname"]);
+    assert!(p.altered_only.contains("users"));
+    assert!(p.if_not_exists.contains(&("users".to_string(), "nickname".to_string())));
+    let info = diags(&p, "sql-fragment");
+    assert!(
+        info[0].message.starts_with("fragment attached to `users` (from the text before the block"),
+        "{}",
+        info[0].message
+    );
 }
 
-// SCRATCH: remove before handing in.
 #[test]
-fn scratch_perf() {
-    if std::env::var("SQL_PERF").is_err() {
-        return;
+fn documents_are_read_in_order_and_the_forced_dialect_wins() {
+    let a =
+        scan("a.md".into(), "```postgresql\nCREATE TABLE notes (id INT, body VARCHAR(10) DEFAULT 'it\\'s');\n```\n");
+    let b = scan("b.md".into(), "```sql\nALTER TABLE notes ADD COLUMN extra TEXT;\nCREATE MATERIALIZED VIEW v AS SELECT id FROM notes;\nCREATE PROCEDURE p() LANGUAGE SQL AS $$ DELETE FROM notes $$;\n```\n");
+    let p = extract(&[a, b], Some(SqlFlavor::Mysql), &BTreeSet::new());
+    let t = table(&p, "notes");
+    assert_eq!(t.columns.len(), 3);
+    assert_eq!(&*t.columns[2].origin.file, "b.md");
+    assert!(p.schema.views[0].materialized);
+    assert_eq!(p.schema.views[0].tables, ["notes"]);
+    let proc = &p.schema.routines[0];
+    assert_eq!((proc.kind, proc.tables.clone()), (RoutineKind::Procedure, vec!["notes".to_string()]));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    #[test]
+    fn arbitrary_sql_never_panics(body in "[a-zA-Z_ (),;'\"`$\\-*/\n→가0-9.:=]{0,160}") {
+        let _ = run(&format!("```sql\n{body}\n```\n"));
+        let _ = run(&format!("```sql\nCREATE TABLE t (\n{body}\n);\nCREATE FUNCTION f() AS $x${body}\n```\n"));
     }
-    let mut sql = String::from("# big\n\n```sql\n");
-    for t in 0..2000 {
-        sql.push_str(&format!("CREATE TABLE t{t} (\n  id BIGSERIAL PRIMARY KEY,\n"));
-        for c in 0..14 {
-            sql.push_str(&format!("  c{c} VARCHAR(255) NOT NULL DEFAULT 'x' CHECK (c{c} <> ''), -- 설명 {c}\n"));
-        }
-        sql.push_str(&format!(
-            "  ref_id BIGINT REFERENCES t{}(id) ON DELETE CASCADE\n);\nCREATE INDEX idx_t{t} ON t{t} (c1, c2 DESC);\n",
-            t / 2
-        ));
-    }
-    sql.push_str("```\n");
-    let start = std::time::Instant::now();
-    let doc = scan("big.md".into(), &sql);
-    let scanned = start.elapsed();
-    let p = extract(&[doc], None, &BTreeSet::new());
-    println!(
-        "bytes={} scan={:?} total={:?} tables={} cols={} diags={}",
-        sql.len(),
-        scanned,
-        start.elapsed(),
-        p.schema.tables.len(),
-        p.schema.tables.iter().map(|t| t.columns.len()).sum::<usize>(),
-        p.diagnostics.len()
-    );
 }
