@@ -37,7 +37,7 @@ struct Compiled {
     diagnostics: Vec<Value>,
 }
 
-fn compile(path: &PathBuf) -> Compiled {
+fn compile(path: &std::path::Path) -> Compiled {
     let p = path.to_str().expect("utf-8 path");
     let (code, schema) = run(&["show", p, "--format", "json"]);
     assert_eq!(code, 0, "show failed on {p}");
