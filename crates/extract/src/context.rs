@@ -132,7 +132,9 @@ pub fn table_from_headings(headings: &[Heading], known: &BTreeSet<String>) -> Op
             return Some(t);
         }
     }
-    headings.iter().rev().find_map(|h| table_in_text(&h.text, known, true))
+    // A level-1 heading is the document's title ("# Search"): it names a table only when the table
+    // is known.
+    headings.iter().rev().filter(|h| h.level > 1).find_map(|h| table_in_text(&h.text, known, true))
 }
 
 #[cfg(test)]
@@ -155,6 +157,14 @@ mod tests {
         let known: BTreeSet<String> = ["workflows".to_string()].into();
         let hs = [h(5, "3.2.1 workflow 테이블 구조 개선")];
         assert_eq!(table_from_headings(&hs, &known).as_deref(), Some("workflows"));
+    }
+
+    #[test]
+    fn a_document_title_is_not_guessed_as_a_table() {
+        let known = BTreeSet::new();
+        assert_eq!(table_from_headings(&[h(1, "Search"), h(2, "Indexes")], &known), None);
+        let known: BTreeSet<String> = ["search".to_string()].into();
+        assert_eq!(table_from_headings(&[h(1, "Search"), h(2, "Indexes")], &known).as_deref(), Some("search"));
     }
 
     #[test]

@@ -95,6 +95,12 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
                     }
                     apply_alteration(base, t, p, &mut conflicts)
                 }
+                // A table only indexes mention is reported by the checks, once per index.
+                None if t.columns.is_empty()
+                    && t.primary_key.is_none()
+                    && t.uniques.is_empty()
+                    && t.checks.is_empty()
+                    && t.foreign_keys.is_empty() => {}
                 None => diagnostics.push(
                     ALTER_UNKNOWN_TABLE
                         .at(span_of(&t.origin, &t.name), format!("table `{}` is not defined anywhere", t.name))

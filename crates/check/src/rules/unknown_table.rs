@@ -1,4 +1,4 @@
-use crate::support::{find_table, is_system_name, span_named, suggest};
+use crate::support::{find_table, is_system_name, suggest};
 use model::{declare_rule, name_key, Diagnostic, Origin, RoutineKind, Schema};
 
 declare_rule! {
@@ -22,7 +22,9 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
         if name.trim().is_empty() || find_table(schema, name).is_some() {
             return;
         }
-        let mut d = RULE.at(span_named(origin, name), format!("{what} table `{name}`, which is not defined"));
+        // NOTE: the origin is where the referencing object starts, not where the table name is written:
+        // mark the point, not a width.
+        let mut d = RULE.at(origin.into(), format!("{what} table `{name}`, which is not defined"));
         if let Some(s) = suggest(name, schema.tables.iter().map(|t| t.name.as_str())) {
             if let Some(t) = schema.table(&s) {
                 d = d.with_related((&t.origin).into(), format!("table `{}` is defined here", t.name));
