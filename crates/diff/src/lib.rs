@@ -1,0 +1,607 @@
+//! The difference between two schemas as an ordered list of changes.
+//!
+//! `diff(from, to, hooks)` compares a live schema (`from`) with a desired one (`to`). Whether two
+//! spellings mean the same thing on an engine (`int4` and `integer`, `now()` and
+//! `CURRENT_TIMESTAMP`, a server-rewritten CHECK) is answered by [`DiffHooks`], which each engine
+//! implements; this crate knows no SQL. Output order is stable: objects in `to`'s order, then what
+//! only `from` has in `from`'s order.
+
+use model::{
+    name_eq, name_key, Check, Column, Enum, Extension, ForeignKey, Index, PrimaryKey, ReferentialAction, Routine,
+    Schema, Table, Unique, View,
+};
+use serde::Serialize;
+
+/// Engine knowledge the comparison needs. Every method has a strict default (compare as written).
+pub trait DiffHooks {
+    /// Whether the column types are the same on this engine.
+    fn same_type(&self, from: &Column, to: &Column) -> bool {
+        from.ty.kind == to.ty.kind
+    }
+
+    /// Whether the defaults are the same on this engine (identity columns aside).
+    fn same_default(&self, from: &Column, to: &Column) -> bool {
+        from.default == to.default
+    }
+
+    /// Whether the columns generate values the same way.
+    fn same_identity(&self, from: &Column, to: &Column) -> bool {
+        from.identity == to.identity
+    }
+
+    /// Whether two CHECK constraints are the same (the server may have rewritten the expression).
+    fn same_check(&self, from: &Check, to: &Check) -> bool {
+        squash(&from.expr) == squash(&to.expr)
+    }
+
+    /// Whether two indexes are the same (names aside).
+    fn same_index(&self, from: &Index, to: &Index) -> bool {
+        from.unique == to.unique
+            && from.parts.len() == to.parts.len()
+            && from.parts.iter().zip(&to.parts).all(|(a, b)| {
+                a.descending == b.descending
+                    && match (&a.column, &b.column) {
+                        (Some(x), Some(y)) => name_eq(x, y),
+                        (None, None) => {
+                            squash(a.expr.as_deref().unwrap_or("")) == squash(b.expr.as_deref().unwrap_or(""))
+                        }
+                        _ => false,
+                    }
+            })
+            && from.predicate.as_deref().map(squash) == to.predicate.as_deref().map(squash)
+            && method(from) == method(to)
+            && from.include.len() == to.include.len()
+            && from.include.iter().zip(&to.include).all(|(a, b)| name_eq(a, b))
+    }
+
+    /// Whether two view definitions are the same.
+    fn same_view(&self, from: &View, to: &View) -> bool {
+        squash(&from.sql) == squash(&to.sql)
+    }
+
+    /// Whether two routines (functions, triggers) are the same.
+    fn same_routine(&self, from: &Routine, to: &Routine) -> bool {
+        squash(&from.sql) == squash(&to.sql)
+    }
+
+    /// Whether column comments are compared (engines without comments say no).
+    fn compares_comments(&self) -> bool {
+        true
+    }
+}
+
+fn method(i: &Index) -> String {
+    i.method.as_deref().map(name_key).filter(|m| m != "btree").unwrap_or_default()
+}
+
+/// Lower-cased with white space removed: a tolerant comparison of SQL text.
+pub fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+}
+
+/// Renames the user declared (`--rename`, `<!-- schemadoc:renamed from=… -->`): without them a
+/// renamed column is a drop and an add.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Renames {
+    /// (old table name, new table name)
+    pub tables: Vec<(String, String)>,
+    /// (table in `to`, old column name, new column name)
+    pub columns: Vec<(String, String, String)>,
+}
+
+impl Renames {
+    fn table_from(&self, to_name: &str) -> Option<&str> {
+        self.tables.iter().find(|(_, new)| name_eq(new, to_name)).map(|(old, _)| old.as_str())
+    }
+
+    fn column_from(&self, table: &str, to_name: &str) -> Option<&str> {
+        self.columns
+            .iter()
+            .find(|(t, _, new)| name_eq(t, table) && name_eq(new, to_name))
+            .map(|(_, old, _)| old.as_str())
+    }
+}
+
+/// What changed in one column.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ColumnChanges {
+    pub ty: bool,
+    pub nullable: bool,
+    pub default: bool,
+    pub identity: bool,
+    pub comment: bool,
+}
+
+impl ColumnChanges {
+    pub fn any(&self) -> bool {
+        self.ty || self.nullable || self.default || self.identity || self.comment
+    }
+}
+
+/// One change that turns `from` into `to`. Objects are carried whole so that planners can write
+/// statements (and rebuild tables) without looking anything up.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    CreateExtension {
+        extension: Extension,
+    },
+    DropExtension {
+        extension: Extension,
+    },
+    CreateEnum {
+        definition: Enum,
+    },
+    /// New values appended to an enum (PostgreSQL `ALTER TYPE … ADD VALUE`).
+    AddEnumValues {
+        name: String,
+        values: Vec<String>,
+    },
+    /// An enum whose values were removed or reordered: it must be recreated.
+    ReplaceEnum {
+        from: Enum,
+        to: Enum,
+    },
+    DropEnum {
+        definition: Enum,
+    },
+    CreateTable {
+        table: Table,
+    },
+    DropTable {
+        table: Table,
+    },
+    RenameTable {
+        from: String,
+        to: String,
+    },
+    AddColumn {
+        table: String,
+        column: Column,
+    },
+    DropColumn {
+        table: String,
+        column: Column,
+    },
+    RenameColumn {
+        table: String,
+        from: String,
+        to: String,
+    },
+    AlterColumn {
+        table: String,
+        from: Column,
+        to: Column,
+        changes: ColumnChanges,
+    },
+    SetPrimaryKey {
+        table: String,
+        from: Option<PrimaryKey>,
+        to: Option<PrimaryKey>,
+    },
+    AddUnique {
+        table: String,
+        unique: Unique,
+    },
+    DropUnique {
+        table: String,
+        unique: Unique,
+    },
+    AddCheck {
+        table: String,
+        check: Check,
+    },
+    DropCheck {
+        table: String,
+        check: Check,
+    },
+    AddForeignKey {
+        table: String,
+        foreign_key: ForeignKey,
+    },
+    DropForeignKey {
+        table: String,
+        foreign_key: ForeignKey,
+    },
+    SetTableComment {
+        table: String,
+        comment: Option<String>,
+    },
+    CreateIndex {
+        index: Index,
+    },
+    DropIndex {
+        index: Index,
+    },
+    CreateView {
+        view: View,
+    },
+    DropView {
+        view: View,
+    },
+    CreateRoutine {
+        routine: Routine,
+    },
+    DropRoutine {
+        routine: Routine,
+    },
+}
+
+impl Change {
+    /// The table this change is about, if any.
+    pub fn table(&self) -> Option<&str> {
+        match self {
+            Change::CreateTable { table } | Change::DropTable { table } => Some(&table.name),
+            Change::RenameTable { to, .. } => Some(to),
+            Change::AddColumn { table, .. }
+            | Change::DropColumn { table, .. }
+            | Change::RenameColumn { table, .. }
+            | Change::AlterColumn { table, .. }
+            | Change::SetPrimaryKey { table, .. }
+            | Change::AddUnique { table, .. }
+            | Change::DropUnique { table, .. }
+            | Change::AddCheck { table, .. }
+            | Change::DropCheck { table, .. }
+            | Change::AddForeignKey { table, .. }
+            | Change::DropForeignKey { table, .. }
+            | Change::SetTableComment { table, .. } => Some(table),
+            Change::CreateIndex { index } | Change::DropIndex { index } => Some(&index.table),
+            Change::CreateRoutine { routine } | Change::DropRoutine { routine } => routine.table.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// A short description: "add column users.email".
+    pub fn describe(&self) -> String {
+        let idx = |i: &Index| i.name.clone().unwrap_or_else(|| format!("on {}", i.table));
+        match self {
+            Change::CreateExtension { extension } => format!("create extension {}", extension.name),
+            Change::DropExtension { extension } => format!("drop extension {}", extension.name),
+            Change::CreateEnum { definition } => format!("create enum {}", definition.name),
+            Change::AddEnumValues { name, values } => format!("add values {} to enum {name}", values.join(", ")),
+            Change::ReplaceEnum { to, .. } => format!("recreate enum {}", to.name),
+            Change::DropEnum { definition } => format!("drop enum {}", definition.name),
+            Change::CreateTable { table } => format!("create table {}", table.name),
+            Change::DropTable { table } => format!("drop table {}", table.name),
+            Change::RenameTable { from, to } => format!("rename table {from} to {to}"),
+            Change::AddColumn { table, column } => format!("add column {table}.{}", column.name),
+            Change::DropColumn { table, column } => format!("drop column {table}.{}", column.name),
+            Change::RenameColumn { table, from, to } => format!("rename column {table}.{from} to {to}"),
+            Change::AlterColumn { table, to, changes, .. } => {
+                let mut what = Vec::new();
+                if changes.ty {
+                    what.push("type");
+                }
+                if changes.nullable {
+                    what.push(if to.nullable { "drop not null" } else { "set not null" });
+                }
+                if changes.default {
+                    what.push("default");
+                }
+                if changes.identity {
+                    what.push("identity");
+                }
+                if changes.comment {
+                    what.push("comment");
+                }
+                format!("alter column {table}.{} ({})", to.name, what.join(", "))
+            }
+            Change::SetPrimaryKey { table, to, .. } => match to {
+                Some(pk) => format!("set primary key of {table} to ({})", pk.columns.join(", ")),
+                None => format!("drop primary key of {table}"),
+            },
+            Change::AddUnique { table, unique } => format!("add unique ({}) on {table}", unique.columns.join(", ")),
+            Change::DropUnique { table, unique } => format!("drop unique ({}) on {table}", unique.columns.join(", ")),
+            Change::AddCheck { table, check } => {
+                format!("add check {} on {table}", check.name.as_deref().unwrap_or(&check.expr))
+            }
+            Change::DropCheck { table, check } => {
+                format!("drop check {} on {table}", check.name.as_deref().unwrap_or(&check.expr))
+            }
+            Change::AddForeignKey { table, foreign_key: fk } => {
+                format!("add foreign key {table}.{} → {}", fk.columns.join(", "), fk.ref_table)
+            }
+            Change::DropForeignKey { table, foreign_key: fk } => {
+                format!("drop foreign key {table}.{} → {}", fk.columns.join(", "), fk.ref_table)
+            }
+            Change::SetTableComment { table, .. } => format!("set comment on {table}"),
+            Change::CreateIndex { index } => format!("create index {}", idx(index)),
+            Change::DropIndex { index } => format!("drop index {}", idx(index)),
+            Change::CreateView { view } => format!("create view {}", view.name),
+            Change::DropView { view } => format!("drop view {}", view.name),
+            Change::CreateRoutine { routine } => format!("create {:?} {}", routine.kind, routine.name).to_lowercase(),
+            Change::DropRoutine { routine } => format!("drop {:?} {}", routine.kind, routine.name).to_lowercase(),
+        }
+    }
+
+    /// Whether applying the change can lose data that exists now.
+    pub fn loses_data(&self) -> bool {
+        match self {
+            Change::DropTable { .. } | Change::DropColumn { .. } => true,
+            Change::AlterColumn { changes, .. } => changes.ty,
+            _ => false,
+        }
+    }
+}
+
+/// A column dropped and one added with the same type in the same table: probably a rename the
+/// document did not declare.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LikelyRename {
+    pub table: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// The changes that turn one schema into another, in a stable order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ChangeSet {
+    pub changes: Vec<Change>,
+    pub likely_renames: Vec<LikelyRename>,
+}
+
+impl ChangeSet {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// The changes that turn `from` into `to`.
+pub fn diff(from: &Schema, to: &Schema, hooks: &dyn DiffHooks, renames: &Renames) -> ChangeSet {
+    let mut out = ChangeSet::default();
+    let changes = &mut out.changes;
+
+    // Extensions and enums first: tables use them.
+    for x in &to.extensions {
+        if !from.has_extension(&x.name) {
+            changes.push(Change::CreateExtension { extension: x.clone() });
+        }
+    }
+    for e in &to.enums {
+        match from.enum_named(&e.name) {
+            None => changes.push(Change::CreateEnum { definition: e.clone() }),
+            Some(old) if old.values == e.values => {}
+            Some(old) if e.values.starts_with(&old.values) => changes
+                .push(Change::AddEnumValues { name: e.name.clone(), values: e.values[old.values.len()..].to_vec() }),
+            Some(old) => changes.push(Change::ReplaceEnum { from: old.clone(), to: e.clone() }),
+        }
+    }
+
+    // Tables, matched by name or by a declared rename.
+    let mut matched_from: Vec<bool> = vec![false; from.tables.len()];
+    for t in &to.tables {
+        let old_name = renames.table_from(&t.name).unwrap_or(&t.name);
+        let found = from.tables.iter().position(|f| name_eq(&f.name, old_name));
+        match found {
+            None => changes.push(Change::CreateTable { table: t.clone() }),
+            Some(i) => {
+                matched_from[i] = true;
+                let f = &from.tables[i];
+                if !name_eq(&f.name, &t.name) {
+                    changes.push(Change::RenameTable { from: f.name.clone(), to: t.name.clone() });
+                }
+                diff_table(f, t, hooks, renames, &mut out.likely_renames, changes);
+            }
+        }
+    }
+
+    // Indexes: matched by table and definition; a renamed table's indexes follow it.
+    let table_of = |name: &str| -> String {
+        renames
+            .tables
+            .iter()
+            .find(|(old, _)| name_eq(old, name))
+            .map(|(_, new)| new.clone())
+            .unwrap_or(name.to_string())
+    };
+    let mut matched_index: Vec<bool> = vec![false; from.indexes.len()];
+    for index in &to.indexes {
+        let found = from.indexes.iter().enumerate().position(|(i, f)| {
+            !matched_index[i] && name_eq(&table_of(&f.table), &index.table) && hooks.same_index(f, index)
+        });
+        match found {
+            Some(i) => matched_index[i] = true,
+            None => changes.push(Change::CreateIndex { index: index.clone() }),
+        }
+    }
+    let dropped_tables: Vec<&Table> =
+        from.tables.iter().enumerate().filter(|(i, _)| !matched_from[*i]).map(|(_, t)| t).collect();
+    for (i, index) in from.indexes.iter().enumerate() {
+        // Dropping a table drops its indexes.
+        if !matched_index[i] && !dropped_tables.iter().any(|t| name_eq(&t.name, &index.table)) {
+            changes.push(Change::DropIndex { index: index.clone() });
+        }
+    }
+
+    for v in &to.views {
+        match from.views.iter().find(|f| name_eq(&f.name, &v.name)) {
+            None => changes.push(Change::CreateView { view: v.clone() }),
+            Some(f) if !hooks.same_view(f, v) => {
+                changes.push(Change::DropView { view: f.clone() });
+                changes.push(Change::CreateView { view: v.clone() });
+            }
+            Some(_) => {}
+        }
+    }
+    for r in &to.routines {
+        match from.routines.iter().find(|f| f.kind == r.kind && name_eq(&f.name, &r.name)) {
+            None => changes.push(Change::CreateRoutine { routine: r.clone() }),
+            Some(f) if !hooks.same_routine(f, r) => {
+                changes.push(Change::DropRoutine { routine: f.clone() });
+                changes.push(Change::CreateRoutine { routine: r.clone() });
+            }
+            Some(_) => {}
+        }
+    }
+
+    // What only `from` has, last.
+    for r in &from.routines {
+        if !to.routines.iter().any(|t| t.kind == r.kind && name_eq(&t.name, &r.name)) {
+            changes.push(Change::DropRoutine { routine: r.clone() });
+        }
+    }
+    for v in &from.views {
+        if !to.views.iter().any(|t| name_eq(&t.name, &v.name)) {
+            changes.push(Change::DropView { view: v.clone() });
+        }
+    }
+    for t in dropped_tables {
+        changes.push(Change::DropTable { table: t.clone() });
+    }
+    for e in &from.enums {
+        if to.enum_named(&e.name).is_none() {
+            changes.push(Change::DropEnum { definition: e.clone() });
+        }
+    }
+    for x in &from.extensions {
+        if !to.has_extension(&x.name) {
+            changes.push(Change::DropExtension { extension: x.clone() });
+        }
+    }
+    out
+}
+
+fn diff_table(
+    f: &Table,
+    t: &Table,
+    hooks: &dyn DiffHooks,
+    renames: &Renames,
+    likely: &mut Vec<LikelyRename>,
+    changes: &mut Vec<Change>,
+) {
+    let table = t.name.clone();
+    let mut matched: Vec<bool> = vec![false; f.columns.len()];
+    let mut added: Vec<&Column> = Vec::new();
+    for c in &t.columns {
+        let old_name = renames.column_from(&t.name, &c.name).unwrap_or(&c.name);
+        match f.columns.iter().position(|x| name_eq(&x.name, old_name)) {
+            None => {
+                added.push(c);
+                changes.push(Change::AddColumn { table: table.clone(), column: c.clone() });
+            }
+            Some(i) => {
+                matched[i] = true;
+                let old = &f.columns[i];
+                if !name_eq(&old.name, &c.name) {
+                    changes.push(Change::RenameColumn {
+                        table: table.clone(),
+                        from: old.name.clone(),
+                        to: c.name.clone(),
+                    });
+                }
+                let in_pk = |tb: &Table, col: &Column| {
+                    tb.primary_key.as_ref().is_some_and(|pk| pk.columns.iter().any(|p| name_eq(p, &col.name)))
+                };
+                let nullable_old = old.nullable && !in_pk(f, old);
+                let nullable_new = c.nullable && !in_pk(t, c);
+                let identity = !hooks.same_identity(old, c);
+                let cc = ColumnChanges {
+                    ty: !hooks.same_type(old, c),
+                    nullable: nullable_old != nullable_new,
+                    default: !identity && old.identity.is_none() && !hooks.same_default(old, c),
+                    identity,
+                    comment: hooks.compares_comments() && old.comment != c.comment,
+                };
+                if cc.any() {
+                    changes.push(Change::AlterColumn {
+                        table: table.clone(),
+                        from: old.clone(),
+                        to: c.clone(),
+                        changes: cc,
+                    });
+                }
+            }
+        }
+    }
+    for (i, c) in f.columns.iter().enumerate() {
+        if !matched[i] {
+            if let Some(a) = added.iter().find(|a| hooks.same_type(c, a)) {
+                likely.push(LikelyRename { table: table.clone(), from: c.name.clone(), to: a.name.clone() });
+            }
+            changes.push(Change::DropColumn { table: table.clone(), column: c.clone() });
+        }
+    }
+
+    let pk_cols =
+        |p: &Option<PrimaryKey>| p.as_ref().map(|p| p.columns.iter().map(|c| name_key(c)).collect::<Vec<_>>());
+    let renamed_pk = f.primary_key.as_ref().map(|p| PrimaryKey {
+        columns: p.columns.iter().map(|c| renamed_column(renames, t, c)).collect(),
+        ..p.clone()
+    });
+    if pk_cols(&renamed_pk) != pk_cols(&t.primary_key) {
+        changes.push(Change::SetPrimaryKey {
+            table: table.clone(),
+            from: f.primary_key.clone(),
+            to: t.primary_key.clone(),
+        });
+    }
+
+    let cols = |c: &[String]| c.iter().map(|x| name_key(&renamed_column(renames, t, x))).collect::<Vec<_>>();
+    for u in &t.uniques {
+        if !f.uniques.iter().any(|x| cols(&x.columns) == cols(&u.columns)) {
+            changes.push(Change::AddUnique { table: table.clone(), unique: u.clone() });
+        }
+    }
+    for u in &f.uniques {
+        if !t.uniques.iter().any(|x| cols(&x.columns) == cols(&u.columns)) {
+            changes.push(Change::DropUnique { table: table.clone(), unique: u.clone() });
+        }
+    }
+    let same_check = |a: &Check, b: &Check| match (&a.name, &b.name) {
+        (Some(x), Some(y)) if !name_eq(x, y) => false,
+        _ => hooks.same_check(a, b),
+    };
+    for c in &t.checks {
+        if !f.checks.iter().any(|x| same_check(x, c)) {
+            changes.push(Change::AddCheck { table: table.clone(), check: c.clone() });
+        }
+    }
+    for c in &f.checks {
+        if !t.checks.iter().any(|x| same_check(c, x)) {
+            changes.push(Change::DropCheck { table: table.clone(), check: c.clone() });
+        }
+    }
+    let action = |a: Option<ReferentialAction>| a.unwrap_or(ReferentialAction::NoAction);
+    let same_fk = |a: &ForeignKey, b: &ForeignKey| {
+        cols(&a.columns) == cols(&b.columns)
+            && name_eq(&a.ref_table, &b.ref_table)
+            && (a.ref_columns.is_empty()
+                || b.ref_columns.is_empty()
+                || a.ref_columns.iter().map(|c| name_key(c)).eq(b.ref_columns.iter().map(|c| name_key(c))))
+            && equivalent_action(action(a.on_delete), action(b.on_delete))
+            && equivalent_action(action(a.on_update), action(b.on_update))
+    };
+    for fk in &t.foreign_keys {
+        if !f.foreign_keys.iter().any(|x| same_fk(x, fk)) {
+            changes.push(Change::AddForeignKey { table: table.clone(), foreign_key: fk.clone() });
+        }
+    }
+    for fk in &f.foreign_keys {
+        if !t.foreign_keys.iter().any(|x| same_fk(fk, x)) {
+            changes.push(Change::DropForeignKey { table: table.clone(), foreign_key: fk.clone() });
+        }
+    }
+    if hooks.compares_comments() && f.comment != t.comment {
+        changes.push(Change::SetTableComment { table, comment: t.comment.clone() });
+    }
+}
+
+/// NOTE: `NO ACTION` and `RESTRICT` differ only in when the check runs (end of statement vs
+/// immediately); engines report either for an FK declared without an action.
+fn equivalent_action(a: ReferentialAction, b: ReferentialAction) -> bool {
+    use ReferentialAction::*;
+    a == b || matches!((a, b), (NoAction, Restrict) | (Restrict, NoAction))
+}
+
+/// The name a `from` column has in `to` after declared renames.
+fn renamed_column(renames: &Renames, to: &Table, old: &str) -> String {
+    renames
+        .columns
+        .iter()
+        .find(|(t, o, _)| name_eq(t, &to.name) && name_eq(o, old))
+        .map(|(_, _, new)| new.clone())
+        .unwrap_or_else(|| old.to_string())
+}
+
+#[cfg(test)]
+mod tests;

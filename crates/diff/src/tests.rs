@@ -1,0 +1,204 @@
+use super::*;
+use model::{DataType, DefaultValue, IndexPart, Notation, Origin, TypeKind};
+
+struct Strict;
+impl DiffHooks for Strict {}
+
+fn origin() -> Origin {
+    Origin::new("t.md".into(), 1, 1, Notation::Sql)
+}
+
+fn col(name: &str, kind: TypeKind, nullable: bool) -> Column {
+    let mut c = Column::new(name, DataType::new(kind.clone(), kind.to_string()), origin());
+    c.nullable = nullable;
+    c
+}
+
+fn table(name: &str, cols: Vec<Column>) -> Table {
+    let mut t = Table::new(name, origin());
+    t.primary_key = Some(PrimaryKey { name: None, columns: vec![cols[0].name.clone()], origin: origin() });
+    t.columns = cols;
+    t
+}
+
+fn int() -> TypeKind {
+    TypeKind::Int { bytes: 4 }
+}
+
+fn users() -> Table {
+    table(
+        "users",
+        vec![col("id", int(), false), col("email", TypeKind::Text, false), col("name", TypeKind::Text, true)],
+    )
+}
+
+fn schema(tables: Vec<Table>) -> Schema {
+    Schema { tables, ..Schema::default() }
+}
+
+fn kinds(set: &ChangeSet) -> Vec<String> {
+    set.changes.iter().map(Change::describe).collect()
+}
+
+#[test]
+fn identical_schemas_have_no_changes() {
+    let s = schema(vec![users()]);
+    assert!(diff(&s, &s, &Strict, &Renames::default()).is_empty());
+}
+
+#[test]
+fn tables_are_created_in_order_and_dropped_last() {
+    let from = schema(vec![table("old", vec![col("id", int(), false)])]);
+    let to = schema(vec![users(), table("posts", vec![col("id", int(), false)])]);
+    assert_eq!(
+        kinds(&diff(&from, &to, &Strict, &Renames::default())),
+        ["create table users", "create table posts", "drop table old"]
+    );
+}
+
+#[test]
+fn column_changes_are_named() {
+    let from = schema(vec![users()]);
+    let mut u = users();
+    u.columns[1].ty = DataType::new(TypeKind::Varchar { len: Some(100) }, "varchar(100)");
+    u.columns[2].nullable = false;
+    u.columns[2].default = Some(DefaultValue::String("x".into()));
+    u.columns.push(col("age", int(), true));
+    let set = diff(&from, &schema(vec![u]), &Strict, &Renames::default());
+    assert_eq!(
+        kinds(&set),
+        ["alter column users.email (type)", "alter column users.name (set not null, default)", "add column users.age"]
+    );
+    assert!(set.changes[0].loses_data());
+}
+
+#[test]
+fn a_dropped_and_added_column_of_one_type_is_a_likely_rename() {
+    let from = schema(vec![users()]);
+    let mut u = users();
+    u.columns[2].name = "full_name".into();
+    let set = diff(&from, &schema(vec![u.clone()]), &Strict, &Renames::default());
+    assert_eq!(kinds(&set), ["add column users.full_name", "drop column users.name"]);
+    assert_eq!(
+        set.likely_renames,
+        [LikelyRename { table: "users".into(), from: "name".into(), to: "full_name".into() }]
+    );
+
+    let renames = Renames { columns: vec![("users".into(), "name".into(), "full_name".into())], ..Renames::default() };
+    let set = diff(&from, &schema(vec![u]), &Strict, &renames);
+    assert_eq!(kinds(&set), ["rename column users.name to full_name"]);
+    assert!(set.likely_renames.is_empty());
+}
+
+#[test]
+fn declared_table_renames_keep_the_table() {
+    let from = schema(vec![users()]);
+    let mut u = users();
+    u.name = "accounts".into();
+    let renames = Renames { tables: vec![("users".into(), "accounts".into())], ..Renames::default() };
+    assert_eq!(kinds(&diff(&from, &schema(vec![u]), &Strict, &renames)), ["rename table users to accounts"]);
+}
+
+#[test]
+fn keys_checks_and_foreign_keys() {
+    let mut posts = table("posts", vec![col("id", int(), false), col("user_id", int(), false)]);
+    let from = schema(vec![users(), posts.clone()]);
+    posts.foreign_keys.push(ForeignKey {
+        name: None,
+        columns: vec!["user_id".into()],
+        ref_table: "users".into(),
+        ref_columns: vec!["id".into()],
+        on_delete: Some(ReferentialAction::Cascade),
+        on_update: None,
+        inferred: false,
+        origin: origin(),
+    });
+    posts.checks.push(Check {
+        name: Some("ck".into()),
+        expr: "id > 0".into(),
+        columns: vec!["id".into()],
+        origin: origin(),
+    });
+    posts.primary_key = Some(PrimaryKey { name: None, columns: vec!["id".into(), "user_id".into()], origin: origin() });
+    posts.uniques.push(Unique { name: None, columns: vec!["user_id".into()], origin: origin() });
+    let set = diff(&from, &schema(vec![users(), posts]), &Strict, &Renames::default());
+    assert_eq!(
+        kinds(&set),
+        [
+            "set primary key of posts to (id, user_id)",
+            "add unique (user_id) on posts",
+            "add check ck on posts",
+            "add foreign key posts.user_id → users",
+        ]
+    );
+}
+
+#[test]
+fn no_action_and_restrict_are_the_same_default() {
+    let mut a = table("posts", vec![col("id", int(), false), col("user_id", int(), false)]);
+    let fk = ForeignKey {
+        name: None,
+        columns: vec!["user_id".into()],
+        ref_table: "users".into(),
+        ref_columns: vec![],
+        on_delete: None,
+        on_update: None,
+        inferred: false,
+        origin: origin(),
+    };
+    a.foreign_keys.push(fk.clone());
+    let mut b = a.clone();
+    b.foreign_keys[0].on_delete = Some(ReferentialAction::Restrict);
+    b.foreign_keys[0].ref_columns = vec!["id".into()];
+    assert!(diff(&schema(vec![users(), a]), &schema(vec![users(), b]), &Strict, &Renames::default()).is_empty());
+}
+
+#[test]
+fn indexes_match_by_definition_not_name() {
+    let index = |name: &str, col: &str| Index {
+        name: Some(name.into()),
+        table: "users".into(),
+        parts: vec![IndexPart::column(col)],
+        unique: false,
+        method: None,
+        predicate: None,
+        include: vec![],
+        origin: origin(),
+    };
+    let from = Schema { tables: vec![users()], indexes: vec![index("users_email_idx", "email")], ..Schema::default() };
+    let to = Schema {
+        tables: vec![users()],
+        indexes: vec![index("idx_users_email", "email"), index("idx_users_name", "name")],
+        ..Schema::default()
+    };
+    assert_eq!(kinds(&diff(&from, &to, &Strict, &Renames::default())), ["create index idx_users_name"]);
+    assert_eq!(kinds(&diff(&to, &from, &Strict, &Renames::default())), ["drop index idx_users_name"]);
+}
+
+#[test]
+fn enums_grow_or_are_replaced() {
+    let e = |values: &[&str]| Enum {
+        name: "state".into(),
+        values: values.iter().map(|v| v.to_string()).collect(),
+        origin: origin(),
+    };
+    let from = Schema { enums: vec![e(&["a", "b"])], ..Schema::default() };
+    let grown = Schema { enums: vec![e(&["a", "b", "c"])], ..Schema::default() };
+    let shrunk = Schema { enums: vec![e(&["a"])], ..Schema::default() };
+    assert_eq!(kinds(&diff(&from, &grown, &Strict, &Renames::default())), ["add values c to enum state"]);
+    assert_eq!(kinds(&diff(&from, &shrunk, &Strict, &Renames::default())), ["recreate enum state"]);
+}
+
+#[test]
+fn hooks_decide_equivalence() {
+    struct Loose;
+    impl DiffHooks for Loose {
+        fn same_type(&self, a: &Column, b: &Column) -> bool {
+            a.ty.kind.family() == b.ty.kind.family()
+        }
+    }
+    let from = schema(vec![users()]);
+    let mut u = users();
+    u.columns[1].ty = DataType::new(TypeKind::Varchar { len: Some(100) }, "varchar(100)");
+    assert!(diff(&from, &schema(vec![u]), &Loose, &Renames::default()).is_empty());
+}
