@@ -122,6 +122,9 @@ impl ColumnChanges {
 /// statements (and rebuild tables) without looking anything up.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
+// NOTE: changes are few (one per differing object) and carried whole on purpose; boxing the large
+// variants would only add indirection.
+#[allow(clippy::large_enum_variant)]
 pub enum Change {
     CreateExtension {
         extension: Extension,
