@@ -114,7 +114,10 @@ pub fn extract(docs: &[Document]) -> Partial {
 struct BareFk {
     table: String,
     column: String,
+    /// Where the cell that says `FK` starts.
     origin: Origin,
+    /// That cell's text.
+    cell: String,
 }
 
 fn normalize_header(text: &str) -> String {
@@ -287,9 +290,9 @@ fn cell_origin(file: &Arc<str>, c: &Cell) -> Origin {
     Origin::new(file.clone(), c.line, c.column, Notation::FieldTable)
 }
 
-/// The position of a cell's text: the cell event starts at the text (pulldown-cmark trims).
-fn span(o: &Origin) -> Span {
-    Span::from(o)
+/// The span of `text` written at `o`, the start of a cell's text (pulldown-cmark trims cells).
+fn span(o: &Origin, text: &str) -> Span {
+    Span { len: text.trim().chars().count() as u32, ..Span::from(o) }
 }
 
 fn read_table(file: &Arc<str>, t: &MdTable, out: &mut Partial, bare_fks: &mut Vec<BareFk>) {
@@ -360,15 +363,16 @@ fn read_table(file: &Arc<str>, t: &MdTable, out: &mut Partial, bare_fks: &mut Ve
             }
         }
         let Some((table_name, table_origin)) = current.clone() else {
+            let name = split_name_cell(&name_cell.text).map_or(name_cell.text.clone(), |(n, _)| n);
             out.diagnostics.push(UNATTACHED_FIELD_TABLE.at(
-                span(&cell_origin(file, name_cell)),
+                span(&cell_origin(file, name_cell), &name),
                 format!("field `{}` has no table name in its row; it is skipped", name_cell.text),
             ));
             continue;
         };
         let Some((col_name, name_rest)) = split_name_cell(&name_cell.text) else {
             out.diagnostics.push(FIELD_TABLE_UNREADABLE_ROW.at(
-                span(&cell_origin(file, name_cell)),
+                span(&cell_origin(file, name_cell), &name_cell.text),
                 format!("`{}` is not a column name; the row is skipped", name_cell.text),
             ));
             continue;
@@ -378,7 +382,7 @@ fn read_table(file: &Arc<str>, t: &MdTable, out: &mut Partial, bare_fks: &mut Ve
             let what = type_cell.map(|c| c.text.trim()).unwrap_or("");
             let o = type_cell.map(|c| cell_origin(file, c)).unwrap_or_else(|| cell_origin(file, name_cell));
             out.diagnostics.push(FIELD_TABLE_UNREADABLE_ROW.at(
-                span(&o),
+                span(&o, if what.is_empty() { &col_name } else { what }),
                 if what.is_empty() {
                     format!("field `{col_name}` has no type; the row is skipped")
                 } else {
@@ -397,8 +401,8 @@ fn read_table(file: &Arc<str>, t: &MdTable, out: &mut Partial, bare_fks: &mut Ve
         };
         if let Some(existing) = out.schema.tables[table_idx].column(&col_name) {
             let d = FIELD_TABLE_DUPLICATE_COLUMN
-                .at(span(&origin), format!("field `{col_name}` of table `{table_name}` is listed again"))
-                .with_related(span(&existing.origin), "first listed here");
+                .at(span(&origin, &col_name), format!("field `{col_name}` of table `{table_name}` is listed again"))
+                .with_related(span(&existing.origin, &existing.name), "first listed here");
             out.diagnostics.push(d);
             continue;
         }
@@ -496,6 +500,7 @@ fn read_table(file: &Arc<str>, t: &MdTable, out: &mut Partial, bare_fks: &mut Ve
                 table: table.name.clone(),
                 column: col_name.clone(),
                 origin: word_origin.clone(),
+                cell: word_cell.text.clone(),
             }),
             None => {}
         }
@@ -919,7 +924,10 @@ fn resolve_bare_fks(out: &mut Partial, bare: Vec<BareFk>) {
             }),
             None => out.diagnostics.push(
                 FIELD_TABLE_FOREIGN_KEY_WITHOUT_TARGET
-                    .at(span(&fk.origin), format!("`{}.{}` is marked FK but names no target", fk.table, fk.column))
+                    .at(
+                        span(&fk.origin, &fk.cell),
+                        format!("`{}.{}` is marked FK but names no target", fk.table, fk.column),
+                    )
                     .with_help("write the target: `FK(users.id)`"),
             ),
         }
@@ -1004,6 +1012,8 @@ mod tests {
         assert_eq!(t.foreign_keys[3].origin.notation, Notation::Inferred);
         assert_eq!(p.diagnostics.len(), 1);
         assert_eq!(p.diagnostics[0].rule, "field-table-foreign-key-without-target");
+        let span = &p.diagnostics[0].span;
+        assert_eq!((span.line, span.column, span.len), (10, 17, 2));
     }
 
     #[test]
@@ -1053,6 +1063,10 @@ mod tests {
         let rules: Vec<_> = p.diagnostics.iter().map(|d| d.rule).collect();
         assert_eq!(rules, ["unattached-field-table", "field-table-duplicate-column", "field-table-unreadable-row"]);
         assert_eq!(p.diagnostics[1].related[0].span.line, 9);
+        let spans: Vec<(u32, u32, u32)> =
+            p.diagnostics.iter().map(|d| (d.span.line, d.span.column, d.span.len)).collect();
+        assert_eq!(spans, [(1, 1, 0), (10, 3, 2), (11, 3, 9)]);
+        assert_eq!(p.diagnostics[1].related[0].span.len, 2);
         assert_eq!(p.schema.table("users").unwrap().columns.len(), 1);
     }
 

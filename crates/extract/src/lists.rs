@@ -103,9 +103,65 @@ impl Cx<'_> {
         Origin::new(self.file.clone(), self.item.line, self.item.column + col, Notation::List)
     }
 
-    fn span(&self) -> Span {
-        Span::new(self.file.clone(), self.item.line, self.item.column, 0)
+    /// The span of `quote`, a prefix of the bullet's text, in the bullet's first line: from its
+    /// first character to its last, markup (backticks, emphasis) in between included.
+    fn span_of(&self, quote: &str) -> Span {
+        let raw: Vec<char> = self.item.raw.chars().collect();
+        let mut r = list_marker_len(&raw);
+        let (mut start, mut end) = (None, r);
+        for qc in quote.chars() {
+            // Markup the text lost is skipped; a character missing from the first line ends the quote.
+            let Some(k) = raw.get(r..).and_then(|rest| rest.iter().position(|&c| c == qc)) else { break };
+            start.get_or_insert(r + k);
+            r += k + 1;
+            end = r;
+        }
+        let start = start.unwrap_or(0);
+        Span::new(self.file.clone(), self.item.line, self.item.column + start as u32, end.saturating_sub(start) as u32)
     }
+
+    /// The span of `needle` at its origin inside the bullet.
+    fn span_at(&self, origin: &Origin, needle: &str) -> Span {
+        Span::new(self.file.clone(), origin.line, origin.column, needle.chars().count() as u32)
+    }
+}
+
+/// How many characters the list marker (`- `, `* `, `1. `, `- [ ] `) takes at the start of a bullet.
+fn list_marker_len(raw: &[char]) -> usize {
+    let mut i = 0;
+    while raw.get(i).is_some_and(|c| c.is_ascii_digit()) {
+        i += 1;
+    }
+    if i > 0 {
+        if raw.get(i).is_some_and(|c| matches!(c, '.' | ')')) {
+            i += 1;
+        } else {
+            return 0;
+        }
+    } else if raw.first().is_some_and(|c| matches!(c, '-' | '*' | '+')) {
+        i = 1;
+    }
+    while raw.get(i).is_some_and(|c| c.is_whitespace()) {
+        i += 1;
+    }
+    if raw.get(i) == Some(&'[') && raw.get(i + 2) == Some(&']') {
+        i += 3;
+        while raw.get(i).is_some_and(|c| c.is_whitespace()) {
+            i += 1;
+        }
+    }
+    i
+}
+
+/// `text` up to the end of its last code span and the brackets closed right after it (the prose
+/// after it left out), else all of it.
+fn through_last_span<'t>(text: &'t str, spans: &[String]) -> &'t str {
+    let Some(end) = spans.last().filter(|s| !s.is_empty()).and_then(|s| text.rfind(s.as_str()).map(|i| i + s.len()))
+    else {
+        return text;
+    };
+    let closing = text[end..].len() - text[end..].trim_start_matches(')').len();
+    &text[..end + closing]
 }
 
 fn is_ascii_ident(s: &str) -> bool {
@@ -223,7 +279,7 @@ fn reference(s: &str, last: bool) -> Option<(Option<String>, Vec<String>)> {
         if probe < chars.len() && chars[probe] == '(' {
             if let Some(close) = chars[probe..].iter().position(|&c| c == ')') {
                 let inner: String = chars[probe + 1..probe + close].iter().collect();
-                if inner.split(',').all(|c| is_ascii_ident(c.trim().trim_matches(['`', '"']))) {
+                if inner.split(',').all(|c| is_ascii_ident(without_order(c).trim_matches(['`', '"']))) {
                     end = probe + close + 1;
                 }
             }
@@ -238,7 +294,7 @@ fn reference(s: &str, last: bool) -> Option<(Option<String>, Vec<String>)> {
     if let Some(open) = expr.find('(') {
         let head = expr[..open].trim();
         let inner = expr[open + 1..].trim_end_matches(')');
-        let cols: Vec<String> = inner.split(',').map(|c| c.trim().to_string()).collect();
+        let cols: Vec<String> = inner.split(',').map(|c| without_order(c).to_string()).collect();
         if !cols.iter().all(|c| is_ascii_ident(c)) {
             return None;
         }
@@ -254,6 +310,15 @@ fn reference(s: &str, last: bool) -> Option<(Option<String>, Vec<String>)> {
             (is_ascii_ident(t) && is_ascii_ident(c)).then(|| (Some(t.to_string()), vec![c.to_string()]))
         }
         None => is_ascii_ident(expr).then(|| (None, vec![expr.to_string()])),
+    }
+}
+
+/// A column of a column list without its sort order: `created_at DESC` → `created_at`.
+fn without_order(column: &str) -> &str {
+    let c = column.trim();
+    match c.rsplit_once(char::is_whitespace) {
+        Some((head, order)) if order.eq_ignore_ascii_case("desc") || order.eq_ignore_ascii_case("asc") => head.trim(),
+        _ => c,
     }
 }
 
@@ -282,8 +347,9 @@ fn read_foreign_key(cx: &Cx, text: &str, out: &mut Partial) -> bool {
         }
     };
     let Some(owner) = left_table.clone().or_else(|| cx.context_table()) else {
+        let quote_end = right.find(ref_table.as_str()).map_or(text.len(), |i| at + len + i + ref_table.len());
         out.diagnostics.push(UNATTACHED_LIST_ITEM.at(
-            cx.span(),
+            cx.span_of(&text[..quote_end]),
             format!(
                 "foreign key `{}` → `{ref_table}` names no table it belongs to; it is skipped",
                 left_cols.join(", ")
@@ -305,6 +371,7 @@ fn read_foreign_key(cx: &Cx, text: &str, out: &mut Partial) -> bool {
         None => first.to_string(),
     };
     let origin = cx.origin_of(&needle);
+    let span = cx.span_at(&origin, &needle);
     let fk = ForeignKey {
         name: None,
         columns: left_cols,
@@ -315,7 +382,7 @@ fn read_foreign_key(cx: &Cx, text: &str, out: &mut Partial) -> bool {
         inferred: false,
         origin: origin.clone(),
     };
-    add_foreign_key(out, &owner, fk, &origin);
+    add_foreign_key(out, &owner, fk, &origin, span);
     true
 }
 
@@ -323,7 +390,8 @@ fn same_names(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| name_key(x) == name_key(y))
 }
 
-fn add_foreign_key(out: &mut Partial, owner: &str, fk: ForeignKey, origin: &Origin) {
+/// Adds `fk` to `owner`; `span` marks it in the bullet for a conflict.
+fn add_foreign_key(out: &mut Partial, owner: &str, fk: ForeignKey, origin: &Origin, span: Span) {
     let i = touch(out, owner, origin);
     let table = &mut out.schema.tables[i];
     if let Some(existing) = table.foreign_keys.iter().find(|x| same_names(&x.columns, &fk.columns)) {
@@ -334,7 +402,7 @@ fn add_foreign_key(out: &mut Partial, owner: &str, fk: ForeignKey, origin: &Orig
         if !same_target {
             let d = CONFLICTING_LIST_ENTRIES
                 .at(
-                    Span::from(&fk.origin),
+                    span,
                     format!(
                         "`{}.{}` is said to reference `{}` here but `{}` before",
                         table.name,
@@ -431,26 +499,35 @@ fn read_index(cx: &Cx, text: &str, out: &mut Partial) -> bool {
             || before.to_lowercase().contains("index")
             || cx.under_index_heading();
         if named_index && name.is_some() {
-            let after = text[on + 2..].trim();
-            // Up to a trailing remark: `(캐싱용)`, `- 설명`, `: 설명`.
-            let (table, parts) = match reference(after, false) {
+            let after_on = &text[on + 2..];
+            let after_start = on + 2 + (after_on.len() - after_on.trim_start().len());
+            let after = after_on.trim();
+            // Up to a trailing remark: `(캐싱용)`, `- 설명`, `: 설명`, `— 설명`.
+            let (table, parts, spec_end) = match reference(after, false) {
                 Some((Some(t), cols))
                     if after.contains('(') || after.split_whitespace().next().is_some_and(|w| w.contains('.')) =>
                 {
-                    let spec = after.find('(').map(|o| &after[o..]).unwrap_or("");
-                    let parts = index_parts(spec.split(')').next().unwrap_or(""));
+                    let (spec, spec_end) = match after.find('(') {
+                        Some(o) => {
+                            let close = after[o..].find(')').map_or(after.len(), |c| o + c);
+                            (&after[o..close], (close + 1).min(after.len()))
+                        }
+                        None => ("", after.split_whitespace().next().map_or(0, str::len)),
+                    };
+                    let parts = index_parts(spec);
                     let parts =
                         if parts.is_empty() { cols.into_iter().map(IndexPart::column).collect() } else { parts };
-                    (Some(t), parts)
+                    (Some(t), parts, spec_end)
                 }
                 _ => {
-                    let spec: String = after.split([':', '-', '—', '(']).next().unwrap_or("").to_string();
-                    (None, index_parts(&spec))
+                    let spec = after.split([':', '-', '—', '(']).next().unwrap_or("");
+                    (None, index_parts(spec), spec.trim_end().len())
                 }
             };
             if !parts.is_empty() {
                 let unique = says_unique(before);
-                add_index(cx, out, table, name, parts, unique);
+                let quote = &text[..after_start + spec_end];
+                add_index(cx, out, table, name, parts, unique, quote);
                 return true;
             }
         }
@@ -464,6 +541,7 @@ fn read_index(cx: &Cx, text: &str, out: &mut Partial) -> bool {
             continue;
         }
         let head = &text[..open];
+        let quote = &text[..open + inner.len() + 2];
         let parts = index_parts(head);
         let dotted = reference(head, true).and_then(|(t, _)| t);
         if parts.is_empty() {
@@ -472,10 +550,11 @@ fn read_index(cx: &Cx, text: &str, out: &mut Partial) -> bool {
         if pk {
             let cols: Vec<String> = parts.into_iter().filter_map(|p| p.column).collect();
             let Some(table) = dotted.or_else(|| cx.context_table()) else {
-                unattached(cx, out, "primary key");
+                unattached(cx, out, "primary key", quote);
                 return true;
             };
-            let origin = cx.origin_of(&cols[0]);
+            let Some(first) = cols.first() else { return false };
+            let origin = cx.origin_of(first);
             let i = touch(out, &table, &origin);
             let t = &mut out.schema.tables[i];
             if t.primary_key.is_none() {
@@ -484,7 +563,7 @@ fn read_index(cx: &Cx, text: &str, out: &mut Partial) -> bool {
             return true;
         }
         let unique = says_unique(inner);
-        add_index(cx, out, dotted, None, parts, unique);
+        add_index(cx, out, dotted, None, parts, unique, quote);
         return true;
     }
     // Under an index heading: `` `idx_name`: `col` ``, `` `idx_name` (`a`, `b`) ``, `` `a`, `b` ``.
@@ -506,28 +585,33 @@ fn read_index(cx: &Cx, text: &str, out: &mut Partial) -> bool {
                 _ => parts.extend(index_parts(s)),
             }
         }
+        let quote = through_last_span(text, &cx.item.code_spans);
         if parts.is_empty() {
             if name.is_some() {
-                unattached(cx, out, "index without columns");
+                unattached(cx, out, "index without columns", quote);
                 return true;
             }
             return false;
         }
         let unique = says_unique(&lower);
-        add_index(cx, out, table, name, parts, unique);
+        add_index(cx, out, table, name, parts, unique, quote);
         return true;
     }
     false
 }
 
-fn unattached(cx: &Cx, out: &mut Partial, what: &str) {
+/// Reports a bullet whose table is unknown; `quote` is the part of its text that says the
+/// `what` (the prose after it left out).
+fn unattached(cx: &Cx, out: &mut Partial, what: &str, quote: &str) {
+    let quote = quote.trim();
     out.diagnostics.push(
         UNATTACHED_LIST_ITEM
-            .at(cx.span(), format!("{what} `{}` cannot be attached to a table; it is skipped", cx.item.text))
+            .at(cx.span_of(quote), format!("{what} `{quote}` cannot be attached to a table; it is skipped"))
             .with_help("name the table: `idx_x ON users(email)` or a heading `### users 테이블`"),
     );
 }
 
+/// Adds an index read from the part `quote` of the bullet's text.
 fn add_index(
     cx: &Cx,
     out: &mut Partial,
@@ -535,13 +619,16 @@ fn add_index(
     name: Option<String>,
     parts: Vec<IndexPart>,
     unique: bool,
+    quote: &str,
 ) {
     let Some(table) = table.or_else(|| cx.context_table()) else {
-        unattached(cx, out, "index");
+        unattached(cx, out, "index", quote);
         return;
     };
     let cols: Vec<String> = parts.iter().filter_map(|p| p.column.clone()).collect();
-    let origin = cx.origin_of(name.as_deref().unwrap_or(&cols[0]));
+    let Some(needle) = name.as_deref().or(cols.first().map(String::as_str)) else { return };
+    let origin = cx.origin_of(needle);
+    let span = cx.span_at(&origin, needle);
     touch(out, &table, &origin);
     // An index the list does not name stays unnamed (the engine names it); duplicates are still
     // found under the conventional name.
@@ -566,7 +653,7 @@ fn add_index(
     }) {
         if name_key(&existing.table) != name_key(&table) || existing.parts != index.parts || existing.unique != unique {
             let d = CONFLICTING_LIST_ENTRIES
-                .at(Span::from(&index.origin), format!("index `{name}` is listed again with a different definition"))
+                .at(span, format!("index `{name}` is listed again with a different definition"))
                 .with_related(Span::from(&existing.origin), "first listed here");
             out.diagnostics.push(d);
         }
@@ -587,7 +674,7 @@ fn read_primary_key(cx: &Cx, text: &str, out: &mut Partial) -> bool {
         return false;
     }
     let Some(table) = cx.context_table() else {
-        unattached(cx, out, "primary key");
+        unattached(cx, out, "primary key", through_last_span(text, &cx.item.code_spans));
         return true;
     };
     let origin = cx.origin_of(&cols[0]);
@@ -747,6 +834,51 @@ mod tests {
         let p = run(md, &[]);
         let rules: Vec<_> = p.diagnostics.iter().map(|d| d.rule).collect();
         assert_eq!(rules, ["conflicting-list-entries", "conflicting-list-entries", "unattached-list-item"]);
+    }
+
+    #[test]
+    fn descending_columns_keep_the_table_and_the_order() {
+        let md = "## 인덱스\n\n- `idx_orders_user_recent` ON `orders(user_id, created_at DESC)`\n\
+- idx_orders_status ON orders (status ASC, id desc) — 목록용\n";
+        let p = run(md, &["orders"]);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(
+            index_summary(&p),
+            [
+                ("idx_orders_user_recent".into(), "orders".into(), vec!["user_id".into(), "created_at".into()], false),
+                ("idx_orders_status".into(), "orders".into(), vec!["status".into(), "id".into()], false),
+            ]
+        );
+        let order = |i: usize| -> Vec<bool> { p.schema.indexes[i].parts.iter().map(|x| x.descending).collect() };
+        assert_eq!((order(0), order(1)), (vec![false, true], vec![false, true]));
+    }
+
+    #[test]
+    fn unattached_bullets_quote_and_mark_only_the_index() {
+        let md = "## Indexes\n\n- `idx_slug` ON `slug` — 상세 페이지는 slug로 조회\n- idx_title ON title: 검색용\n\
+- `idx_a` (`a`, `b`) 설명\n";
+        let p = run(md, &[]);
+        let found: Vec<(&str, u32, u32)> =
+            p.diagnostics.iter().map(|d| (d.message.as_str(), d.span.column, d.span.len)).collect();
+        assert_eq!(
+            found,
+            [
+                ("index `idx_slug ON slug` cannot be attached to a table; it is skipped", 4, 18),
+                ("index `idx_title ON title` cannot be attached to a table; it is skipped", 3, 18),
+                ("index `idx_a (a, b)` cannot be attached to a table; it is skipped", 4, 17),
+            ]
+        );
+    }
+
+    #[test]
+    fn conflicts_mark_the_name() {
+        let md =
+            "## 인덱스\n- idx_a ON posts(title)\n- idx_a ON posts(body)\n\n### posts\n- `author_id` → `users.id`\n\
+- `author_id` → `members.id`\n";
+        let p = run(md, &[]);
+        let spans: Vec<(u32, u32, u32)> =
+            p.diagnostics.iter().map(|d| (d.span.line, d.span.column, d.span.len)).collect();
+        assert_eq!(spans, [(3, 3, 5), (7, 4, 9)]);
     }
 
     #[test]

@@ -167,6 +167,19 @@ fn logical_lines(content: &str) -> (String, Vec<Line>) {
                 i += 2;
                 continue;
             }
+            // A bracket left open would swallow the rest of the block: a next line that starts a
+            // statement at this statement's indentation (or less) ends it instead.
+            b'\n' if depth > 0 && starts_statement(&content[i + 1..], line.indent) => {
+                line.end = i;
+                line.unbalanced = true;
+                if let Some(l) = cur.take() {
+                    lines.push(l);
+                }
+                depth = 0;
+                indent = 0;
+                i += 1;
+                continue;
+            }
             b'\n' if depth == 0 => {
                 line.end = i;
                 if let Some(l) = cur.take() {
@@ -190,6 +203,52 @@ fn logical_lines(content: &str) -> (String, Vec<Line>) {
     // NOTE: only whole comments (up to a newline) were blanked, so the text stays valid UTF-8.
     let masked = String::from_utf8(masked).unwrap_or_else(|_| content.to_string());
     (masked, lines)
+}
+
+/// Whether the first line of `rest`, indented at most `indent`, starts a statement (`class`, `def`,
+/// a decorator, an assignment `name = …` or `name: T = …`) rather than continuing an open bracket:
+/// it must not close more brackets than it opens (`nullable=False)` continues a call).
+fn starts_statement(rest: &str, indent: usize) -> bool {
+    let line = rest.split('\n').next().unwrap_or("");
+    let body = line.trim_start_matches([' ', '\t']);
+    if line.len() - body.len() > indent {
+        return false;
+    }
+    let body = body.trim_end();
+    let keyword = ["class ", "def ", "async def ", "@"].iter().any(|k| body.starts_with(k));
+    let name_len = body.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(body.len());
+    let after = body[name_len..].trim_start();
+    let assignment = is_ident(&body[..name_len])
+        && ((after.starts_with('=') && !after.starts_with("==")) || (after.starts_with(':') && after.len() > 1));
+    (keyword || assignment) && bracket_balance(body) >= 0
+}
+
+/// Opened minus closed brackets of one line, outside strings and comments.
+fn bracket_balance(line: &str) -> i32 {
+    let mut balance = 0;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in line.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '\'' | '"' => quote = Some(c),
+                '#' => break,
+                '(' | '[' | '{' => balance += 1,
+                ')' | ']' | '}' => balance -= 1,
+                _ => {}
+            },
+        }
+    }
+    balance
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -634,8 +693,25 @@ fn clone_col(c: &ColDef) -> ColDef {
     }
 }
 
+/// Reports an unreadable line, marking its first physical line from `offset`.
 fn unreadable(cx: &BlockCx, offset: usize, what: &str, out: &mut Partial) {
-    out.diagnostics.push(SQLALCHEMY_UNREADABLE_LINE.at(Span::from(&cx.origin(offset)), what.to_string()));
+    let rest = cx.block.content.get(offset..).unwrap_or("");
+    let len = rest.split('\n').next().unwrap_or("").trim_end().chars().count() as u32;
+    let origin = cx.origin(offset);
+    let span = Span::new(origin.file.clone(), origin.line, origin.column, len);
+    out.diagnostics.push(SQLALCHEMY_UNREADABLE_LINE.at(span, what.to_string()));
+}
+
+/// What skipping logical line `l` loses: `it is skipped`, or the markdown lines it spans.
+fn skipped(cx: &BlockCx, l: &Line) -> String {
+    let text = cx.masked.get(l.start..l.end).unwrap_or("").trim_end();
+    let (first, _) = cx.block.position(l.start);
+    let (last, _) = cx.block.position(l.start + text.len().saturating_sub(1));
+    if last > first {
+        format!("lines {first}–{last} are skipped")
+    } else {
+        "it is skipped".to_string()
+    }
 }
 
 /// Reads `class Name(Bases):` and its body lines.
@@ -733,7 +809,7 @@ fn read_class(
         let l = &cx.lines[j];
         let text = cx.text(l);
         if l.unbalanced {
-            problems.push((l.start, "`__table_args__` has unbalanced brackets; it is skipped".to_string()));
+            problems.push((l.start, format!("`__table_args__` has unbalanced brackets; {}", skipped(cx, l))));
             continue;
         }
         let Some(eq) = text.find('=') else { continue };
@@ -792,7 +868,7 @@ fn read_attribute(cx: &BlockCx, l: &Line, text: &str) -> Attr {
     if l.unbalanced && (looks_like_column || mapped.is_some()) {
         return Attr::Unreadable(
             l.start,
-            format!("column `{name}` cannot be read (unbalanced brackets); it is skipped"),
+            format!("column `{name}` cannot be read (unbalanced brackets); {}", skipped(cx, l)),
         );
     }
     let origin = cx.origin(l.start);
@@ -1261,7 +1337,8 @@ fn read_module_line(
     let lead = rhs.len() - rhs.trim_start().len();
     let Some((callee, inner, io)) = call(rhs.trim()) else {
         if l.unbalanced && (rhs.trim_start().starts_with("Table(") || rhs.contains(".Table(")) {
-            unreadable(cx, l.start, "`Table(...)` cannot be read (unbalanced brackets); it is skipped", out);
+            let what = format!("`Table(...)` cannot be read (unbalanced brackets); {}", skipped(cx, l));
+            unreadable(cx, l.start, &what, out);
         }
         return;
     };
@@ -1642,6 +1719,54 @@ class B(Base):
         );
         let a = p.schema.table("a").unwrap();
         assert_eq!(a.column("id").unwrap().ty.kind, TypeKind::Int { bytes: 8 });
+    }
+
+    #[test]
+    fn an_unclosed_bracket_loses_only_its_own_line() {
+        let md = r#"```python
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(100), nullable=False
+    name = Column(String(80))
+    phone = Column(
+        String(20),
+        nullable=True)
+    note = Column(Text,
+        comment="x"
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+
+    id = Column(Integer, primary_key=True)
+```
+"#;
+        let p = run(md);
+        let found: Vec<_> =
+            p.diagnostics.iter().map(|d| (d.rule, d.span.line, d.span.len, d.message.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "sqlalchemy-unreadable-line",
+                    6,
+                    42,
+                    "column `email` cannot be read (unbalanced brackets); it is skipped"
+                ),
+                (
+                    "sqlalchemy-unreadable-line",
+                    11,
+                    19,
+                    "column `note` cannot be read (unbalanced brackets); lines 11–12 are skipped"
+                ),
+            ]
+        );
+        let columns: Vec<&str> = p.schema.table("customers").unwrap().columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(columns, ["id", "name", "phone", "created_at"]);
+        assert!(p.schema.table("orders").is_some_and(|t| t.column("id").is_some()));
     }
 
     #[test]

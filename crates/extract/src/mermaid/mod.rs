@@ -94,6 +94,8 @@ struct Edge {
     parent: String,
     file: Arc<str>,
     pos: Pos,
+    /// How many characters the relationship line takes.
+    len: u32,
     /// Index of the relationship line (both directions of a one-to-one line share it).
     line: usize,
     /// False for the less likely direction of a one-to-one line.
@@ -104,8 +106,14 @@ fn origin(file: &Arc<str>, pos: Pos) -> Origin {
     Origin::new(file.clone(), pos.line, pos.column, Notation::Mermaid)
 }
 
-fn span(file: &Arc<str>, pos: Pos) -> Span {
-    Span::new(file.clone(), pos.line, pos.column, 0)
+/// The span of `len` characters at `pos`.
+fn span(file: &Arc<str>, pos: Pos, len: u32) -> Span {
+    Span::new(file.clone(), pos.line, pos.column, len)
+}
+
+/// The span of a name written at `pos`.
+fn name_span(file: &Arc<str>, pos: Pos, name: &str) -> Span {
+    span(file, pos, name.chars().count() as u32)
 }
 
 /// Reads every ```mermaid `erDiagram` block of `docs`; other diagram types are skipped.
@@ -123,8 +131,8 @@ pub fn extract(docs: &[Document]) -> Partial {
                 continue;
             }
             let Some(d) = parse::parse(block) else { continue };
-            for (pos, message) in d.errors {
-                partial.diagnostics.push(MERMAID_SYNTAX_ERROR.at(span(&doc.file, pos), message));
+            for e in d.errors {
+                partial.diagnostics.push(MERMAID_SYNTAX_ERROR.at(span(&doc.file, e.pos, e.len), e.message));
             }
             for block in d.entities {
                 let key = name_key(&block.entity.name);
@@ -150,10 +158,10 @@ pub fn extract(docs: &[Document]) -> Partial {
     for (file, e) in empties {
         if !defined.contains(&name_key(&e.name)) {
             mentioned.entry(name_key(&e.name)).or_insert(e.name.clone());
-            partial.diagnostics.push(
-                MERMAID_ENTITY_WITHOUT_ATTRIBUTES
-                    .at(span(&file, e.pos), format!("entity `{}` has no attributes; no table is made for it", e.name)),
-            );
+            partial.diagnostics.push(MERMAID_ENTITY_WITHOUT_ATTRIBUTES.at(
+                span(&file, e.pos, e.len),
+                format!("entity `{}` has no attributes; no table is made for it", e.name),
+            ));
         }
     }
     // The entity a relationship name means: a defined entity (also by singular/plural), else itself.
@@ -180,6 +188,7 @@ pub fn extract(docs: &[Document]) -> Partial {
                 parent: parent.to_string(),
                 file: file.clone(),
                 pos: r.pos,
+                len: r.len,
                 line,
                 primary,
             })
@@ -188,7 +197,7 @@ pub fn extract(docs: &[Document]) -> Partial {
             (false, true) => push(&b, &a, true),
             (true, false) => push(&a, &b, true),
             (true, true) => partial.diagnostics.push(MERMAID_RELATIONSHIP_WITHOUT_FOREIGN_KEY.at(
-                span(file, r.pos),
+                span(file, r.pos, r.len),
                 format!(
                     "`{}` and `{}` are related many-to-many; no foreign key can hold that (a join table is needed)",
                     r.left.name, r.right.name
@@ -234,20 +243,20 @@ pub fn extract(docs: &[Document]) -> Partial {
             .collect();
         for (file, a) in fk_attrs {
             let by_name = stems(&a.name).iter().find_map(|s| resolve_known(s, &parent_set));
-            let chosen: Option<(String, bool, Origin)> = match by_name {
-                Some(p) => {
-                    let edge = mine.iter().find(|x| x.parent == p);
-                    edge.map(|x| {
-                        used_lines.insert(x.line);
-                        (p.clone(), parent_set.len() > 1, origin(&x.file, x.pos))
-                    })
+            // Of several lines linking the same pair, each FK attribute takes one no other took.
+            let unused_first = |x: &&&Edge| used_lines.contains(&x.line);
+            let edge = match &by_name {
+                Some(p) => mine.iter().filter(|x| x.parent == *p).min_by_key(unused_first),
+                None if primary_parents.len() == 1 && claimed.is_empty() => {
+                    mine.iter().filter(|x| x.primary).min_by_key(unused_first)
                 }
-                None if primary_parents.len() == 1 && claimed.is_empty() => mine.iter().find(|x| x.primary).map(|x| {
-                    used_lines.insert(x.line);
-                    (x.parent.clone(), false, origin(&x.file, x.pos))
-                }),
                 None => None,
             };
+            let chosen: Option<(String, bool, Origin)> = edge.map(|x| {
+                used_lines.insert(x.line);
+                let inferred = by_name.is_some() && parent_set.len() > 1;
+                (x.parent.clone(), inferred, origin(&x.file, x.pos))
+            });
             let chosen = chosen.or_else(|| {
                 stems(&a.name)
                     .iter()
@@ -271,7 +280,7 @@ pub fn extract(docs: &[Document]) -> Partial {
                 None => partial.diagnostics.push(
                     MERMAID_FOREIGN_KEY_TARGET_UNKNOWN
                         .at(
-                            span(file, a.pos),
+                            name_span(file, a.pos, &a.name),
                             format!(
                                 "`{}.{}` is marked FK, but no relationship line or entity name says what it references; \
                                  no foreign key is made",
@@ -293,17 +302,23 @@ pub fn extract(docs: &[Document]) -> Partial {
         }
         let mut made = false;
         let mut any_table = false;
+        // A column named after the parent that another relationship line's foreign key already holds.
+        let mut held: Option<(String, String, Origin)> = None;
         for x in edges.iter().filter(|x| x.line == line) {
             let Some(ti) = entities.iter().position(|e| name_key(&e.name) == x.child) else { continue };
             any_table = true;
-            let taken = |c: &str| {
-                tables[ti]
-                    .foreign_keys
-                    .iter()
-                    .chain(new_fks.iter().filter(|(i, _)| *i == ti).map(|(_, f)| f))
-                    .any(|f| f.columns.iter().any(|fc| name_key(fc) == name_key(c)))
-            };
-            let Some(col) = column_for_parent(&tables[ti], &x.parent).filter(|c| !taken(c)) else { continue };
+            let Some(col) = column_for_parent(&tables[ti], &x.parent) else { continue };
+            let holder = tables[ti]
+                .foreign_keys
+                .iter()
+                .chain(new_fks.iter().filter(|(i, _)| *i == ti).map(|(_, f)| f))
+                .find(|f| f.columns.iter().any(|fc| name_key(fc) == name_key(&col)));
+            if let Some(f) = holder {
+                if held.is_none() {
+                    held = Some((format!("{}.{}", tables[ti].name, col), f.ref_table.clone(), f.origin.clone()));
+                }
+                continue;
+            }
             new_fks.push((
                 ti,
                 ForeignKey {
@@ -322,9 +337,26 @@ pub fn extract(docs: &[Document]) -> Partial {
             break;
         }
         if !made && any_table {
-            if let Some(x) = edges.iter().find(|x| x.line == line) {
+            let Some(x) = edges.iter().find(|x| x.line == line) else { continue };
+            if let Some((column, target, holder)) = held {
+                // The column exists; it is simply spoken for, so the line adds nothing.
+                partial.diagnostics.push(
+                    MERMAID_RELATIONSHIP_WITHOUT_FOREIGN_KEY
+                        .at(
+                            span(&x.file, x.pos, x.len),
+                            format!(
+                                "the relationship between `{}` and `{}` adds no foreign key: `{column}` already \
+                                 references `{target}` for another relationship line",
+                                spelling(&x.parent),
+                                spelling(&x.child),
+                            ),
+                        )
+                        .with_related(Span::from(&holder), format!("`{column}` references `{target}` from here"))
+                        .with_help("remove the repeated line, or add the column this relationship needs"),
+                );
+            } else {
                 partial.diagnostics.push(MERMAID_RELATIONSHIP_WITHOUT_FOREIGN_KEY.at(
-                    span(&x.file, x.pos),
+                    span(&x.file, x.pos, x.len),
                     format!(
                         "the relationship between `{}` and `{}` has no FK attribute or `{}_id` column; no foreign key is made",
                         spelling(&x.parent),
@@ -359,13 +391,13 @@ fn lower_entity(e: &Entity, diagnostics: &mut Vec<model::Diagnostic>) -> Table {
                 diagnostics.push(
                     MERMAID_DUPLICATE_ATTRIBUTE
                         .at(
-                            span(file, a.pos),
+                            name_span(file, a.pos, &a.name),
                             format!(
                                 "attribute `{}.{}` is written again with another type or keys; the first is used",
                                 e.name, a.name
                             ),
                         )
-                        .with_related(span(first_file, first.pos), "first written here"),
+                        .with_related(name_span(first_file, first.pos, &first.name), "first written here"),
                 );
             }
             continue;

@@ -2,6 +2,8 @@
 //! the syntax problems found, each with its file position.
 
 use crate::scan::CodeBlock;
+use crate::types::parse_loose_type;
+use model::TypeKind;
 
 /// A place in the markdown file: 1-based line and column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -15,6 +17,16 @@ pub(super) struct Pos {
 pub(super) struct EntityRef {
     pub name: String,
     pub pos: Pos,
+    /// How many characters the name takes in the line (with its quotes, if quoted).
+    pub len: u32,
+}
+
+/// A line of the diagram that cannot be read: where, how many characters to mark, and why.
+#[derive(Debug, Clone)]
+pub(super) struct SyntaxError {
+    pub pos: Pos,
+    pub len: u32,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +109,8 @@ pub(super) struct Relationship {
     pub right_card: Card,
     /// Where the line starts.
     pub pos: Pos,
+    /// How many characters the relationship takes in the line.
+    pub len: u32,
 }
 
 /// One erDiagram.
@@ -106,7 +120,7 @@ pub(super) struct Diagram {
     /// Entities named on a line of their own or in relationships.
     pub mentions: Vec<EntityRef>,
     pub relationships: Vec<Relationship>,
-    pub errors: Vec<(Pos, String)>,
+    pub errors: Vec<SyntaxError>,
     /// Entity blocks written without attributes (`NAME { }`).
     pub empty: Vec<EntityRef>,
 }
@@ -145,11 +159,26 @@ pub(super) fn parse(block: &CodeBlock) -> Option<Diagram> {
         }
         let start = text.len() - text.trim_start().len();
         if let Some(mut entity) = open.take() {
-            match attributes(text, start, &at, &mut entity.attrs, &mut diagram.errors) {
-                true => close(entity, &mut diagram),
-                false => open = Some(entity),
+            // A line that starts another entity block or is a relationship ends an entity whose
+            // `}` was forgotten; reading it as attributes would move the next entity's columns.
+            match interruption(text, start, &at) {
+                Some(next) => {
+                    let name = &entity.entity.name;
+                    diagram.errors.push(SyntaxError {
+                        pos: entity.entity.pos,
+                        len: entity.entity.len,
+                        message: format!("entity `{name}` is not closed before {next}: `}}` is missing"),
+                    });
+                    close(entity, &mut diagram);
+                }
+                None => {
+                    match attributes(text, start, &at, &mut entity.attrs, &mut diagram.errors) {
+                        true => close(entity, &mut diagram),
+                        false => open = Some(entity),
+                    }
+                    continue;
+                }
             }
-            continue;
         }
         let first = trimmed.split_whitespace().next().unwrap_or("");
         if matches!(
@@ -166,14 +195,18 @@ pub(super) fn parse(block: &CodeBlock) -> Option<Diagram> {
         ) {
             continue;
         }
-        if let Some(rel) = relationship(text, start, &at) {
+        if let Some(rel) = relationship(text, start, &at, trimmed) {
             diagram.mentions.push(rel.left.clone());
             diagram.mentions.push(rel.right.clone());
             diagram.relationships.push(rel);
             continue;
         }
         let Some((entity, rest)) = entity_ref(text, start, &at) else {
-            diagram.errors.push((at(start), format!("cannot read `{}` as an entity or relationship", trimmed)));
+            diagram.errors.push(SyntaxError {
+                pos: at(start),
+                len: chars(trimmed),
+                message: format!("cannot read `{trimmed}` as an entity or relationship"),
+            });
             continue;
         };
         let after = text[rest..].trim_start();
@@ -182,7 +215,11 @@ pub(super) fn parse(block: &CodeBlock) -> Option<Diagram> {
             continue;
         }
         if !after.starts_with('{') {
-            diagram.errors.push((at(rest), format!("expected `{{` or a relationship after `{}`", entity.name)));
+            diagram.errors.push(SyntaxError {
+                pos: at(text.len() - after.len()),
+                len: chars(after),
+                message: format!("expected `{{` or a relationship after `{}`", entity.name),
+            });
             continue;
         }
         let body = text.len() - after.len() + 1;
@@ -195,10 +232,29 @@ pub(super) fn parse(block: &CodeBlock) -> Option<Diagram> {
     }
     if let Some(entity) = open {
         let name = entity.entity.name.clone();
-        diagram.errors.push((entity.entity.pos, format!("entity `{name}` is not closed: `}}` is missing")));
+        diagram.errors.push(SyntaxError {
+            pos: entity.entity.pos,
+            len: entity.entity.len,
+            message: format!("entity `{name}` is not closed: `}}` is missing"),
+        });
         close(entity, &mut diagram);
     }
     started.then_some(diagram)
+}
+
+/// What a line inside an open entity block starts instead of an attribute: another entity block
+/// (`` `NAME` ``) or a relationship (`the relationship line`).
+fn interruption(text: &str, start: usize, at: &dyn Fn(usize) -> Pos) -> Option<String> {
+    if let Some((entity, rest)) = entity_ref(text, start, at) {
+        if text[rest..].trim_start().starts_with('{') {
+            return Some(format!("`{}`", entity.name));
+        }
+    }
+    relationship(text, start, at, text.trim()).map(|r| format!("the relationship `{} – {}`", r.left.name, r.right.name))
+}
+
+fn chars(s: &str) -> u32 {
+    s.chars().count() as u32
 }
 
 fn close(entity: EntityBlock, diagram: &mut Diagram) {
@@ -242,11 +298,13 @@ fn entity_ref(text: &str, start: usize, at: &dyn Fn(usize) -> Pos) -> Option<(En
         let close = text[end..].find(']')?;
         end += close + 1;
     }
-    Some((EntityRef { name, pos: at(start) }, end))
+    let len = chars(&text[start..end]);
+    Some((EntityRef { name, pos: at(start), len }, end))
 }
 
-/// A relationship line, in symbols (`A ||--o{ B : label`) or in words (`A 1 to zero or more B : label`).
-fn relationship(text: &str, start: usize, at: &dyn Fn(usize) -> Pos) -> Option<Relationship> {
+/// A relationship line, in symbols (`A ||--o{ B : label`) or in words (`A 1 to zero or more B : label`);
+/// `trimmed` is the line's text without surrounding space.
+fn relationship(text: &str, start: usize, at: &dyn Fn(usize) -> Pos, trimmed: &str) -> Option<Relationship> {
     let (left, after_left) = entity_ref(text, start, at)?;
     let rest = text[after_left..].trim_start();
     let op_start = text.len() - rest.len();
@@ -267,7 +325,7 @@ fn relationship(text: &str, start: usize, at: &dyn Fn(usize) -> Pos) -> Option<R
     };
     let right_start = after_op + (text[after_op..].len() - text[after_op..].trim_start().len());
     let (right, _) = entity_ref(text, right_start, at)?;
-    Some(Relationship { left, right, left_card, right_card, pos: at(start) })
+    Some(Relationship { left, right, left_card, right_card, pos: at(start), len: chars(trimmed) })
 }
 
 fn is_operator(op: &str) -> bool {
@@ -286,38 +344,54 @@ fn attributes(
     from: usize,
     at: &dyn Fn(usize) -> Pos,
     out: &mut Vec<Attribute>,
-    errors: &mut Vec<(Pos, String)>,
+    errors: &mut Vec<SyntaxError>,
 ) -> bool {
     let tokens = tokenize(text, from);
+    let error = |pos: usize, tok: &str, message: String| SyntaxError { pos: at(pos), len: chars(tok), message };
     let mut i = 0;
     while i < tokens.len() {
         let (tok, pos) = &tokens[i];
         if tok == "}" {
             if let Some((extra, p)) = tokens.get(i + 1) {
-                errors.push((at(*p), format!("unexpected `{extra}` after `}}`")));
+                errors.push(error(*p, extra, format!("unexpected `{extra}` after `}}`")));
             }
             return true;
         }
         if tok.starts_with('"') {
-            errors.push((at(*pos), format!("a comment {tok} must follow an attribute's type and name")));
+            errors.push(error(*pos, tok, format!("a comment {tok} must follow an attribute's type and name")));
             i += 1;
             continue;
         }
         let ty = tok.clone();
         i += 1;
-        let Some((name, name_pos)) = tokens.get(i).filter(|(t, _)| t != "}" && !t.starts_with('"')) else {
-            errors.push((at(*pos), format!("attribute `{ty}` has no name: write `type name`")));
+        // NOTE: a lower-case `pk` may be a column's name; only upper-case key marks stand for keys here.
+        let key_marks = |t: &str| is_keys(t).is_some() && t == t.to_ascii_uppercase();
+        let name = tokens.get(i).filter(|(t, _)| t != "}" && !t.starts_with('"') && !key_marks(t));
+        let Some((name, name_pos)) = name else {
+            // One word where `type name` belongs: a type word lacks the name, anything else the type.
+            let message = if matches!(parse_loose_type(&ty).kind, TypeKind::Other { .. }) {
+                format!("attribute `{ty}` has no type: write `type name`")
+            } else {
+                format!("attribute of type `{ty}` has no name: write `type name`")
+            };
+            errors.push(error(*pos, &ty, message));
+            // Its keys and comment go with it.
+            while tokens.get(i).is_some_and(|(t, _)| t == "," || is_keys(t).is_some()) {
+                i += 1;
+            }
+            if tokens.get(i).is_some_and(|(t, _)| t.starts_with('"')) {
+                i += 1;
+            }
             continue;
         };
         i += 1;
         let mut keys = Vec::new();
         while let Some((t, _)) = tokens.get(i) {
-            let parts: Vec<&str> = t.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
-            let parsed: Vec<Option<Key>> = parts.iter().map(|p| key(p)).collect();
-            if t != "," && (parts.is_empty() || parsed.iter().any(Option::is_none)) {
-                break;
+            match is_keys(t) {
+                Some(parsed) => keys.extend(parsed),
+                None if t == "," => {}
+                None => break,
             }
-            keys.extend(parsed.into_iter().flatten());
             i += 1;
         }
         let mut comment = None;
@@ -327,12 +401,21 @@ fn attributes(
         }
         out.push(Attribute { ty, name: name.clone(), pos: at(*name_pos), keys, comment });
         if let Some((t, p)) = tokens.get(i).filter(|(t, _)| t != "}") {
-            errors.push((at(*p), format!("unexpected `{t}` after attribute `{name}`; one attribute per line")));
+            errors.push(error(*p, t, format!("unexpected `{t}` after attribute `{name}`; one attribute per line")));
             // Skip the rest of the line, but honour a closing brace on it.
             return tokens[i..].iter().any(|(t, _)| t == "}");
         }
     }
     false
+}
+
+/// The keys of a word made only of key marks (`PK`, `PK,FK`, `FK,`); `None` for any other word.
+fn is_keys(word: &str) -> Option<Vec<Key>> {
+    let parts: Vec<&str> = word.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() {
+        return None;
+    }
+    parts.iter().map(|p| key(p)).collect()
 }
 
 fn key(word: &str) -> Option<Key> {
@@ -427,6 +510,54 @@ mod tests {
     #[test]
     fn other_diagrams_are_not_read() {
         assert!(diagram("```mermaid\ngraph TD\n  A --> B\n```\n").is_none());
+    }
+
+    #[test]
+    fn an_unclosed_entity_ends_where_the_next_one_starts() {
+        let d = diagram(
+            "```mermaid\nerDiagram\n  ROOMS {\n    int id PK\n    string name\n  BOOKINGS {\n    int id PK\n    int room_id FK\n  }\n```\n",
+        )
+        .unwrap();
+        let messages: Vec<(u32, u32, &str)> =
+            d.errors.iter().map(|e| (e.pos.line, e.len, e.message.as_str())).collect();
+        assert_eq!(messages, [(3, 5, "entity `ROOMS` is not closed before `BOOKINGS`: `}` is missing")]);
+        let attrs: Vec<(&str, Vec<&str>)> = d
+            .entities
+            .iter()
+            .map(|e| (e.entity.name.as_str(), e.attrs.iter().map(|a| a.name.as_str()).collect()))
+            .collect();
+        assert_eq!(attrs, [("ROOMS", vec!["id", "name"]), ("BOOKINGS", vec!["id", "room_id"])]);
+    }
+
+    #[test]
+    fn a_relationship_line_also_ends_an_unclosed_entity() {
+        let d =
+            diagram("```mermaid\nerDiagram\n  ROOMS {\n    int id PK\n  ROOMS ||--o{ BOOKINGS : has\n```\n").unwrap();
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        assert!(d.errors[0].message.contains("not closed before the relationship"), "{:?}", d.errors);
+        assert_eq!(d.relationships.len(), 1);
+        assert_eq!(d.entities[0].attrs.len(), 1);
+    }
+
+    #[test]
+    fn a_lone_word_says_which_half_is_missing() {
+        let d = diagram(
+            "```mermaid\nerDiagram\n  B {\n    int id PK\n    starts_at\n    string\n    user_id FK\n    int pk\n  }\n```\n",
+        )
+        .unwrap();
+        let messages: Vec<(u32, u32, &str)> =
+            d.errors.iter().map(|e| (e.pos.column, e.len, e.message.as_str())).collect();
+        assert_eq!(
+            messages,
+            [
+                (5, 9, "attribute `starts_at` has no type: write `type name`"),
+                (5, 6, "attribute of type `string` has no name: write `type name`"),
+                (5, 7, "attribute `user_id` has no type: write `type name`"),
+            ]
+        );
+        // A lower-case `pk` is a name, not a key mark.
+        let names: Vec<&str> = d.entities[0].attrs.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["id", "pk"]);
     }
 
     #[test]

@@ -86,6 +86,43 @@ fn relationship_lines_without_fk_marks_use_the_named_column() {
 }
 
 #[test]
+fn a_repeated_relationship_line_does_not_claim_the_column_is_missing() {
+    let p = run("```mermaid\nerDiagram\n  ROOMS ||--o{ BOOKINGS : has\n  ROOMS {\n    int id PK\n  }\n  BOOKINGS {\n    int id PK\n    int room_id FK\n  }\n  ROOMS ||--o{ BOOKINGS : \"also has\"\n```\n");
+    let f = fk(&p, "bookings", "room_id").unwrap();
+    assert_eq!((f.ref_table.as_str(), f.origin.line), ("ROOMS", 3));
+    assert_eq!(p.diagnostics.len(), 1, "{:?}", p.diagnostics);
+    let d = &p.diagnostics[0];
+    assert_eq!((d.rule, d.span.line, d.span.len), ("mermaid-relationship-without-foreign-key", 11, 34));
+    assert!(!d.message.contains("has no FK attribute"), "{}", d.message);
+    assert!(d.message.contains("`BOOKINGS.room_id` already references `ROOMS`"), "{}", d.message);
+    assert_eq!(d.related[0].span.line, 3);
+}
+
+#[test]
+fn two_fk_attributes_share_two_lines_to_one_parent() {
+    let p = run("```mermaid\nerDiagram\n  USERS ||--o{ TASKS : creates\n  USERS ||--o{ TASKS : \"is assigned\"\n  USERS {\n    int id PK\n  }\n  TASKS {\n    int id PK\n    int created_by FK\n    int assignee FK\n  }\n```\n");
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert_eq!(fk(&p, "tasks", "created_by").unwrap().origin.line, 3);
+    assert_eq!(fk(&p, "tasks", "assignee").unwrap().origin.line, 4);
+}
+
+#[test]
+fn spans_cover_the_name() {
+    let p =
+        run("```mermaid\nerDiagram\n  EMPTY { }\n  T {\n    int id PK\n    int owner FK\n    starts_at\n  }\n```\n");
+    let spans: Vec<(&str, u32, u32, u32)> =
+        p.diagnostics.iter().map(|d| (d.rule, d.span.line, d.span.column, d.span.len)).collect();
+    assert_eq!(
+        spans,
+        [
+            ("mermaid-syntax-error", 7, 5, 9),
+            ("mermaid-entity-without-attributes", 3, 3, 5),
+            ("mermaid-foreign-key-target-unknown", 6, 9, 5),
+        ]
+    );
+}
+
+#[test]
 fn names_match_case_insensitively_and_by_plural() {
     let p = run("```mermaid\nerDiagram\n  user ||--o{ COMMENTS : writes\n  Users { string id PK }\n  comments { string id PK\n  string user_id FK }\n```\n");
     let f = fk(&p, "comments", "user_id").unwrap();

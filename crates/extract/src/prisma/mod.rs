@@ -106,6 +106,12 @@ pub const RULES: &[RuleInfo] = &[
 
 const FIELD_ATTRIBUTES: &[&str] = &["id", "default", "unique", "map", "updatedAt", "relation", "ignore", "shardKey"];
 
+/// The `@@` attributes a model may carry.
+const MODEL_ATTRIBUTES: &[&str] = &["id", "unique", "index", "fulltext", "schema", "map", "ignore", "shardKey"];
+
+/// The `@@` attributes an enum may carry.
+const ENUM_ATTRIBUTES: &[&str] = &["map", "schema"];
+
 /// A declaration with the file it came from.
 struct Src {
     file: Arc<str>,
@@ -256,7 +262,7 @@ impl Ctx {
                             src.span(d.name_pos, d.name.chars().count()),
                             format!("{} `{}` is defined twice; the first definition is used", d.kind.keyword(), d.name),
                         )
-                        .with_related(f.span(f.decl.name_pos, 0), "first defined here"),
+                        .with_related(f.span(f.decl.name_pos, f.decl.name.chars().count()), "first defined here"),
                 );
                 continue;
             }
@@ -271,7 +277,7 @@ impl Ctx {
                 DeclKind::View => {
                     self.views.insert(d.name.clone());
                     self.diagnostics.push(PRISMA_SKIPPED.at(
-                        src.span(d.name_pos, 0),
+                        src.span(d.name_pos, d.name.chars().count()),
                         format!(
                             "view `{}` is not a table: Prisma Migrate does not create views; it is skipped",
                             d.name
@@ -281,7 +287,7 @@ impl Ctx {
                 DeclKind::Type => {
                     self.composites.insert(d.name.clone());
                     self.diagnostics.push(PRISMA_SKIPPED.at(
-                        src.span(d.name_pos, 0),
+                        src.span(d.name_pos, d.name.chars().count()),
                         format!("composite type `{}` (MongoDB) is not a table; it is skipped", d.name),
                     ));
                 }
@@ -354,7 +360,7 @@ impl Ctx {
             let ignored = src.block_attr("ignore").is_some();
             if ignored {
                 let d = PRISMA_SKIPPED.at(
-                    src.span(src.decl.name_pos, 0),
+                    src.span(src.decl.name_pos, src.decl.name.chars().count()),
                     format!("model `{}` is marked `@@ignore`; it and relations to it are skipped", src.decl.name),
                 );
                 self.diagnostics.push(d);
@@ -372,8 +378,8 @@ impl Ctx {
             let values = src.fields().map(column_name).collect();
             out.push(Enum { name: src.db_name(), values, origin: src.origin(src.decl.name_pos) });
             for a in src.block_attrs() {
-                if !["map", "schema"].contains(&a.name.as_str()) {
-                    self.diagnostics.push(unknown_attr(src, a, "on an enum"));
+                if !ENUM_ATTRIBUTES.contains(&a.name.as_str()) {
+                    self.diagnostics.push(unknown_attr(src, a, "on an enum", ENUM_ATTRIBUTES));
                 }
             }
         }
@@ -401,7 +407,7 @@ impl Ctx {
                             src.span(f.pos, f.name.chars().count()),
                             format!("field `{}.{}` is defined twice", src.decl.name, f.name),
                         )
-                        .with_related(src.span(first, 0), "first defined here"),
+                        .with_related(src.span(first, f.name.chars().count()), "first defined here"),
                 );
                 continue;
             }
@@ -410,21 +416,21 @@ impl Ctx {
             for a in &f.attrs {
                 let known = FIELD_ATTRIBUTES.contains(&a.name.as_str()) || a.name.starts_with("db.");
                 if !known {
-                    diags.push(unknown_attr(src, a, "on a field"));
+                    diags.push(unknown_attr(src, a, "on a field", FIELD_ATTRIBUTES));
                 }
             }
             match kind {
                 FieldKind::Relation(_) => continue,
                 FieldKind::Composite => {
                     diags.push(PRISMA_SKIPPED.at(
-                        src.span(f.pos, 0),
+                        src.span(f.pos, f.name.chars().count()),
                         format!("field `{}.{}` has composite type `{}`; it is skipped", src.decl.name, f.name, ty.name),
                     ));
                     continue;
                 }
                 FieldKind::View => {
                     diags.push(PRISMA_SKIPPED.at(
-                        src.span(f.pos, 0),
+                        src.span(f.pos, f.name.chars().count()),
                         format!("field `{}.{}` relates to view `{}`; it is skipped", src.decl.name, f.name, ty.name),
                     ));
                     continue;
@@ -494,7 +500,7 @@ impl Ctx {
                 }
                 "schema" => table.namespace = a.arg("name", Some(0)).and_then(Expr::as_str).map(str::to_string),
                 "map" | "ignore" | "shardKey" => {}
-                _ => diags.push(unknown_attr(src, a, "on a model")),
+                _ => diags.push(unknown_attr(src, a, "on a model", MODEL_ATTRIBUTES)),
             }
         }
         self.diagnostics.extend(diags);
@@ -794,7 +800,8 @@ fn attr_args(e: &Expr) -> &[syntax::Arg] {
     }
 }
 
-fn unknown_attr(src: &Src, a: &Attr, place: &str) -> Diagnostic {
+/// Reports attribute `a`, which is not among the `known` attributes of its `place`.
+fn unknown_attr(src: &Src, a: &Attr, place: &str, known: &[&str]) -> Diagnostic {
     let prefix = if a.text.starts_with("@@") { "@@" } else { "@" };
     let d = PRISMA_UNKNOWN_ATTRIBUTE.at(
         src.span(a.pos, a.text.chars().count()),
@@ -802,9 +809,44 @@ fn unknown_attr(src: &Src, a: &Attr, place: &str) -> Diagnostic {
     );
     if types::looks_native(&a.name) {
         d.with_help(format!("native types are written `@db.{}`", a.name))
+    } else if let Some(near) = nearest(&a.name, known) {
+        d.with_help(format!("did you mean `{prefix}{near}`?"))
     } else {
         d
     }
+}
+
+/// The name of `known` that `name` is most likely a misspelling of: at most two edits away (any
+/// case), and fewer than a third of its characters.
+fn nearest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    let lower = name.to_lowercase();
+    let (best, d) = known.iter().map(|k| (*k, edit_distance(&lower, &k.to_lowercase()))).min_by_key(|(_, d)| *d)?;
+    (d <= 2 && d * 3 <= lower.chars().count()).then_some(best)
+}
+
+/// The edit distance between two strings in characters, a swap of two neighbours counting as one
+/// edit (optimal string alignment).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]

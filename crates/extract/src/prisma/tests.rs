@@ -153,6 +153,30 @@ fn problems_are_reported_where_they_are_written() {
 }
 
 #[test]
+fn misspelt_attributes_get_a_suggestion() {
+    let p = run(&["```prisma\nmodel A {\n  id    Int    @id\n  email String @uniqe\n  at    DateTime @updatedat\n  x     Int    @primary\n  @@indexes([email])\n}\nenum E {\n  B\n  @@mapp(\"e\")\n}\n```\n"]);
+    let helps: Vec<(u32, Option<&str>)> = p.diagnostics.iter().map(|d| (d.span.line, d.help.as_deref())).collect();
+    assert_eq!(
+        helps,
+        [
+            (11, Some("did you mean `@@map`?")),
+            (4, Some("did you mean `@unique`?")),
+            (5, Some("did you mean `@updatedAt`?")),
+            (6, None),
+            (7, Some("did you mean `@@index`?")),
+        ]
+    );
+}
+
+#[test]
+fn skipped_blocks_mark_their_names() {
+    let p = run(&["```prisma\nview UserInfo {\n  id Int\n}\nmodel Old {\n  id Int @id\n  @@ignore\n}\n```\n"]);
+    let spans: Vec<(&str, u32, u32, u32)> =
+        p.diagnostics.iter().map(|d| (d.rule, d.span.line, d.span.column, d.span.len)).collect();
+    assert_eq!(spans, [("prisma-skipped", 2, 6, 8), ("prisma-skipped", 5, 7, 3)]);
+}
+
+#[test]
 fn syntax_errors_do_not_stop_the_rest() {
     let p = run(&["```prisma\nmodel A {\n  id Int @id\n  ~~ broken\n}\n}\nmodel B {\n  id Int @id\n```\n\n```prisma\nmodel C {\n  id Int @id\n}\n```\n"]);
     let r = rules(&p);
