@@ -13,7 +13,7 @@ mod types;
 mod value;
 
 pub use diagnostic::{Diagnostic, Related, Severity, Span};
-pub use names::{name_eq, name_key, singular_plural_variants};
+pub use names::{edit_distance, name_eq, name_key, singular_plural_variants};
 pub use order::{dependency_order, DependencyOrder};
 pub use origin::{Notation, Origin};
 pub use rule::RuleInfo;

@@ -8,8 +8,8 @@ mod types;
 use crate::frontend::Partial;
 use crate::scan::{BlockLang, Document, Item};
 use model::{
-    Column, DataType, Diagnostic, Enum, ForeignKey, Index, IndexPart, Notation, Origin, PrimaryKey, ReferentialAction,
-    RuleInfo, Span, Stated, Table, TypeKind, Unique,
+    edit_distance, Column, DataType, Diagnostic, Enum, ForeignKey, Index, IndexPart, Notation, Origin, PrimaryKey,
+    ReferentialAction, RuleInfo, Span, Stated, Table, TypeKind, Unique,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -822,31 +822,6 @@ fn nearest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
     let lower = name.to_lowercase();
     let (best, d) = known.iter().map(|k| (*k, edit_distance(&lower, &k.to_lowercase()))).min_by_key(|(_, d)| *d)?;
     (d <= 2 && d * 3 <= lower.chars().count()).then_some(best)
-}
-
-/// The edit distance between two strings in characters, a swap of two neighbours counting as one
-/// edit (optimal string alignment).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
