@@ -512,6 +512,55 @@ pub(crate) fn find_foreign(expr: &str, patterns: &[&'static str]) -> Option<&'st
     })
 }
 
+/// `expr` with identifiers quoted by `from` quoted by `to` instead, when `rename` accepts the
+/// name; other quoted names and string literals are kept as written. `None` when a quote is left
+/// open.
+pub(crate) fn requote(expr: &str, from: char, to: char, rename: &dyn Fn(&str) -> bool) -> Option<String> {
+    let mut out = String::with_capacity(expr.len());
+    let mut chars = expr.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            // A string literal, copied whole ('' inside is an escaped quote).
+            out.push(c);
+            loop {
+                let next = chars.next()?;
+                out.push(next);
+                if next == '\'' {
+                    if chars.peek() == Some(&'\'') {
+                        chars.next();
+                        out.push('\'');
+                    } else {
+                        break;
+                    }
+                }
+            }
+        } else if c == from {
+            let mut name = String::new();
+            loop {
+                let next = chars.next()?;
+                if next == from {
+                    if chars.peek() == Some(&from) {
+                        chars.next();
+                        name.push(from);
+                    } else {
+                        break;
+                    }
+                } else {
+                    name.push(next);
+                }
+            }
+            if rename(&name) {
+                out.push_str(&quote_with(&name, to));
+            } else {
+                out.push_str(&quote_with(&name, from));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
 /// Syntax only PostgreSQL understands, rejected by SQLite and MySQL.
 pub(crate) const POSTGRES_ONLY: &[&str] = &[
     "::",
@@ -766,6 +815,17 @@ mod tests {
         assert_eq!(find_foreign("my_age (x)", POSTGRES_ONLY), None);
         assert_eq!(find_foreign("age (x)", POSTGRES_ONLY), Some("age("));
         assert_eq!(find_foreign("(datetime('now'))", FOREIGN_TO_POSTGRES), Some("datetime("));
+    }
+
+    #[test]
+    fn quoted_identifiers_are_requoted_outside_strings() {
+        let all = |_: &str| true;
+        assert_eq!(requote("`price` >= 0", '`', '"', &all).as_deref(), Some("\"price\" >= 0"));
+        assert_eq!(requote("`a``b` = 'it''s `x`'", '`', '"', &all).as_deref(), Some("\"a`b\" = 'it''s `x`'"));
+        let columns = |n: &str| n == "status";
+        assert_eq!(requote("\"status\" <> \"draft\"", '"', '`', &columns).as_deref(), Some("`status` <> \"draft\""));
+        assert_eq!(requote("`open", '`', '"', &all), None);
+        assert_eq!(requote("a = 'open", '`', '"', &all), None);
     }
 
     #[test]

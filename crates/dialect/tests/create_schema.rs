@@ -161,3 +161,111 @@ fn mysql_moves_long_varchars_off_the_row() {
     assert_eq!(sql.matches("MEDIUMTEXT").count(), 4, "{sql}");
     assert_eq!(tr.notes.len(), 4);
 }
+
+fn create_table_sql(kind: EngineKind, schema: &model::Schema) -> (String, Translation) {
+    let tr = engine(kind).create_schema(schema);
+    let sql = tr.statements.iter().find(|s| s.reason.starts_with("create table")).map(|s| s.sql.clone());
+    (sql.unwrap_or_default(), tr)
+}
+
+#[test]
+fn checks_quoting_names_another_way_are_requoted_not_skipped() {
+    let mut t = small_table(
+        "prices",
+        vec![
+            column("price", model::TypeKind::Decimal { precision: Some(10), scale: Some(2) }),
+            column("status", model::TypeKind::Text),
+        ],
+    );
+    let origin = model::Origin::new("t.md".into(), 1, 1, model::Notation::Sql);
+    for (expr, col) in [("`price` >= 0", "price"), ("\"status\" <> 'a \"b\" `c`'", "status")] {
+        t.checks.push(model::Check {
+            name: None,
+            expr: expr.into(),
+            columns: vec![col.into()],
+            origin: origin.clone(),
+        });
+    }
+    let schema = model::Schema { tables: vec![t], ..model::Schema::default() };
+    let (pg, tr) = create_table_sql(EngineKind::Postgres, &schema);
+    assert!(tr.skipped.is_empty(), "{:?}", tr.skipped);
+    assert!(pg.contains("CHECK (\"price\" >= 0)"), "{pg}");
+    assert!(pg.contains("CHECK (\"status\" <> 'a \"b\" `c`')"), "{pg}");
+    let (my, tr) = create_table_sql(EngineKind::Mysql, &schema);
+    assert!(tr.skipped.is_empty(), "{:?}", tr.skipped);
+    assert!(my.contains("CHECK (`price` >= 0)"), "{my}");
+    assert!(my.contains("CHECK (`status` <> 'a \"b\" `c`')"), "{my}");
+    let (lite, tr) = create_table_sql(EngineKind::Sqlite, &schema);
+    assert!(tr.skipped.is_empty(), "{:?}", tr.skipped);
+    assert!(lite.contains("CHECK (`price` >= 0)"), "{lite}");
+}
+
+#[test]
+fn mysql_keeps_a_double_quoted_word_that_names_nothing_out_of_checks() {
+    // Without ANSI_QUOTES MySQL would read "draft" as a string: unknown names are not rewritten.
+    let mut t = small_table("posts", vec![column("state", model::TypeKind::Text)]);
+    let origin = model::Origin::new("t.md".into(), 1, 1, model::Notation::Sql);
+    t.checks.push(model::Check {
+        name: None,
+        expr: "\"state\" <> \"draft\"".into(),
+        columns: vec!["state".into()],
+        origin,
+    });
+    let schema = model::Schema { tables: vec![t], ..model::Schema::default() };
+    let (my, tr) = create_table_sql(EngineKind::Mysql, &schema);
+    assert!(!my.contains("CHECK"), "{my}");
+    assert_eq!(tr.skipped.len(), 1);
+}
+
+#[test]
+fn a_text_column_keeps_its_current_time_default_on_mysql() {
+    // A SQLite document's `created_at TEXT NOT NULL DEFAULT (datetime('now'))`.
+    let mut c = column("created_at", model::TypeKind::Text);
+    c.nullable = false;
+    c.default = Some(model::DefaultValue::CurrentTimestamp);
+    let schema = model::Schema { tables: vec![small_table("notes", vec![c])], ..model::Schema::default() };
+    let (my, tr) = create_table_sql(EngineKind::Mysql, &schema);
+    assert!(my.contains("`created_at` TEXT NOT NULL DEFAULT (CURRENT_TIMESTAMP)"), "{my}");
+    assert!(tr.skipped.is_empty(), "{:?}", tr.skipped);
+    assert!(tr.notes.iter().any(|n| n.object == "default of notes.created_at"), "{:?}", tr.notes);
+}
+
+#[test]
+fn types_written_for_mysql_are_respelled_or_kept() {
+    let other = |name: &str, raw: &str| column(name, model::TypeKind::Other { raw: raw.into() });
+    let schema = model::Schema {
+        tables: vec![small_table(
+            "t",
+            vec![other("price", "DECIMAL(10,2) UNSIGNED"), other("kind", "ENUM('a','b')"), other("n", "int(11)")],
+        )],
+        ..model::Schema::default()
+    };
+    let (pg, _) = create_table_sql(EngineKind::Postgres, &schema);
+    assert_eq!(pg, "CREATE TABLE \"t\" (\n  \"price\" decimal(10,2),\n  \"kind\" text,\n  \"n\" integer\n)");
+    let (my, _) = create_table_sql(EngineKind::Mysql, &schema);
+    assert!(my.contains("`price` DECIMAL(10,2) UNSIGNED,\n  `kind` ENUM('a','b'),\n  `n` int(11)"), "{my}");
+    let (lite, _) = create_table_sql(EngineKind::Sqlite, &schema);
+    assert_eq!(lite, "CREATE TABLE \"t\" (\n  \"price\" NUMERIC,\n  \"kind\" TEXT,\n  \"n\" int(11)\n)");
+}
+
+#[test]
+fn mysql_keeps_a_unique_key_on_a_column_shortened_to_the_key_limit() {
+    let schema = model::Schema {
+        tables: vec![small_table("groups", vec![column("name", model::TypeKind::Varchar { len: Some(2000) })])],
+        indexes: vec![model::Index {
+            name: Some("uq_groups_name".into()),
+            table: "groups".into(),
+            parts: vec![model::IndexPart::column("name")],
+            unique: true,
+            method: None,
+            predicate: None,
+            include: vec![],
+            origin: model::Origin::new("t.md".into(), 2, 1, model::Notation::Sql),
+        }],
+        ..model::Schema::default()
+    };
+    let tr = engine(EngineKind::Mysql).create_schema(&schema);
+    assert!(tr.skipped.is_empty(), "{:?}", tr.skipped);
+    assert!(tr.statements[0].sql.contains("`name` VARCHAR(768)"), "{}", tr.statements[0].sql);
+    assert_eq!(tr.statements[1].sql, "CREATE UNIQUE INDEX `uq_groups_name` ON `groups` (`name`)");
+}

@@ -51,8 +51,8 @@ struct Input {
     /// Markdown documents, or folders to search for *.md files.
     #[arg(required = true)]
     docs: Vec<PathBuf>,
-    /// The SQL dialect: of the document's SQL blocks for `check`, of the output for `show --format sql`
-    /// (postgres, mysql, sqlite).
+    /// The SQL dialect (postgres, mysql, sqlite): for `check`, read the document's SQL blocks in it;
+    /// for `show --format sql`, write the output in it.
     #[arg(long)]
     dialect: Option<String>,
     /// Trust this notation first when notations disagree (sql, prisma, sqlalchemy, table, list, mermaid);
@@ -110,7 +110,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Check { input, format, deny, color } => {
-            let (files, extraction) = read(&input)?;
+            let (files, extraction) = read(&input, true)?;
             let mut diagnostics = extraction.diagnostics;
             diagnostics.extend(check::check(&extraction.schema));
             diagnostics.sort_by(|a, b| (&a.span, a.rule, &a.message).cmp(&(&b.span, b.rule, &b.message)));
@@ -136,7 +136,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(if diagnostics.iter().any(|d| d.severity >= threshold) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Show { input, format } => {
-            let (_, extraction) = read(&input)?;
+            // `--dialect` names the output's engine here; the document keeps its own SQL flavour.
+            let (_, extraction) = read(&input, false)?;
             let errors = extraction.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
             if errors > 0 {
                 eprintln!(
@@ -228,8 +229,9 @@ fn sources(files: &[SourceFile]) -> Sources {
     sources
 }
 
-/// Reads the documents named on the command line and extracts their schema.
-fn read(input: &Input) -> Result<(Vec<SourceFile>, Extraction)> {
+/// Reads the documents named on the command line and extracts their schema; `--dialect` forces the
+/// SQL flavour of the document's blocks when `dialect_is_input`.
+fn read(input: &Input, dialect_is_input: bool) -> Result<(Vec<SourceFile>, Extraction)> {
     let mut paths = Vec::new();
     for doc in &input.docs {
         collect(doc, &mut paths)?;
@@ -251,7 +253,7 @@ fn read(input: &Input) -> Result<(Vec<SourceFile>, Extraction)> {
             format!("unknown notation `{p}` for --prefer; expected sql, prisma, sqlalchemy, table, list or mermaid")
         })?);
     }
-    let dialect = match &input.dialect {
+    let dialect = match input.dialect.as_deref().filter(|_| dialect_is_input) {
         Some(d) => Some(match parse_engine(d)? {
             dialect::EngineKind::Postgres => SqlFlavor::Postgres,
             dialect::EngineKind::Mysql => SqlFlavor::Mysql,

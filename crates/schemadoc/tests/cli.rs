@@ -205,3 +205,14 @@ fn output_is_deterministic() {
     let b = stdout(&schemadoc(&["show", p, "--format", "sql", "--dialect", "postgres"]));
     assert_eq!(a, b);
 }
+
+#[test]
+fn show_dialect_names_the_output_not_the_document() {
+    let doc = Doc::new(
+        "autoinc",
+        "```sqlite\nCREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL);\n```\n",
+    );
+    let out = schemadoc(&["show", doc.path(), "--format", "sql", "--dialect", "postgres"]);
+    let sql = stdout(&out);
+    assert!(sql.contains("IDENTITY") || sql.contains("serial"), "the SQLite AUTOINCREMENT key stays generated: {sql}");
+}

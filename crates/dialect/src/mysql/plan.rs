@@ -2,8 +2,8 @@
 
 use super::types::{default_sql, foreign, foreign_in_check, map_type, needs_expression_default};
 use crate::common::{
-    fk_label, on_update_is_now, prepare, quote_with, shorten, string_literal, view_body, view_order, Order, Out,
-    Prepared,
+    fk_label, on_update_is_now, prepare, quote_with, requote, shorten, string_literal, view_body, view_order, Order,
+    Out, Prepared,
 };
 use crate::{Mapped, Translation};
 use model::{name_key, ForeignKey, Identity, Index, ReferentialAction, RoutineKind, Schema, Table, TypeKind};
@@ -27,6 +27,20 @@ fn q(name: &str) -> String {
 
 fn lit(value: &str) -> String {
     string_literal(value, true)
+}
+
+/// The name keys of every table, column and view of `s`.
+fn known_names(s: &Schema) -> BTreeSet<String> {
+    let tables = s.tables.iter().flat_map(|t| std::iter::once(&t.name).chain(t.columns.iter().map(|c| &c.name)));
+    tables.chain(s.views.iter().map(|v| &v.name)).map(|n| name_key(n)).collect()
+}
+
+/// `expr` with double-quoted names of tables and columns (standard SQL, PostgreSQL, SQLite)
+/// quoted with backticks.
+// NOTE: without ANSI_QUOTES MySQL reads a double-quoted word as a string, so only names the
+// schema defines are rewritten; any other double quote is left for `foreign` to refuse.
+fn mysql_expr(expr: &str, names: &BTreeSet<String>) -> String {
+    requote(expr, '"', '`', &|n| names.contains(&name_key(n))).unwrap_or_else(|| expr.to_string())
 }
 
 fn cols(names: &[String]) -> String {
@@ -69,9 +83,17 @@ fn row_bytes(sql_type: &str) -> u64 {
 }
 
 /// The bytes a key part of `sql_type` takes in an index, when it counts against the key limit.
+// NOTE: InnoDB counts a string key part as its declared length times the bytes per character,
+// without the length prefix: VARCHAR(768) in utf8mb4 is exactly the 3,072-byte limit.
 fn key_bytes(sql_type: &str) -> u64 {
+    let n = |prefix: &str| -> Option<u64> { sql_type.strip_prefix(prefix)?.strip_suffix(')')?.parse().ok() };
+    if let Some(len) = n("VARCHAR(").or_else(|| n("CHAR(")) {
+        return len * 4;
+    }
+    if let Some(len) = n("VARBINARY(") {
+        return len;
+    }
     match sql_type {
-        t if t.starts_with("VARCHAR(") || t.starts_with("CHAR(") || t.starts_with("VARBINARY(") => row_bytes(t),
         "BIGINT" | "DOUBLE" => 8,
         t if t.starts_with("DATETIME") => 8,
         _ => 4,
@@ -174,6 +196,7 @@ pub(super) fn create_schema(schema: &Schema) -> Translation {
         out.skip(format!("extension {}", e.name), "MySQL has no extensions", &e.origin);
     }
     let types = column_types(&s, &mut out);
+    let names = known_names(&s);
     let order = Order::new(&s);
     // NOTE: MySQL names foreign keys and checks per database, not per table.
     let mut fk_names = BTreeSet::new();
@@ -315,7 +338,8 @@ pub(super) fn create_schema(schema: &Schema) -> Translation {
         }
         for c in &table.checks {
             let object = format!("check {} on {}", c.name.as_deref().unwrap_or(&c.expr), table.name);
-            if let Some(found) = foreign_in_check(&c.expr) {
+            let expr = mysql_expr(&c.expr, &names);
+            if let Some(found) = foreign_in_check(&expr) {
                 out.skip(object, format!("uses `{}`, which MySQL does not accept in a CHECK", found.trim()), &c.origin);
                 continue;
             }
@@ -344,7 +368,7 @@ pub(super) fn create_schema(schema: &Schema) -> Translation {
                 }
                 None => String::new(),
             };
-            lines.push(format!("{name}CHECK ({})", c.expr.trim()));
+            lines.push(format!("{name}CHECK ({})", expr.trim()));
         }
         for fk in &table.foreign_keys {
             let Some(target) = s.table(&fk.ref_table) else { continue };
@@ -403,7 +427,7 @@ pub(super) fn create_schema(schema: &Schema) -> Translation {
             create_index(table, index, &types, &mut out);
         }
     }
-    create_views(&s, &mut out);
+    create_views(&s, &names, &mut out);
     for r in &s.routines {
         let kind = match r.kind {
             RoutineKind::Function => "function",
@@ -537,7 +561,7 @@ fn create_index(table: &Table, index: &Index, types: &Types, out: &mut Out) {
     );
 }
 
-fn create_views(s: &Schema, out: &mut Out) {
+fn create_views(s: &Schema, names: &BTreeSet<String>, out: &mut Out) {
     let view_keys: BTreeSet<String> = s.views.iter().map(|v| name_key(&v.name)).collect();
     for i in view_order(s) {
         let view = &s.views[i];
@@ -550,11 +574,11 @@ fn create_views(s: &Schema, out: &mut Out) {
             out.skip(object, format!("reads {missing}, which is not defined"), &view.origin);
             continue;
         }
-        let Some(body) = view_body(&view.sql) else {
+        let Some(body) = view_body(&view.sql).map(|b| mysql_expr(b, names)) else {
             out.skip(object, "not a CREATE VIEW statement", &view.origin);
             continue;
         };
-        if let Some(found) = foreign(body) {
+        if let Some(found) = foreign(&body) {
             out.skip(object, format!("uses `{}`, which MySQL does not read as written", found.trim()), &view.origin);
             continue;
         }

@@ -186,6 +186,11 @@ pub(super) fn map_type(kind: &TypeKind, keyed: bool, enum_values: Option<&[Strin
         TypeKind::Vector { .. } => {
             Mapped::lossy("JSON", "MySQL has no vector type: a JSON array of numbers, without similarity search")
         }
+        TypeKind::Other { raw } if inline_values(raw).is_some() => {
+            let (base, values) = inline_values(raw).unwrap_or_default();
+            let v: Vec<String> = values.iter().map(|v| string_literal(v, true)).collect();
+            Mapped::exact(format!("{base}({})", v.join(",")))
+        }
         TypeKind::Other { raw } => {
             let raw = raw.trim();
             let base: String = raw.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
@@ -200,6 +205,50 @@ pub(super) fn map_type(kind: &TypeKind, keyed: bool, enum_values: Option<&[Strin
     }
 }
 
+/// The base (`ENUM` or `SET`) and values of a MySQL inline enum or set type such as
+/// `enum('a','it''s')`, or `None` when `raw` is not one.
+fn inline_values(raw: &str) -> Option<(&'static str, Vec<String>)> {
+    let raw = raw.trim();
+    let (word, rest) = raw.split_once('(')?;
+    let base = match word.trim().to_ascii_uppercase().as_str() {
+        "ENUM" => "ENUM",
+        "SET" => "SET",
+        _ => return None,
+    };
+    let mut chars = rest.trim_end().strip_suffix(')')?.trim().chars().peekable();
+    let mut values = Vec::new();
+    loop {
+        if chars.next()? != '\'' {
+            return None;
+        }
+        let mut value = String::new();
+        loop {
+            match chars.next()? {
+                '\'' if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                    value.push('\'');
+                }
+                '\'' => break,
+                // NOTE: a backslash may be an escape (MySQL) or a character (standard SQL).
+                '\\' => return None,
+                c => value.push(c),
+            }
+        }
+        values.push(value);
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        match chars.next() {
+            None => return Some((base, values)),
+            Some(',') => {}
+            Some(_) => return None,
+        }
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+    }
+}
+
 /// Whether MySQL 8 accepts only an expression, not a literal, as the default of `sql_type`.
 // NOTE: MySQL 8.0.13+ accepts `DEFAULT ('…')` on TEXT, BLOB and JSON; a bare literal is rejected.
 // MariaDB accepts both spellings.
@@ -210,9 +259,34 @@ pub(super) fn needs_expression_default(sql_type: &str) -> bool {
         .any(|t| u == *t || u.starts_with(&format!("{t}(")))
 }
 
-/// The fractional-seconds precision of a `DATETIME(p)` type.
-fn datetime_precision(sql_type: &str) -> Option<&str> {
-    sql_type.strip_prefix("DATETIME(")?.strip_suffix(')')
+/// The length of a 'YYYY-MM-DD hh:mm:ss' time written as text.
+const TIME_TEXT_CHARS: u32 = 19;
+
+/// The `DEFAULT` giving the current time to a column spelled `sql_type`.
+fn current_time_default(sql_type: &str) -> Result<Mapped, String> {
+    let upper = sql_type.trim().to_ascii_uppercase();
+    let (base, arg) = match upper.split_once('(') {
+        Some((base, rest)) => (base.trim(), rest.strip_suffix(')').map(str::trim)),
+        None => (upper.as_str(), None),
+    };
+    let number = arg.map(|a| a.parse::<u32>().map_err(|_| format!("`{sql_type}` has no valid length or precision")));
+    Ok(match (base, number.transpose()?) {
+        // NOTE: MySQL requires the default's fractional precision to equal the column's.
+        ("DATETIME" | "TIMESTAMP", None | Some(0)) => Mapped::exact("CURRENT_TIMESTAMP"),
+        ("DATETIME" | "TIMESTAMP", Some(p)) => Mapped::exact(format!("CURRENT_TIMESTAMP({p})")),
+        ("DATE", _) => Mapped::exact("(CURRENT_DATE)"),
+        ("TIME", _) => Mapped::exact("(CURRENT_TIME)"),
+        ("CHAR" | "VARCHAR", Some(n)) if n < TIME_TEXT_CHARS => {
+            return Err(format!("a {sql_type} column is too short for the current time as text"))
+        }
+        // NOTE: MySQL 8.0.13+ and MariaDB 10.2+ accept any expression in parentheses as a default,
+        // also on TEXT; the time is converted to text in the session time zone.
+        ("CHAR" | "VARCHAR" | "TINYTEXT" | "TEXT" | "MEDIUMTEXT" | "LONGTEXT", _) => Mapped::lossy(
+            "(CURRENT_TIMESTAMP)",
+            "the column holds text: the current time is written as 'YYYY-MM-DD hh:mm:ss' in the session time zone",
+        ),
+        _ => return Err(format!("MySQL cannot default a {sql_type} column to the current time")),
+    })
 }
 
 /// The MySQL `DEFAULT` expression for `value` on a column of `kind` spelled `sql_type`.
@@ -234,13 +308,7 @@ pub(super) fn default_sql(kind: &TypeKind, sql_type: &str, value: &DefaultValue)
             },
             _ => Mapped::exact(wrap(string_literal(&s, true))),
         },
-        DefaultValue::CurrentTimestamp => match datetime_precision(sql_type) {
-            // NOTE: MySQL requires the default's fractional precision to equal the column's.
-            Some("0") => Mapped::exact("CURRENT_TIMESTAMP"),
-            Some(p) => Mapped::exact(format!("CURRENT_TIMESTAMP({p})")),
-            None if sql_type == "DATE" => Mapped::exact("(CURRENT_DATE)"),
-            None => return Err(format!("MySQL cannot default a {sql_type} column to the current time")),
-        },
+        DefaultValue::CurrentTimestamp => current_time_default(sql_type)?,
         DefaultValue::CurrentDate => Mapped::exact("(CURRENT_DATE)"),
         DefaultValue::CurrentTime => Mapped::exact("(CURRENT_TIME)"),
         DefaultValue::GeneratedUuid => Mapped::exact("(UUID())"),
@@ -276,6 +344,21 @@ mod tests {
         assert_eq!(map_type(&TypeKind::Varchar { len: Some(1000) }, true, None).sql, "VARCHAR(768)");
         assert_eq!(map_type(&TypeKind::Other { raw: "inet".into() }, false, None).sql, "LONGTEXT");
         assert_eq!(map_type(&TypeKind::Other { raw: "MEDIUMTEXT".into() }, false, None).sql, "MEDIUMTEXT");
+        assert_eq!(
+            map_type(&TypeKind::Other { raw: "DECIMAL(10,2) UNSIGNED".into() }, false, None).sql,
+            "DECIMAL(10,2) UNSIGNED"
+        );
+    }
+
+    #[test]
+    fn inline_enums_and_sets_are_kept() {
+        let other = |raw: &str| map_type(&TypeKind::Other { raw: raw.into() }, true, None);
+        assert_eq!(other("enum('a', 'c''d')"), Mapped::exact("ENUM('a','c''d')"));
+        assert_eq!(other("SET('x','y')"), Mapped::exact("SET('x','y')"));
+        assert_eq!(other("ENUM()").sql, "VARCHAR(255)");
+        assert_eq!(other("ENUM('a' 'b')").sql, "VARCHAR(255)");
+        assert_eq!(other("ENUM('a\\'')").sql, "VARCHAR(255)");
+        assert_eq!(other("ENUM('open").sql, "VARCHAR(255)");
     }
 
     #[test]
@@ -304,7 +387,26 @@ mod tests {
             Ok("1".into())
         );
         assert!(default_sql(&TypeKind::Int { bytes: 8 }, "BIGINT", &DefaultValue::Raw("nextval('s')".into())).is_err());
-        assert!(default_sql(&TypeKind::Text, "TEXT", &DefaultValue::CurrentTimestamp).is_err());
+        assert!(default_sql(&TypeKind::Int { bytes: 4 }, "INT", &DefaultValue::CurrentTimestamp).is_err());
+    }
+
+    #[test]
+    fn the_current_time_fits_the_column() {
+        let now = |sql_type: &str| default_sql(&TypeKind::Text, sql_type, &DefaultValue::CurrentTimestamp);
+        assert_eq!(now("DATETIME(0)").map(|m| m.sql), Ok("CURRENT_TIMESTAMP".into()));
+        assert_eq!(now("DATETIME(6)").map(|m| m.sql), Ok("CURRENT_TIMESTAMP(6)".into()));
+        assert_eq!(now("timestamp(3)").map(|m| m.sql), Ok("CURRENT_TIMESTAMP(3)".into()));
+        assert_eq!(now("TIMESTAMP").map(|m| m.sql), Ok("CURRENT_TIMESTAMP".into()));
+        assert_eq!(now("DATE").map(|m| m.sql), Ok("(CURRENT_DATE)".into()));
+        assert_eq!(now("TIME(6)").map(|m| m.sql), Ok("(CURRENT_TIME)".into()));
+        // A SQLite document's `TEXT DEFAULT (datetime('now'))` keeps its default, as text.
+        let text = now("TEXT");
+        assert_eq!(text.as_ref().map(|m| m.sql.as_str()), Ok("(CURRENT_TIMESTAMP)"));
+        assert!(text.is_ok_and(|m| m.note.is_some_and(|n| n.contains("text"))));
+        assert_eq!(now("VARCHAR(19)").map(|m| m.sql), Ok("(CURRENT_TIMESTAMP)".into()));
+        assert!(now("VARCHAR(10)").is_err());
+        assert!(now("DATETIME(x)").is_err());
+        assert!(now("LONGBLOB").is_err());
     }
 
     #[test]

@@ -2,8 +2,8 @@
 
 use super::types::{default_sql, map_type};
 use crate::common::{
-    find_foreign, fk_label, is_postgres_routine, prepare, quote_with, routine_key, string_literal, strip_terminator,
-    view_body, view_order, Order, Out, Prepared, FOREIGN_TO_POSTGRES,
+    find_foreign, fk_label, is_postgres_routine, prepare, quote_with, requote, routine_key, string_literal,
+    strip_terminator, view_body, view_order, Order, Out, Prepared, FOREIGN_TO_POSTGRES,
 };
 use crate::Translation;
 use model::{name_key, Column, ForeignKey, Identity, Index, RoutineKind, Schema, Table, TypeKind};
@@ -23,6 +23,12 @@ fn qualified(table: &Table) -> String {
         Some(ns) => format!("{}.{}", q(ns), q(&table.name)),
         None => q(&table.name),
     }
+}
+
+/// `expr` with backtick-quoted names (MySQL, SQLite) quoted the PostgreSQL way; as written when
+/// a quote is left open.
+fn pg_expr(expr: &str) -> String {
+    requote(expr, '`', '"', &|_| true).unwrap_or_else(|| expr.to_string())
 }
 
 fn cols(names: &[String]) -> String {
@@ -86,7 +92,8 @@ pub(super) fn create_schema(schema: &Schema) -> Translation {
             lines.push(format!("{}UNIQUE ({})", constraint_name(u.name.as_deref()), cols(&u.columns)));
         }
         for c in &table.checks {
-            if let Some(found) = find_foreign(&c.expr, FOREIGN_TO_POSTGRES) {
+            let expr = pg_expr(&c.expr);
+            if let Some(found) = find_foreign(&expr, FOREIGN_TO_POSTGRES) {
                 out.skip(
                     format!("check {} on {}", c.name.as_deref().unwrap_or(&c.expr), table.name),
                     format!("uses `{}`, which PostgreSQL does not have", found.trim()),
@@ -94,7 +101,7 @@ pub(super) fn create_schema(schema: &Schema) -> Translation {
                 );
                 continue;
             }
-            lines.push(format!("{}CHECK ({})", constraint_name(c.name.as_deref()), c.expr.trim()));
+            lines.push(format!("{}CHECK ({})", constraint_name(c.name.as_deref()), expr.trim()));
         }
         for fk in &table.foreign_keys {
             let Some(target) = s.table(&fk.ref_table) else { continue };
@@ -315,7 +322,8 @@ fn create_index(table: &Table, index: &Index, out: &mut Out) {
         let mut part = match (&p.column, &p.expr) {
             (Some(c), _) => q(c),
             (None, Some(e)) => {
-                if let Some(found) = find_foreign(e, FOREIGN_TO_POSTGRES) {
+                let e = pg_expr(e);
+                if let Some(found) = find_foreign(&e, FOREIGN_TO_POSTGRES) {
                     out.skip(
                         object,
                         format!("expression `{e}` uses `{}`, which PostgreSQL does not have", found.trim()),
@@ -349,8 +357,8 @@ fn create_index(table: &Table, index: &Index, out: &mut Out) {
     if !index.include.is_empty() {
         sql.push_str(&format!(" INCLUDE ({})", cols(&index.include)));
     }
-    if let Some(pred) = &index.predicate {
-        if let Some(found) = find_foreign(pred, FOREIGN_TO_POSTGRES) {
+    if let Some(pred) = index.predicate.as_deref().map(pg_expr) {
+        if let Some(found) = find_foreign(&pred, FOREIGN_TO_POSTGRES) {
             out.skip(
                 object,
                 format!("predicate `{pred}` uses `{}`, which PostgreSQL does not have", found.trim()),
@@ -372,11 +380,11 @@ fn create_views(s: &Schema, out: &mut Out) {
             out.skip(object, format!("reads {missing}, which is not defined"), &view.origin);
             continue;
         }
-        let Some(body) = view_body(&view.sql) else {
+        let Some(body) = view_body(&view.sql).map(pg_expr) else {
             out.skip(object, "not a CREATE VIEW statement", &view.origin);
             continue;
         };
-        if let Some(found) = find_foreign(body, FOREIGN_TO_POSTGRES) {
+        if let Some(found) = find_foreign(&body, FOREIGN_TO_POSTGRES) {
             out.skip(object, format!("uses `{}`, which PostgreSQL does not have", found.trim()), &view.origin);
             continue;
         }

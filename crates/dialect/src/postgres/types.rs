@@ -44,7 +44,70 @@ pub(super) fn map_type(kind: &TypeKind) -> Mapped {
         TypeKind::Enum { name } => Mapped::exact(quote_with(name, '"')),
         TypeKind::Vector { dims: Some(n) } => Mapped::exact(format!("vector({n})")),
         TypeKind::Vector { dims: None } => Mapped::exact("vector"),
-        TypeKind::Other { raw } => Mapped::exact(raw.trim()),
+        TypeKind::Other { raw } => other_type(raw),
+    }
+}
+
+/// Types of MySQL and SQLite PostgreSQL does not know, and its spelling of each.
+const FOREIGN_TYPES: &[(&str, &str)] = &[
+    ("tinyint", "smallint"),
+    ("mediumint", "integer"),
+    ("int", "integer"),
+    ("double", "double precision"),
+    ("datetime", "timestamp"),
+    ("year", "smallint"),
+    ("tinytext", "text"),
+    ("mediumtext", "text"),
+    ("longtext", "text"),
+    ("clob", "text"),
+    ("nvarchar", "varchar"),
+    ("nchar", "char"),
+    ("tinyblob", "bytea"),
+    ("blob", "bytea"),
+    ("mediumblob", "bytea"),
+    ("longblob", "bytea"),
+    ("binary", "bytea"),
+    ("varbinary", "bytea"),
+];
+
+/// Types whose parenthesised argument PostgreSQL rejects or reads differently (a display width, a
+/// byte length): the argument is dropped.
+const WITHOUT_ARGUMENT: &[&str] = &["smallint", "integer", "bytea", "double precision"];
+
+/// The PostgreSQL spelling of a type the model does not know, written for any engine.
+fn other_type(raw: &str) -> Mapped {
+    let raw = raw.trim();
+    let lower = raw.to_ascii_lowercase();
+    // NOTE: UNSIGNED, ZEROFILL and SIGNED are MySQL modifiers; PostgreSQL has no unsigned types.
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let kept: Vec<&str> = words.iter().copied().filter(|w| !matches!(*w, "unsigned" | "zerofill" | "signed")).collect();
+    let unsigned = kept.len() != words.len();
+    let spelled = kept.join(" ");
+    let (base, arg) = match spelled.split_once('(') {
+        Some((b, rest)) => (b.trim(), Some(format!("({rest}"))),
+        None => (spelled.as_str(), None),
+    };
+    if matches!(base, "enum" | "set") {
+        return Mapped::lossy("text", format!("PostgreSQL has no inline {base} type: `{raw}` is stored as text"));
+    }
+    let valid = !spelled.is_empty()
+        && spelled.starts_with(|c: char| c.is_ascii_alphabetic())
+        && spelled.chars().all(|c| c.is_ascii_alphanumeric() || " _(),.[]".contains(c));
+    if !valid {
+        return Mapped::lossy("text", format!("type `{raw}` is not a PostgreSQL type name: stored as text"));
+    }
+    let mapped = FOREIGN_TYPES.iter().find(|(name, _)| *name == base).map(|(_, pg)| *pg);
+    let sql = match mapped {
+        Some(pg) if WITHOUT_ARGUMENT.contains(&pg) => pg.to_string(),
+        Some(pg) => format!("{pg}{}", arg.unwrap_or_default()),
+        // Written as in the document: PostgreSQL folds unquoted names to lower case anyway.
+        None if !unsigned => raw.to_string(),
+        None => spelled,
+    };
+    match (mapped, unsigned) {
+        (_, true) => Mapped::lossy(sql, format!("PostgreSQL has no unsigned types: `{raw}` accepts negative values")),
+        (Some(_), false) => Mapped::lossy(sql, format!("PostgreSQL has no type `{raw}`")),
+        (None, false) => Mapped::exact(sql),
     }
 }
 
@@ -105,6 +168,23 @@ mod tests {
             assert_eq!(map_type(&kind).sql, want, "{kind:?}");
         }
         assert!(map_type(&TypeKind::Int { bytes: 1 }).note.is_some());
+    }
+
+    #[test]
+    fn foreign_type_names_are_respelled() {
+        let other = |raw: &str| map_type(&TypeKind::Other { raw: raw.into() });
+        assert_eq!(other("geometry(Point, 4326)"), Mapped::exact("geometry(Point, 4326)"));
+        let unsigned = other("DECIMAL(10,2) UNSIGNED");
+        assert_eq!(unsigned.sql, "decimal(10,2)");
+        assert!(unsigned.note.is_some_and(|n| n.contains("unsigned")));
+        assert_eq!(other("int(11) unsigned zerofill").sql, "integer");
+        assert_eq!(other("DOUBLE").sql, "double precision");
+        assert_eq!(other("datetime(3)").sql, "timestamp(3)");
+        assert_eq!(other("LONGBLOB").sql, "bytea");
+        assert_eq!(other("nvarchar(40)").sql, "varchar(40)");
+        assert_eq!(other("ENUM('a','b')").sql, "text");
+        assert_eq!(other("SET('x')").sql, "text");
+        assert_eq!(other("text; drop table x").sql, "text");
     }
 
     #[test]

@@ -59,6 +59,39 @@ fn is_type_name(raw: &str) -> bool {
     words_ok && args_ok
 }
 
+/// The affinity SQLite would give a column declared `raw`, from the words outside parentheses.
+// NOTE: SQLite's rules look for INT, then CHAR/CLOB/TEXT, then BLOB, then REAL/FLOA/DOUB; anything
+// else is NUMERIC. Here an unrecognised name gets TEXT, which stores any value unchanged.
+fn affinity_of(raw: &str) -> &'static str {
+    let mut words = String::new();
+    let mut depth = 0usize;
+    for c in raw.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => words.extend(c.to_uppercase()),
+            _ => {}
+        }
+    }
+    let has = |parts: &[&str]| parts.iter().any(|p| words.contains(p));
+    // An inline enum or set holds strings (and ENUM would read as NUM).
+    if matches!(words.split_whitespace().next(), Some("ENUM" | "SET")) {
+        "TEXT"
+    } else if has(&["INT"]) {
+        "INTEGER"
+    } else if has(&["CHAR", "CLOB", "TEXT"]) {
+        "TEXT"
+    } else if has(&["BLOB"]) {
+        "BLOB"
+    } else if has(&["REAL", "FLOA", "DOUB"]) {
+        "REAL"
+    } else if has(&["DEC", "NUM"]) {
+        "NUMERIC"
+    } else {
+        "TEXT"
+    }
+}
+
 /// The SQLite type for `kind`.
 pub(super) fn map_type(kind: &TypeKind) -> Mapped {
     match kind {
@@ -86,7 +119,8 @@ pub(super) fn map_type(kind: &TypeKind) -> Mapped {
         ),
         TypeKind::Other { raw } if is_type_name(raw.trim()) => Mapped::exact(raw.trim().to_string()),
         TypeKind::Other { raw } => {
-            Mapped::lossy("TEXT", format!("type `{raw}` is not valid in SQLite: stored as text"))
+            let affinity = affinity_of(raw);
+            Mapped::lossy(affinity, format!("type `{raw}` is not valid in SQLite: {affinity} keeps its affinity"))
         }
     }
 }
@@ -154,6 +188,14 @@ mod tests {
         assert_eq!(map_type(&TypeKind::Uuid), Mapped::exact("TEXT"));
         assert_eq!(map_type(&TypeKind::Other { raw: "MEDIUMINT(8)".into() }), Mapped::exact("MEDIUMINT(8)"));
         assert_eq!(map_type(&TypeKind::Other { raw: "geometry(Point, 4326)".into() }).sql, "TEXT");
+        // Types SQLite's grammar rejects keep the affinity their name implies.
+        let unsigned = map_type(&TypeKind::Other { raw: "DECIMAL(10,2) UNSIGNED".into() });
+        assert_eq!(unsigned.sql, "NUMERIC");
+        assert!(unsigned.note.is_some());
+        assert_eq!(map_type(&TypeKind::Other { raw: "int(11) zerofill".into() }).sql, "INTEGER");
+        assert_eq!(map_type(&TypeKind::Other { raw: "double(8,2) unsigned".into() }).sql, "REAL");
+        // Values inside parentheses do not count: `print` is not an INT.
+        assert_eq!(map_type(&TypeKind::Other { raw: "ENUM('print','web')".into() }).sql, "TEXT");
     }
 
     #[test]
