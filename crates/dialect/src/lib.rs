@@ -7,10 +7,19 @@
 //! same file set; code shared by all of them lives in this crate's root modules.
 
 mod common;
+mod migrate;
 mod mysql;
 mod postgres;
+mod session;
 mod sqlite;
+pub mod testing;
 
+pub use migrate::{Hazard, HazardKind, Plan, PlanOptions, PlannedStatement, Translated};
+pub use session::{
+    connect, engine_of_url, redact, ApplyError, ApplyReport, ConnectOptions, DbError, InspectFilter, Session,
+};
+
+use diff::{ChangeSet, DiffHooks, Renames};
 use model::{DataType, DefaultValue, Origin, Schema};
 use serde::Serialize;
 use std::fmt;
@@ -150,6 +159,36 @@ pub trait Engine: Send + Sync {
 
     /// The statements that create `schema` on an empty database, in an order the engine accepts.
     fn create_schema(&self, schema: &Schema) -> Translation;
+
+    /// The document's schema as this engine holds it: what it cannot carry removed (in `skipped`),
+    /// names, types and defaults as the engine keeps them, so that it compares with what
+    /// [`Session::inspect`] reads back after applying it.
+    fn translate(&self, schema: &Schema) -> Translated;
+
+    /// How this engine tells equal spellings apart (`int4` and `integer`, a CHECK the server
+    /// rewrote), for [`diff::diff`].
+    fn hooks(&self) -> &dyn DiffHooks;
+
+    /// The statements that carry out `changes` (computed from `from` to `to`, both as this engine
+    /// holds them), in an order the engine accepts, each with its reason and hazards.
+    fn plan(&self, changes: &ChangeSet, from: &Schema, to: &Schema, options: &PlanOptions) -> Plan;
+}
+
+/// Everything needed to bring a live database (`live`, as inspected) to a document's schema on
+/// `engine`: the document as the engine holds it, the changes, and the plan.
+pub fn plan_migration(
+    engine: &dyn Engine,
+    live: &Schema,
+    document: &Schema,
+    renames: &Renames,
+    options: &PlanOptions,
+) -> (Translated, ChangeSet, Plan) {
+    let target = engine.translate(document);
+    let changes = diff::diff(live, &target.schema, engine.hooks(), renames);
+    let mut plan = engine.plan(&changes, live, &target.schema, options);
+    plan.skipped.extend(target.skipped.iter().cloned());
+    plan.notes.extend(target.notes.iter().cloned());
+    (target, changes, plan)
 }
 
 /// The engine of `kind`.

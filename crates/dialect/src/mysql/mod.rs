@@ -37,4 +37,27 @@ impl Engine for Mysql {
     fn create_schema(&self, schema: &Schema) -> Translation {
         plan::create_schema(schema)
     }
+
+    fn translate(&self, _schema: &Schema) -> crate::Translated {
+        unimplemented!("Mysql translate: being written")
+    }
+
+    fn hooks(&self) -> &dyn diff::DiffHooks {
+        unimplemented!("Mysql hooks: being written")
+    }
+
+    fn plan(
+        &self,
+        _changes: &diff::ChangeSet,
+        _from: &Schema,
+        _to: &Schema,
+        _options: &crate::PlanOptions,
+    ) -> crate::Plan {
+        unimplemented!("Mysql plan: being written")
+    }
+}
+
+/// Opens a Mysql database.
+pub(crate) fn connect(_url: &str, _options: &crate::ConnectOptions) -> Result<Box<dyn crate::Session>, crate::DbError> {
+    unimplemented!("Mysql connect: being written")
 }

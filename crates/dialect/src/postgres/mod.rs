@@ -36,4 +36,27 @@ impl Engine for Postgres {
     fn create_schema(&self, schema: &Schema) -> Translation {
         plan::create_schema(schema)
     }
+
+    fn translate(&self, _schema: &Schema) -> crate::Translated {
+        unimplemented!("Postgres translate: being written")
+    }
+
+    fn hooks(&self) -> &dyn diff::DiffHooks {
+        unimplemented!("Postgres hooks: being written")
+    }
+
+    fn plan(
+        &self,
+        _changes: &diff::ChangeSet,
+        _from: &Schema,
+        _to: &Schema,
+        _options: &crate::PlanOptions,
+    ) -> crate::Plan {
+        unimplemented!("Postgres plan: being written")
+    }
+}
+
+/// Opens a Postgres database.
+pub(crate) fn connect(_url: &str, _options: &crate::ConnectOptions) -> Result<Box<dyn crate::Session>, crate::DbError> {
+    unimplemented!("Postgres connect: being written")
 }

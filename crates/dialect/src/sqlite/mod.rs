@@ -35,4 +35,27 @@ impl Engine for Sqlite {
     fn create_schema(&self, schema: &Schema) -> Translation {
         plan::create_schema(schema)
     }
+
+    fn translate(&self, _schema: &Schema) -> crate::Translated {
+        unimplemented!("Sqlite translate: being written")
+    }
+
+    fn hooks(&self) -> &dyn diff::DiffHooks {
+        unimplemented!("Sqlite hooks: being written")
+    }
+
+    fn plan(
+        &self,
+        _changes: &diff::ChangeSet,
+        _from: &Schema,
+        _to: &Schema,
+        _options: &crate::PlanOptions,
+    ) -> crate::Plan {
+        unimplemented!("Sqlite plan: being written")
+    }
+}
+
+/// Opens a Sqlite database.
+pub(crate) fn connect(_url: &str, _options: &crate::ConnectOptions) -> Result<Box<dyn crate::Session>, crate::DbError> {
+    unimplemented!("Sqlite connect: being written")
 }
