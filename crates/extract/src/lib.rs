@@ -9,6 +9,7 @@ pub mod merge;
 pub mod mermaid;
 mod pipeline;
 pub mod prisma;
+pub mod renames;
 pub mod scan;
 pub mod sql;
 pub mod sqlalchemy;

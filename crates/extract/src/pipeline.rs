@@ -2,7 +2,7 @@
 
 use crate::frontend::Partial;
 use crate::scan::{self, BlockLang, Document, Item, SqlFlavor};
-use crate::{field_table, lists, merge, mermaid, prisma, sql, sqlalchemy};
+use crate::{field_table, lists, merge, mermaid, prisma, renames, sql, sqlalchemy};
 use model::{name_key, Diagnostic, Notation, RuleInfo, Schema};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -53,8 +53,9 @@ pub fn extract(files: &[SourceFile], options: &Options) -> Extraction {
     partials.push(sql);
     partials.push(lists::extract(&docs, &known));
 
-    let (schema, merge_diagnostics) = merge::merge(partials, &options.prefer);
+    let (mut schema, merge_diagnostics) = merge::merge(partials, &options.prefer);
     diagnostics.extend(merge_diagnostics);
+    diagnostics.extend(renames::collect(&docs, &mut schema));
     diagnostics.sort_by(|a, b| (&a.span, a.rule, &a.message).cmp(&(&b.span, b.rule, &b.message)));
     diagnostics.dedup();
     Extraction { schema, diagnostics, dialect: options.dialect.or_else(|| labelled_dialect(&docs)) }
@@ -85,9 +86,16 @@ fn labelled_dialect(docs: &[Document]) -> Option<SqlFlavor> {
 /// Every rule extraction can report, for documentation and SARIF.
 pub fn rules() -> Vec<RuleInfo> {
     let mut all = vec![scan::UNKNOWN_MARKER];
-    for set in
-        [sql::RULES, prisma::RULES, mermaid::RULES, field_table::RULES, lists::RULES, sqlalchemy::RULES, merge::RULES]
-    {
+    for set in [
+        sql::RULES,
+        prisma::RULES,
+        mermaid::RULES,
+        field_table::RULES,
+        lists::RULES,
+        sqlalchemy::RULES,
+        merge::RULES,
+        renames::RULES,
+    ] {
         all.extend_from_slice(set);
     }
     all

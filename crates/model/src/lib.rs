@@ -19,7 +19,7 @@ pub use origin::{Notation, Origin};
 pub use rule::RuleInfo;
 pub use schema::{
     Check, Column, DataStatement, Enum, Extension, ForeignKey, Identity, Index, IndexPart, PrimaryKey, QueryHint,
-    QueryHintKind, Routine, RoutineKind, Schema, Setting, Stated, Table, Unique, View,
+    QueryHintKind, Rename, Routine, RoutineKind, Schema, Setting, Stated, Table, Unique, View,
 };
 pub use types::{DataType, TypeKind};
 pub use value::{DefaultValue, ReferentialAction};

@@ -21,6 +21,8 @@ pub struct Schema {
     /// How the document says tables are queried ("lists are read `created_at DESC`"), so that
     /// checks can ask whether an index supports it.
     pub query_hints: Vec<QueryHint>,
+    /// Renames the document declares, so that migrations keep the data instead of dropping and adding.
+    pub renames: Vec<Rename>,
 }
 
 impl Schema {
@@ -315,4 +317,15 @@ pub enum QueryHintKind {
     Filter,
     /// Rows are searched with `LIKE` on the columns.
     Like,
+}
+
+/// A rename the document declares (`<!-- schemadoc:renamed from=users.name to=users.full_name -->`, or
+/// `schemadoc:renamed from=name` in a column's comment).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rename {
+    /// For a column rename, the table (by its new name); `None` for a table rename.
+    pub table: Option<String>,
+    pub from: String,
+    pub to: String,
+    pub origin: Origin,
 }

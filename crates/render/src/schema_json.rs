@@ -31,6 +31,7 @@ pub fn schema_json(schema: &Schema) -> String {
             .collect(),
         data_statements: schema.data_statements.iter().map(JsonDataStatement::from).collect(),
         query_hints: schema.query_hints.iter().map(JsonQueryHint::from).collect(),
+        renames: &schema.renames,
     };
     crate::to_pretty_json(&doc)
 }
@@ -46,6 +47,7 @@ struct Document<'a> {
     indexes_without_table: Vec<JsonIndex<'a>>,
     data_statements: Vec<JsonDataStatement<'a>>,
     query_hints: Vec<JsonQueryHint<'a>>,
+    renames: &'a [model::Rename],
 }
 
 /// Where an element was written.

@@ -415,6 +415,12 @@ fn schema() -> Schema {
             descending: true,
             origin: origin(101, Notation::List),
         }],
+        renames: vec![model::Rename {
+            table: Some("users".into()),
+            from: "name".into(),
+            to: "display_name".into(),
+            origin: origin(102, Notation::Sql),
+        }],
     }
 }
 
