@@ -6,10 +6,12 @@
 //! - [`sarif`]: diagnostics as a SARIF 2.1.0 log for code-scanning services.
 //! - [`schema_json`]: a schema as the JSON `schemadoc show --format json` prints.
 //! - [`mermaid`]: a schema as a Mermaid `erDiagram`.
+//! - [`markdown`]: a schema as a markdown document (field tables schemadoc reads back, and an ERD).
 //! - [`sql_script`]: an engine's translation of a schema as a SQL script.
 
 mod diagnostics;
 mod diagnostics_json;
+mod markdown;
 mod mermaid;
 mod sarif;
 mod schema_json;
@@ -18,6 +20,7 @@ mod sql_script;
 
 pub use diagnostics::{human, marker_position};
 pub use diagnostics_json::diagnostics_json;
+pub use markdown::markdown;
 pub use mermaid::mermaid;
 pub use sarif::sarif;
 pub use schema_json::schema_json;
