@@ -91,6 +91,12 @@ pub trait Session: Send {
 
     /// Runs SQL as given (several statements allowed), outside any plan: for tests and fixtures.
     fn execute(&mut self, sql: &str) -> Result<(), DbError>;
+
+    /// How many queries this session has sent, for engines that count them (benchmarks check that
+    /// inspection issues a bounded number); `None` when the engine does not count.
+    fn queries_issued(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// The engine a URL names, from its scheme.

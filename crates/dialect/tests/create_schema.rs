@@ -267,5 +267,7 @@ fn mysql_keeps_a_unique_key_on_a_column_shortened_to_the_key_limit() {
     let tr = engine(EngineKind::Mysql).create_schema(&schema);
     assert!(tr.skipped.is_empty(), "{:?}", tr.skipped);
     assert!(tr.statements[0].sql.contains("`name` VARCHAR(768)"), "{}", tr.statements[0].sql);
-    assert_eq!(tr.statements[1].sql, "CREATE UNIQUE INDEX `uq_groups_name` ON `groups` (`name`)");
+    // NOTE: MySQL reports a unique index as a unique key, so it is created as one.
+    assert!(tr.statements[0].sql.contains("CONSTRAINT `uq_groups_name` UNIQUE (`name`)"), "{}", tr.statements[0].sql);
+    assert_eq!(tr.statements.len(), 1);
 }

@@ -1,7 +1,12 @@
 //! MySQL 8 and MariaDB 10.11: every statement emitted here runs on both.
 
+mod apply;
+mod inspect;
+mod normalize;
 mod plan;
 mod types;
+
+pub(crate) use apply::connect;
 
 use crate::common::{quote_with, string_literal};
 use crate::{Engine, EngineKind, Mapped, Translation};
@@ -38,26 +43,15 @@ impl Engine for Mysql {
         plan::create_schema(schema)
     }
 
-    fn translate(&self, _schema: &Schema) -> crate::Translated {
-        unimplemented!("Mysql translate: being written")
+    fn translate(&self, schema: &Schema) -> crate::Translated {
+        plan::translate(schema)
     }
 
     fn hooks(&self) -> &dyn diff::DiffHooks {
-        unimplemented!("Mysql hooks: being written")
+        &normalize::Hooks
     }
 
-    fn plan(
-        &self,
-        _changes: &diff::ChangeSet,
-        _from: &Schema,
-        _to: &Schema,
-        _options: &crate::PlanOptions,
-    ) -> crate::Plan {
-        unimplemented!("Mysql plan: being written")
+    fn plan(&self, changes: &diff::ChangeSet, from: &Schema, to: &Schema, options: &crate::PlanOptions) -> crate::Plan {
+        plan::plan(changes, from, to, options)
     }
-}
-
-/// Opens a Mysql database.
-pub(crate) fn connect(_url: &str, _options: &crate::ConnectOptions) -> Result<Box<dyn crate::Session>, crate::DbError> {
-    unimplemented!("Mysql connect: being written")
 }

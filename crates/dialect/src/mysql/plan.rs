@@ -1,12 +1,20 @@
-//! Creating a whole schema on MySQL 8 / MariaDB 10.11.
+//! Translating a schema for MySQL 8 / MariaDB 10.11, and planning the statements that change one.
 
-use super::types::{default_sql, foreign, foreign_in_check, map_type, needs_expression_default};
+use super::types::{
+    default_sql, foreign, foreign_in_check, kind_of, map_type, needs_expression_default, parse_default,
+};
 use crate::common::{
     fk_label, on_update_is_now, prepare, quote_with, requote, shorten, string_literal, view_body, view_order, Order,
     Out, Prepared,
 };
-use crate::{Mapped, Translation};
-use model::{name_key, ForeignKey, Identity, Index, ReferentialAction, RoutineKind, Schema, Table, TypeKind};
+use crate::{
+    Hazard, HazardKind, Mapped, Plan, PlanOptions, PlannedStatement, Skipped, Statement, Translated, Translation,
+};
+use diff::{Change, ChangeSet};
+use model::{
+    name_eq, name_key, Check, Column, DataType, ForeignKey, Identity, Index, IndexPart, ReferentialAction, RoutineKind,
+    Schema, Table, TypeKind, Unique, View,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// MySQL rejects identifiers longer than this many characters.
@@ -189,21 +197,30 @@ fn fk_class(sql_type: &str) -> String {
     }
 }
 
-/// Statements creating `schema` on an empty MySQL or MariaDB database.
-pub(super) fn create_schema(schema: &Schema) -> Translation {
+/// The document's schema as MySQL/MariaDB holds it: what the engine cannot carry removed (said
+/// in `skipped`), types spelled as MySQL writes them (with the portable kind MySQL reports back),
+/// defaults as the server reads them, and unique indexes as unique keys (MySQL cannot tell them
+/// apart).
+pub(super) fn translate(schema: &Schema) -> Translated {
     let Prepared { schema: s, mut out } = prepare(schema);
     for e in &s.extensions {
         out.skip(format!("extension {}", e.name), "MySQL has no extensions", &e.origin);
     }
     let types = column_types(&s, &mut out);
     let names = known_names(&s);
-    let order = Order::new(&s);
+    let mut target = Schema {
+        tables: Vec::new(),
+        indexes: Vec::new(),
+        enums: Vec::new(),
+        extensions: Vec::new(),
+        views: Vec::new(),
+        routines: Vec::new(),
+        ..s.clone()
+    };
     // NOTE: MySQL names foreign keys and checks per database, not per table.
     let mut fk_names = BTreeSet::new();
     let mut check_names = BTreeSet::new();
-    let mut deferred: Vec<(&Table, String, String)> = Vec::new();
-    for &i in &order.tables {
-        let table = &s.tables[i];
+    for table in &s.tables {
         if table.columns.is_empty() {
             out.skip(format!("table {}", table.name), "MySQL needs at least one column", &table.origin);
             continue;
@@ -241,17 +258,29 @@ pub(super) fn create_schema(schema: &Schema) -> Translation {
             .flat_map(|fk| fk.columns.iter().map(|c| name_key(c)))
             .collect();
 
-        let mut lines = Vec::new();
+        let mut tt = Table {
+            columns: Vec::new(),
+            primary_key: None,
+            uniques: Vec::new(),
+            checks: Vec::new(),
+            foreign_keys: Vec::new(),
+            ..table.clone()
+        };
         for col in &table.columns {
             let key = name_key(&col.name);
             let sql_type = t(&col.name);
-            let mut def = format!("{} {}", q(&col.name), sql_type);
+            let kind = kind_of(sql_type);
             let is_auto = auto.as_deref() == Some(key.as_str());
-            if !col.nullable || pk_keys.contains(&key) || is_auto {
-                def.push_str(" NOT NULL");
-            }
+            let mut c = col.clone();
+            c.ty = DataType::new(kind.clone(), sql_type);
+            c.nullable = col.nullable && !pk_keys.contains(&key) && !is_auto;
+            c.identity = None;
+            c.default = None;
+            c.on_update = None;
+            c.comment = None;
+            c.client_default = None;
             if is_auto {
-                def.push_str(" AUTO_INCREMENT");
+                c.identity = Some(Identity::AutoIncrement);
                 if col.identity == Some(Identity::Always) {
                     out.note(
                         format!("column {}.{}", table.name, col.name),
@@ -280,26 +309,25 @@ pub(super) fn create_schema(schema: &Schema) -> Translation {
                             if let Some(note) = m.note {
                                 out.note(&object, note, &col.origin);
                             }
-                            def.push_str(&format!(" DEFAULT {}", m.sql));
+                            c.default = parse_default(&m.sql, false, &kind);
                         }
                         Err(reason) => out.skip(object, reason, &col.origin),
                     }
                 }
             }
             if let Some(on_update) = &col.on_update {
-                match sql_type.strip_prefix("DATETIME") {
-                    Some(p) if on_update_is_now(on_update) => {
-                        def.push_str(&format!(" ON UPDATE CURRENT_TIMESTAMP{}", if p == "(0)" { "" } else { p }));
-                    }
-                    _ => out.skip(
+                if sql_type.starts_with("DATETIME") && on_update_is_now(on_update) {
+                    c.on_update = Some("CURRENT_TIMESTAMP".to_string());
+                } else {
+                    out.skip(
                         format!("ON UPDATE {} of {}.{}", on_update, table.name, col.name),
                         "MySQL updates only DATETIME/TIMESTAMP columns to the current time",
                         &col.origin,
-                    ),
+                    );
                 }
             }
             if let Some(comment) = &col.comment {
-                let (c, was_cut) = cut(comment, MAX_COLUMN_COMMENT);
+                let (cm, was_cut) = cut(comment, MAX_COLUMN_COMMENT);
                 if was_cut {
                     out.note(
                         format!("comment of {}.{}", table.name, col.name),
@@ -307,9 +335,9 @@ pub(super) fn create_schema(schema: &Schema) -> Translation {
                         &col.origin,
                     );
                 }
-                def.push_str(&format!(" COMMENT {}", lit(&c)));
+                c.comment = Some(cm).filter(|x| !x.is_empty());
             }
-            lines.push(def);
+            tt.columns.push(c);
         }
         let json_in = |cs: &[String]| cs.iter().find(|c| is_json(t(c))).cloned();
         if let Some(pk) = &table.primary_key {
@@ -319,11 +347,28 @@ pub(super) fn create_schema(schema: &Schema) -> Translation {
                     format!("column {c} is stored as JSON, which MySQL cannot index"),
                     &pk.origin,
                 ),
-                None => lines.push(format!("PRIMARY KEY ({})", cols(&pk.columns))),
+                None => tt.primary_key = Some(pk.clone()),
             }
         }
-        for u in &table.uniques {
-            let object = format!("unique ({}) on {}", u.columns.join(", "), table.name);
+        let uniques = table.uniques.iter().cloned().map(|u| (u, false)).chain(
+            // NOTE: a unique index is a unique key in MySQL: the catalog cannot tell them apart.
+            s.indexes_of(&table.name).filter(|i| unique_key_index(i, &types, &table.name)).map(|i| {
+                (
+                    Unique {
+                        name: i.name.clone(),
+                        columns: i.parts.iter().filter_map(|p| p.column.clone()).collect(),
+                        origin: i.origin.clone(),
+                    },
+                    true,
+                )
+            }),
+        );
+        for (u, from_index) in uniques {
+            let object = if from_index {
+                format!("index {} on {}", u.name.as_deref().unwrap_or_default(), table.name)
+            } else {
+                format!("unique ({}) on {}", u.columns.join(", "), table.name)
+            };
             if let Some(c) = json_in(&u.columns) {
                 out.skip(object, format!("column {c} is stored as JSON, which MySQL cannot index"), &u.origin);
                 continue;
@@ -333,8 +378,11 @@ pub(super) fn create_schema(schema: &Schema) -> Translation {
                 out.skip(object, format!("the key takes {bytes} bytes; InnoDB allows {MAX_KEY_BYTES}"), &u.origin);
                 continue;
             }
-            let name = u.name.as_deref().map(|n| format!("CONSTRAINT {} ", q(&fit(n)))).unwrap_or_default();
-            lines.push(format!("{name}UNIQUE ({})", cols(&u.columns)));
+            let keys = |cs: &[String]| cs.iter().map(|c| name_key(c)).collect::<Vec<_>>();
+            if tt.uniques.iter().any(|o| keys(&o.columns) == keys(&u.columns)) {
+                continue;
+            }
+            tt.uniques.push(Unique { name: u.name.as_deref().map(fit), ..u });
         }
         for c in &table.checks {
             let object = format!("check {} on {}", c.name.as_deref().unwrap_or(&c.expr), table.name);
@@ -357,24 +405,24 @@ pub(super) fn create_schema(schema: &Schema) -> Translation {
                 continue;
             }
             let name = match c.name.as_deref().map(fit) {
-                Some(n) if check_names.insert(name_key(&n)) => format!("CONSTRAINT {} ", q(&n)),
+                Some(n) if check_names.insert(name_key(&n)) => Some(n),
                 Some(n) => {
                     out.note(
                         &object,
                         format!("the name {n} is used by another table's check; left unnamed"),
                         &c.origin,
                     );
-                    String::new()
+                    None
                 }
-                None => String::new(),
+                None => None,
             };
-            lines.push(format!("{name}CHECK ({})", expr.trim()));
+            tt.checks.push(Check { name, expr: expr.trim().to_string(), ..c.clone() });
         }
         for fk in &table.foreign_keys {
-            let Some(target) = s.table(&fk.ref_table) else { continue };
+            let Some(target_table) = s.table(&fk.ref_table) else { continue };
             let object = format!("foreign key {}", fk_label(table, fk));
             let mismatch = fk.columns.iter().zip(&fk.ref_columns).find(|(c, r)| {
-                let (a, b) = (t(c), ty(&types, &target.name, r));
+                let (a, b) = (t(c), ty(&types, &target_table.name, r));
                 is_json(a) || is_json(b) || fk_class(a) != fk_class(b)
             });
             if let Some((c, r)) = mismatch {
@@ -385,24 +433,16 @@ pub(super) fn create_schema(schema: &Schema) -> Translation {
                         table.name,
                         c,
                         t(c),
-                        target.name,
+                        target_table.name,
                         r,
-                        ty(&types, &target.name, r)
+                        ty(&types, &target_table.name, r)
                     ),
                     &fk.origin,
                 );
                 continue;
             }
-            let clause = fk_clause(table, fk, target, &mut fk_names, &mut out);
-            if order.is_deferred(&table.name, &target.name) {
-                deferred.push((table, clause, fk_label(table, fk)));
-            } else {
-                lines.push(clause);
-            }
+            tt.foreign_keys.push(carried_fk(table, fk, &mut fk_names, &mut out));
         }
-        // NOTE: utf8mb4_bin compares like PostgreSQL and SQLite (case- and accent-sensitive) and
-        // exists on both MySQL 8 and MariaDB.
-        let mut options = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin".to_string();
         if let Some(comment) = &table.comment {
             let (c, was_cut) = cut(comment, MAX_TABLE_COMMENT);
             if was_cut {
@@ -412,22 +452,23 @@ pub(super) fn create_schema(schema: &Schema) -> Translation {
                     &table.origin,
                 );
             }
-            options.push_str(&format!(" COMMENT={}", lit(&c)));
+            tt.comment = Some(c).filter(|x| !x.is_empty());
         }
-        out.stmt(
-            format!("CREATE TABLE {} (\n  {}\n){options}", q(&table.name), lines.join(",\n  ")),
-            format!("create table {}", table.name),
-        );
-    }
-    for (table, clause, label) in deferred {
-        out.stmt(format!("ALTER TABLE {} ADD {clause}", q(&table.name)), format!("add foreign key {label}"));
+        target.tables.push(tt);
     }
     for index in &s.indexes {
-        if let Some(table) = s.table(&index.table) {
-            create_index(table, index, &types, &mut out);
+        let Some(table) = s.table(&index.table) else { continue };
+        if target.table(&table.name).is_none() {
+            continue;
+        }
+        if unique_key_index(index, &types, &table.name) {
+            continue;
+        }
+        if let Some(ix) = carried_index(table, index, &types, &mut out) {
+            target.indexes.push(ix);
         }
     }
-    create_views(&s, &names, &mut out);
+    carried_views(&s, &names, &mut target, &mut out);
     for r in &s.routines {
         let kind = match r.kind {
             RoutineKind::Function => "function",
@@ -441,49 +482,68 @@ pub(super) fn create_schema(schema: &Schema) -> Translation {
         };
         out.skip(format!("{kind} {}", r.name), reason, &r.origin);
     }
-    out.tr
+    Translated { schema: target, skipped: out.tr.skipped, notes: out.tr.notes }
 }
 
-fn fk_clause(table: &Table, fk: &ForeignKey, target: &Table, names: &mut BTreeSet<String>, out: &mut Out) -> String {
+/// Whether `index` is a plain unique key MySQL reports as a unique constraint: unique, whole
+/// columns, ascending, no predicate, and no column that would need a prefix.
+fn unique_key_index(index: &Index, types: &Types, table: &str) -> bool {
+    let t = |c: &str| ty(types, table, c);
+    index.unique
+        && index.predicate.is_none()
+        && index.method.as_deref().is_none_or(|m| matches!(m.trim().to_ascii_lowercase().as_str(), "btree" | "hash"))
+        && !index.parts.is_empty()
+        && index.parts.iter().all(|p| p.column.is_some() && !p.descending && p.opclass.is_none())
+        && index.include.is_empty()
+        && index.parts.iter().all(|p| !needs_expression_default(t(p.column.as_deref().unwrap_or_default())))
+}
+
+/// A foreign key as MySQL keeps it: a name that fits and is free, actions InnoDB supports.
+fn carried_fk(table: &Table, fk: &ForeignKey, names: &mut BTreeSet<String>, out: &mut Out) -> ForeignKey {
     let object = format!("foreign key {}", fk_label(table, fk));
     let name = match fk.name.as_deref().map(fit) {
-        Some(n) if names.insert(name_key(&n)) => format!("CONSTRAINT {} ", q(&n)),
+        Some(n) if names.insert(name_key(&n)) => Some(n),
         Some(n) => {
             out.note(&object, format!("the name {n} is used by another foreign key; left unnamed"), &fk.origin);
-            String::new()
+            None
         }
-        None => String::new(),
+        None => None,
     };
-    let mut s =
-        format!("{name}FOREIGN KEY ({}) REFERENCES {} ({})", cols(&fk.columns), q(&target.name), cols(&fk.ref_columns));
     let not_null = fk.columns.iter().find(|c| table.column(c).is_some_and(|c| !c.nullable)).cloned();
-    for (word, action) in [("DELETE", fk.on_delete), ("UPDATE", fk.on_update)] {
-        match action {
-            None => {}
-            // NOTE: InnoDB rejects SET DEFAULT actions.
-            Some(ReferentialAction::SetDefault) => out.skip(
+    let mut action = |word: &str, action: Option<ReferentialAction>| match action {
+        // NOTE: InnoDB rejects SET DEFAULT actions.
+        Some(ReferentialAction::SetDefault) => {
+            out.skip(
                 format!("ON {word} SET DEFAULT of {object}"),
                 "InnoDB does not support SET DEFAULT; the default action (RESTRICT) applies",
                 &fk.origin,
-            ),
-            Some(ReferentialAction::SetNull) if not_null.is_some() => out.skip(
+            );
+            None
+        }
+        Some(ReferentialAction::SetNull) if not_null.is_some() => {
+            out.skip(
                 format!("ON {word} SET NULL of {object}"),
                 format!(
                     "column {} is NOT NULL, so MySQL rejects SET NULL; the default action (RESTRICT) applies",
                     not_null.as_deref().unwrap_or_default()
                 ),
                 &fk.origin,
-            ),
-            Some(a) => s.push_str(&format!(" ON {word} {}", a.as_sql())),
+            );
+            None
         }
-    }
-    s
+        a => a,
+    };
+    let on_delete = action("DELETE", fk.on_delete);
+    let on_update = action("UPDATE", fk.on_update);
+    ForeignKey { name, on_delete, on_update, inferred: false, ..fk.clone() }
 }
 
-fn create_index(table: &Table, index: &Index, types: &Types, out: &mut Out) {
+/// An index as MySQL keeps it, or `None` (said in `out`) when MySQL cannot build it.
+fn carried_index(table: &Table, index: &Index, types: &Types, out: &mut Out) -> Option<Index> {
     let name = fit(index.name.as_deref().unwrap_or_default());
     let object = format!("index {name} on {}", table.name);
     let t = |c: &str| ty(types, &table.name, c);
+    let method: Option<String> = None;
     match index.method.as_deref().map(|m| m.trim().to_ascii_lowercase()) {
         None => {}
         Some(m) if m == "btree" => {}
@@ -491,30 +551,30 @@ fn create_index(table: &Table, index: &Index, types: &Types, out: &mut Out) {
         Some(m) if m == "hash" => out.note(&object, "InnoDB has no hash indexes; a b-tree is built", &index.origin),
         Some(m) => {
             out.skip(object, format!("MySQL has no {m} indexes"), &index.origin);
-            return;
+            return None;
         }
     }
     if let Some(pred) = &index.predicate {
         out.skip(object, format!("MySQL and MariaDB have no partial indexes (WHERE {pred})"), &index.origin);
-        return;
+        return None;
     }
     if let Some(e) = index.parts.iter().find_map(|p| p.expr.as_deref().filter(|_| p.column.is_none())) {
         out.skip(object, format!("MariaDB cannot index the expression `{e}`"), &index.origin);
-        return;
+        return None;
     }
     let columns: Vec<String> = index.parts.iter().filter_map(|p| p.column.clone()).collect();
     if let Some(c) = columns.iter().find(|c| is_json(t(c))) {
         out.skip(object, format!("column {c} is stored as JSON, which MySQL cannot index"), &index.origin);
-        return;
+        return None;
     }
     // NOTE: TEXT and BLOB columns can only be indexed by a prefix; a unique index never gets
     // here with one (its columns are mapped to VARCHAR/VARBINARY).
     let prefixed = |c: &str| needs_expression_default(t(c));
     let bytes: u64 =
         columns.iter().map(|c| if prefixed(c) { u64::from(PREFIX_CHARS) * 4 } else { key_bytes(t(c)) }).sum();
-    if bytes > MAX_KEY_BYTES {
+    if bytes > MAX_KEY_BYTES && method.is_none() {
         out.skip(object, format!("the key takes {bytes} bytes; InnoDB allows {MAX_KEY_BYTES}"), &index.origin);
-        return;
+        return None;
     }
     for p in &index.parts {
         if let Some(op) = &p.opclass {
@@ -532,36 +592,33 @@ fn create_index(table: &Table, index: &Index, types: &Types, out: &mut Out) {
             &index.origin,
         );
     }
-    let parts: Vec<String> = index
-        .parts
-        .iter()
-        .filter_map(|p| {
-            p.column.as_deref().map(|c| {
-                let prefix = if prefixed(c) { format!("({PREFIX_CHARS})") } else { String::new() };
-                format!("{}{prefix}{}", q(c), if p.descending { " DESC" } else { "" })
-            })
-        })
-        .collect();
-    if let Some(c) = columns.iter().find(|c| prefixed(c)) {
+    if let Some(c) = columns.iter().find(|c| prefixed(c)).filter(|_| method.is_none()) {
         out.note(
             &object,
             format!("{c} is {}: only its first {PREFIX_CHARS} characters are indexed", t(c)),
             &index.origin,
         );
     }
-    out.stmt(
-        format!(
-            "CREATE {}INDEX {} ON {} ({})",
-            if index.unique { "UNIQUE " } else { "" },
-            q(&name),
-            q(&table.name),
-            parts.join(", ")
-        ),
-        format!("create index {name} on {}", table.name),
-    );
+    let parts = index
+        .parts
+        .iter()
+        .filter_map(|p| {
+            p.column.clone().map(|c| IndexPart { column: Some(c), expr: None, descending: p.descending, opclass: None })
+        })
+        .collect();
+    Some(Index {
+        name: Some(name),
+        table: table.name.clone(),
+        parts,
+        unique: index.unique,
+        method,
+        predicate: None,
+        include: Vec::new(),
+        origin: index.origin.clone(),
+    })
 }
 
-fn create_views(s: &Schema, names: &BTreeSet<String>, out: &mut Out) {
+fn carried_views(s: &Schema, names: &BTreeSet<String>, target: &mut Schema, out: &mut Out) {
     let view_keys: BTreeSet<String> = s.views.iter().map(|v| name_key(&v.name)).collect();
     for i in view_order(s) {
         let view = &s.views[i];
@@ -582,6 +639,702 @@ fn create_views(s: &Schema, names: &BTreeSet<String>, out: &mut Out) {
             out.skip(object, format!("uses `{}`, which MySQL does not read as written", found.trim()), &view.origin);
             continue;
         }
-        out.stmt(format!("CREATE VIEW {body}"), format!("create view {}", view.name));
+        target.views.push(View { sql: format!("CREATE VIEW {body}"), ..view.clone() });
+    }
+}
+
+/// The SQL type, nullability, generation, default, `ON UPDATE` and comment of `col`.
+fn column_def(col: &Column) -> String {
+    let mut def = format!("{} {}", q(&col.name), col.ty.spelling);
+    if !col.nullable {
+        def.push_str(" NOT NULL");
+    }
+    if col.identity.is_some() {
+        def.push_str(" AUTO_INCREMENT");
+    }
+    if let Some(d) = &col.default {
+        if let Ok(m) = default_sql(&col.ty.kind, &col.ty.spelling, d) {
+            def.push_str(&format!(" DEFAULT {}", m.sql));
+        }
+    }
+    if col.on_update.as_deref().is_some_and(on_update_is_now) {
+        let upper = col.ty.spelling.to_ascii_uppercase();
+        let p = upper.strip_prefix("DATETIME").or_else(|| upper.strip_prefix("TIMESTAMP")).unwrap_or_default();
+        def.push_str(&format!(" ON UPDATE CURRENT_TIMESTAMP{}", if p == "(0)" { "" } else { p }));
+    }
+    if let Some(comment) = &col.comment {
+        def.push_str(&format!(" COMMENT {}", lit(comment)));
+    }
+    def
+}
+
+fn fk_sql(fk: &ForeignKey) -> String {
+    let name = fk.name.as_deref().map(|n| format!("CONSTRAINT {} ", q(n))).unwrap_or_default();
+    let mut s = format!(
+        "{name}FOREIGN KEY ({}) REFERENCES {} ({})",
+        cols(&fk.columns),
+        q(&fk.ref_table),
+        cols(&fk.ref_columns)
+    );
+    for (word, action) in [("DELETE", fk.on_delete), ("UPDATE", fk.on_update)] {
+        if let Some(a) = action {
+            s.push_str(&format!(" ON {word} {}", a.as_sql()));
+        }
+    }
+    s
+}
+
+fn unique_sql(u: &Unique) -> String {
+    let name = u.name.as_deref().map(|n| format!("CONSTRAINT {} ", q(n))).unwrap_or_default();
+    format!("{name}UNIQUE ({})", cols(&u.columns))
+}
+
+fn check_sql(c: &Check) -> String {
+    let name = c.name.as_deref().map(|n| format!("CONSTRAINT {} ", q(n))).unwrap_or_default();
+    format!("{name}CHECK ({})", c.expr.trim())
+}
+
+/// `CREATE TABLE` for `table`, with the foreign keys `inline` accepts.
+fn create_table_sql(table: &Table, inline: &dyn Fn(&ForeignKey) -> bool) -> String {
+    let mut lines: Vec<String> = table.columns.iter().map(column_def).collect();
+    if let Some(pk) = &table.primary_key {
+        lines.push(format!("PRIMARY KEY ({})", cols(&pk.columns)));
+    }
+    lines.extend(table.uniques.iter().map(unique_sql));
+    lines.extend(table.checks.iter().map(check_sql));
+    lines.extend(table.foreign_keys.iter().filter(|fk| inline(fk)).map(fk_sql));
+    // NOTE: utf8mb4_bin compares like PostgreSQL and SQLite (case- and accent-sensitive) and
+    // exists on both MySQL 8 and MariaDB.
+    let mut options = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin".to_string();
+    if let Some(comment) = &table.comment {
+        options.push_str(&format!(" COMMENT={}", lit(comment)));
+    }
+    format!("CREATE TABLE {} (\n  {}\n){options}", q(&table.name), lines.join(",\n  "))
+}
+
+fn create_index_sql(index: &Index, table: Option<&Table>) -> String {
+    let prefixed =
+        |c: &str| table.and_then(|t| t.column(c)).is_some_and(|col| needs_expression_default(&col.ty.spelling));
+    let parts: Vec<String> = index
+        .parts
+        .iter()
+        .filter_map(|p| {
+            p.column.as_deref().map(|c| {
+                let prefix = if prefixed(c) { format!("({PREFIX_CHARS})") } else { String::new() };
+                format!("{}{prefix}{}", q(c), if p.descending { " DESC" } else { "" })
+            })
+        })
+        .collect();
+    format!(
+        "CREATE {}INDEX {} ON {} ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        q(index.name.as_deref().unwrap_or_default()),
+        q(&index.table),
+        parts.join(", ")
+    )
+}
+
+/// A query counting the groups of rows of `table` that share values of `columns` (what a new
+/// unique key would reject).
+fn duplicates_probe(table: &str, columns: &[String]) -> String {
+    format!(
+        "SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} GROUP BY {} HAVING count(*) > 1) AS d",
+        q(table),
+        columns.iter().map(|c| format!("{} IS NOT NULL", q(c))).collect::<Vec<_>>().join(" AND "),
+        cols(columns)
+    )
+}
+
+/// Whether every value of `from` fits `to` unchanged.
+fn widens(from: &TypeKind, to: &TypeKind) -> bool {
+    use TypeKind::*;
+    let chars = |k: &TypeKind| match k {
+        Varchar { len: Some(n) } | Char { len: Some(n) } => Some(u64::from(*n)),
+        Text => Some(65_535),
+        Other { raw } if raw == "mediumtext" => Some(16_777_215),
+        Other { raw } if raw == "longtext" => Some(u64::MAX),
+        _ => None,
+    };
+    match (from, to) {
+        (a, b) if a == b => true,
+        (Bool, Int { .. }) => true,
+        (Int { bytes: a }, Int { bytes: b }) => a <= b,
+        (Int { bytes }, Decimal { precision: Some(p), scale }) => {
+            u32::from(*bytes) * 5 / 2 < p.saturating_sub(scale.unwrap_or(0))
+        }
+        (Int { bytes }, Float { bytes: 8 }) => *bytes <= 4,
+        (Float { bytes: 4 }, Float { bytes: 8 }) => true,
+        (Decimal { precision: Some(p1), scale: s1 }, Decimal { precision: Some(p2), scale: s2 }) => {
+            let (s1, s2) = (s1.unwrap_or(0), s2.unwrap_or(0));
+            s2 >= s1 && p2.saturating_sub(s2) >= p1.saturating_sub(s1)
+        }
+        (Timestamp { precision: a, .. }, Timestamp { precision: b, .. }) => a.unwrap_or(0) <= b.unwrap_or(0),
+        (Date, Timestamp { .. }) => true,
+        (a, b) => match (chars(a), chars(b)) {
+            (Some(x), Some(y)) => x <= y,
+            _ => false,
+        },
+    }
+}
+
+/// A query counting the values of `table.column` that a change of type to `to` would cut or
+/// reject, when one can be written.
+fn narrowing_probe(table: &str, column: &str, to: &TypeKind) -> Option<String> {
+    let c = q(column);
+    let condition = match to {
+        TypeKind::Varchar { len: Some(n) } | TypeKind::Char { len: Some(n) } => format!("char_length({c}) > {n}"),
+        TypeKind::Text => format!("length({c}) > 65535"),
+        TypeKind::Int { bytes } if *bytes < 8 => {
+            let bits = u32::from(*bytes) * 8 - 1;
+            let max = (1i64 << bits) - 1;
+            format!("{c} NOT BETWEEN {} AND {max}", -max - 1)
+        }
+        TypeKind::Bool => format!("{c} NOT BETWEEN -128 AND 127"),
+        TypeKind::Decimal { precision: Some(p), scale } => {
+            let digits = p.saturating_sub(scale.unwrap_or(0));
+            format!("abs({c}) >= 1e{digits}")
+        }
+        _ => return None,
+    };
+    Some(format!("SELECT count(*) FROM {} WHERE {c} IS NOT NULL AND {condition}", q(table)))
+}
+
+/// Statements of a plan being built, each a separate, non-transactional step.
+struct Steps<'a> {
+    statements: Vec<PlannedStatement>,
+    options: &'a PlanOptions,
+}
+
+impl Steps<'_> {
+    fn push(&mut self, change: usize, sql: String, reason: String, mut hazards: Vec<Hazard>) {
+        // NOTE: MySQL commits every DDL statement on its own: a failed plan stays applied up to
+        // the failing statement, which is why apply records each completed step.
+        hazards.push(Hazard::new(
+            HazardKind::NotTransactional,
+            "MySQL commits DDL immediately: if a later step fails, this one stays done",
+        ));
+        self.statements.push(PlannedStatement { sql, reason, hazards, transactional: false, change });
+    }
+
+    fn populated(&self, table: &str) -> bool {
+        !self.options.empty_tables.iter().any(|t| name_key(t) == name_key(table))
+    }
+}
+
+/// The statements that carry out `changes` on MySQL/MariaDB. Each runs on its own (MySQL DDL is
+/// not transactional), in an order the server accepts: views and foreign keys are dropped first,
+/// then keys and indexes; renames; new tables (in dependency order, foreign keys inline when the
+/// referenced table already exists); column changes; dropped tables; new foreign keys; new
+/// indexes; new views.
+pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &PlanOptions) -> Plan {
+    let mut steps = Steps { statements: Vec::new(), options };
+    let mut skipped = Vec::new();
+    let list: Vec<(usize, &Change)> = changes.changes.iter().enumerate().collect();
+    let each = |f: &dyn Fn(&Change) -> bool| list.iter().filter(move |(_, c)| f(c)).copied().collect::<Vec<_>>();
+    let dropped_tables: BTreeSet<String> = changes
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropTable { table } => Some(name_key(&table.name)),
+            _ => None,
+        })
+        .collect();
+    let created: BTreeSet<String> = changes
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateTable { table } => Some(name_key(&table.name)),
+            _ => None,
+        })
+        .collect();
+
+    // 1. What depends on tables and keys goes first: views, routines, foreign keys.
+    for (i, c) in each(&|c| matches!(c, Change::DropView { .. } | Change::DropRoutine { .. })) {
+        match c {
+            Change::DropView { view } => {
+                steps.push(i, format!("DROP VIEW IF EXISTS {}", q(&view.name)), c.describe(), Vec::new())
+            }
+            Change::DropRoutine { routine } => {
+                let kind = match routine.kind {
+                    RoutineKind::Function => "FUNCTION",
+                    RoutineKind::Procedure => "PROCEDURE",
+                    RoutineKind::Trigger => "TRIGGER",
+                };
+                steps.push(i, format!("DROP {kind} IF EXISTS {}", q(&routine.name)), c.describe(), Vec::new());
+            }
+            _ => {}
+        }
+    }
+    for (i, c) in &list {
+        match c {
+            Change::DropForeignKey { table, foreign_key } => match &foreign_key.name {
+                Some(n) => steps.push(
+                    *i,
+                    format!("ALTER TABLE {} DROP FOREIGN KEY {}", q(table), q(n)),
+                    c.describe(),
+                    Vec::new(),
+                ),
+                None => skipped.push(unnamed(c, &foreign_key.origin)),
+            },
+            // A dropped table's foreign keys go first, so dropped tables can go in any order.
+            Change::DropTable { table } => {
+                for fk in table.foreign_keys.iter().filter(|fk| dropped_tables.contains(&name_key(&fk.ref_table))) {
+                    if let Some(n) = &fk.name {
+                        steps.push(
+                            *i,
+                            format!("ALTER TABLE {} DROP FOREIGN KEY {}", q(&table.name), q(n)),
+                            format!("drop foreign key {} (table {} is dropped)", fk_label(table, fk), table.name),
+                            Vec::new(),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // 2. Keys, checks and indexes that go away.
+    for (i, c) in &list {
+        match c {
+            Change::DropIndex { index } => steps.push(
+                *i,
+                format!("DROP INDEX {} ON {}", q(index.name.as_deref().unwrap_or_default()), q(&index.table)),
+                format!("drop index {} on {}", index.name.as_deref().unwrap_or_default(), index.table),
+                Vec::new(),
+            ),
+            Change::DropUnique { table, unique } => match &unique.name {
+                Some(n) => {
+                    steps.push(*i, format!("ALTER TABLE {} DROP INDEX {}", q(table), q(n)), c.describe(), Vec::new())
+                }
+                None => skipped.push(unnamed(c, &unique.origin)),
+            },
+            Change::DropCheck { table, check } => match &check.name {
+                Some(n) => steps.push(
+                    *i,
+                    format!("ALTER TABLE {} DROP CONSTRAINT {}", q(table), q(n)),
+                    c.describe(),
+                    Vec::new(),
+                ),
+                None => skipped.push(unnamed(c, &check.origin)),
+            },
+            _ => {}
+        }
+    }
+    // 3. Renames keep the data.
+    for (i, c) in &list {
+        match c {
+            Change::RenameTable { from, to } => {
+                steps.push(*i, format!("RENAME TABLE {} TO {}", q(from), q(to)), c.describe(), Vec::new())
+            }
+            Change::RenameColumn { table, from, to } => steps.push(
+                *i,
+                // NOTE: RENAME COLUMN needs MariaDB 10.5 or MySQL 8.0.
+                format!("ALTER TABLE {} RENAME COLUMN {} TO {}", q(table), q(from), q(to)),
+                c.describe(),
+                Vec::new(),
+            ),
+            _ => {}
+        }
+    }
+    // 4. New tables, referenced ones first.
+    let order = Order::new(to);
+    let position = |name: &str| order.tables.iter().position(|&t| name_eq(&to.tables[t].name, name));
+    let mut creates: Vec<(usize, &Table)> = list
+        .iter()
+        .filter_map(|(i, c)| match c {
+            Change::CreateTable { table } => Some((*i, table)),
+            _ => None,
+        })
+        .collect();
+    creates.sort_by_key(|(i, t)| (position(&t.name).unwrap_or(usize::MAX), *i));
+    let mut deferred: Vec<(usize, &Table, &ForeignKey)> = Vec::new();
+    for (i, table) in &creates {
+        let defer = |fk: &ForeignKey| {
+            created.contains(&name_key(&fk.ref_table)) && order.is_deferred(&table.name, &fk.ref_table)
+        };
+        deferred.extend(table.foreign_keys.iter().filter(|fk| defer(fk)).map(|fk| (*i, *table, fk)));
+        steps.push(*i, create_table_sql(table, &|fk| !defer(fk)), format!("create table {}", table.name), Vec::new());
+    }
+    // 5. Column changes, keys and checks of existing tables; columns dropped last.
+    let alters = |gaining_identity: bool| {
+        each(
+            &|c| matches!(c, Change::AlterColumn { from, to, .. } if (to.identity.is_some() && from.identity.is_none()) == gaining_identity),
+        )
+    };
+    for (i, c) in each(&|c| matches!(c, Change::AddColumn { .. })) {
+        if let Change::AddColumn { table, column } = c {
+            let mut hazards = Vec::new();
+            if !column.nullable && column.default.is_none() && column.identity.is_none() && steps.populated(table) {
+                hazards.push(Hazard::new(
+                    HazardKind::MayFail,
+                    format!(
+                        "{table}.{} is NOT NULL without a default: existing rows get the type's zero value",
+                        column.name
+                    ),
+                ));
+            }
+            hazards.push(Hazard::new(HazardKind::Locks, format!("{table} may be copied while the column is added")));
+            steps.push(i, format!("ALTER TABLE {} ADD COLUMN {}", q(table), column_def(column)), c.describe(), hazards);
+        }
+    }
+    for (i, c) in alters(false) {
+        alter_column(&mut steps, i, c);
+    }
+    for (i, c) in each(&|c| matches!(c, Change::SetPrimaryKey { .. })) {
+        if let Change::SetPrimaryKey { table, from: old, to: new } = c {
+            let mut parts = Vec::new();
+            if old.is_some() {
+                parts.push("DROP PRIMARY KEY".to_string());
+            }
+            let mut hazards = vec![Hazard::new(HazardKind::Rewrite, format!("{table} is rebuilt"))];
+            if let Some(pk) = new {
+                parts.push(format!("ADD PRIMARY KEY ({})", cols(&pk.columns)));
+                if steps.populated(table) {
+                    hazards.push(
+                        Hazard::new(
+                            HazardKind::MayFail,
+                            format!(
+                                "rows of {table} sharing ({}) make the new primary key fail",
+                                pk.columns.join(", ")
+                            ),
+                        )
+                        .counted(
+                            duplicates_probe(table, &pk.columns),
+                            format!("duplicated ({}) in {table}", pk.columns.join(", ")),
+                        ),
+                    );
+                }
+            }
+            steps.push(i, format!("ALTER TABLE {} {}", q(table), parts.join(", ")), c.describe(), hazards);
+        }
+    }
+    for (i, c) in &list {
+        match c {
+            Change::AddUnique { table, unique } => {
+                let mut hazards = Vec::new();
+                if steps.populated(table) {
+                    hazards.push(
+                        Hazard::new(
+                            HazardKind::MayFail,
+                            format!("rows of {table} sharing ({}) make the key fail", unique.columns.join(", ")),
+                        )
+                        .counted(
+                            duplicates_probe(table, &unique.columns),
+                            format!("duplicated ({}) in {table}", unique.columns.join(", ")),
+                        ),
+                    );
+                }
+                steps.push(*i, format!("ALTER TABLE {} ADD {}", q(table), unique_sql(unique)), c.describe(), hazards);
+            }
+            Change::AddCheck { table, check } => {
+                let mut hazards = Vec::new();
+                if steps.populated(table) {
+                    hazards.push(
+                        Hazard::new(HazardKind::MayFail, format!("rows of {table} violating the check make it fail"))
+                            .counted(
+                                format!("SELECT count(*) FROM {} WHERE NOT ({})", q(table), check.expr.trim()),
+                                format!("rows of {table} violating the check"),
+                            ),
+                    );
+                }
+                steps.push(*i, format!("ALTER TABLE {} ADD {}", q(table), check_sql(check)), c.describe(), hazards);
+            }
+            Change::SetTableComment { table, comment } => steps.push(
+                *i,
+                format!("ALTER TABLE {} COMMENT = {}", q(table), lit(comment.as_deref().unwrap_or_default())),
+                c.describe(),
+                Vec::new(),
+            ),
+            _ => {}
+        }
+    }
+    for (i, c) in alters(true) {
+        alter_column(&mut steps, i, c);
+    }
+    for (i, c) in each(&|c| matches!(c, Change::DropColumn { .. })) {
+        if let Change::DropColumn { table, column } = c {
+            let mut hazards =
+                vec![Hazard::new(HazardKind::DataLoss, format!("the values of {table}.{} are deleted", column.name))
+                    .counted(
+                        format!("SELECT count(*) FROM {} WHERE {} IS NOT NULL", q(table), q(&column.name)),
+                        format!("non-null values in {table}.{}", column.name),
+                    )];
+            if let Some(r) =
+                changes.likely_renames.iter().find(|r| name_eq(&r.table, table) && name_eq(&r.from, &column.name))
+            {
+                hazards.push(Hazard::new(
+                    HazardKind::LikelyRename,
+                    format!(
+                        "{table}.{} is dropped and {table}.{} added with the same type: if it was renamed, declare it (--rename {table}.{}={}) to keep the data",
+                        r.from, r.to, r.from, r.to
+                    ),
+                ));
+            }
+            steps.push(i, format!("ALTER TABLE {} DROP COLUMN {}", q(table), q(&column.name)), c.describe(), hazards);
+        }
+    }
+    // 6. Tables that go away.
+    for (i, c) in each(&|c| matches!(c, Change::DropTable { .. })) {
+        if let Change::DropTable { table } = c {
+            let hazards = vec![Hazard::new(HazardKind::DataLoss, format!("every row of {} is deleted", table.name))
+                .counted(format!("SELECT count(*) FROM {}", q(&table.name)), format!("rows in {}", table.name))];
+            steps.push(i, format!("DROP TABLE {}", q(&table.name)), c.describe(), hazards);
+        }
+    }
+    // 7. Foreign keys, once both ends exist.
+    for (i, table, fk) in deferred {
+        steps.push(
+            i,
+            format!("ALTER TABLE {} ADD {}", q(&table.name), fk_sql(fk)),
+            format!("add foreign key {}", fk_label(table, fk)),
+            Vec::new(),
+        );
+    }
+    for (i, c) in each(&|c| matches!(c, Change::AddForeignKey { .. })) {
+        if let Change::AddForeignKey { table, foreign_key: fk } = c {
+            let mut hazards = Vec::new();
+            if steps.populated(table) {
+                let probe = format!(
+                    "SELECT count(*) FROM {} AS c WHERE {} AND NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})",
+                    q(table),
+                    fk.columns.iter().map(|x| format!("c.{} IS NOT NULL", q(x))).collect::<Vec<_>>().join(" AND "),
+                    q(&fk.ref_table),
+                    fk.columns
+                        .iter()
+                        .zip(&fk.ref_columns)
+                        .map(|(a, b)| format!("p.{} = c.{}", q(b), q(a)))
+                        .collect::<Vec<_>>()
+                        .join(" AND ")
+                );
+                hazards.push(
+                    Hazard::new(
+                        HazardKind::MayFail,
+                        format!("rows of {table} referring to missing {} rows make it fail", fk.ref_table),
+                    )
+                    .counted(probe, format!("rows of {table} without a matching {}", fk.ref_table)),
+                );
+            }
+            steps.push(i, format!("ALTER TABLE {} ADD {}", q(table), fk_sql(fk)), c.describe(), hazards);
+        }
+    }
+    // 8. Indexes, then views.
+    for (i, c) in each(&|c| matches!(c, Change::CreateIndex { .. })) {
+        if let Change::CreateIndex { index } = c {
+            let table = to.table(&index.table).or_else(|| from.table(&index.table));
+            let mut hazards = Vec::new();
+            if index.unique && steps.populated(&index.table) && !created.contains(&name_key(&index.table)) {
+                let columns: Vec<String> = index.parts.iter().filter_map(|p| p.column.clone()).collect();
+                hazards.push(
+                    Hazard::new(
+                        HazardKind::MayFail,
+                        format!("duplicated ({}) make the index fail", columns.join(", ")),
+                    )
+                    .counted(
+                        duplicates_probe(&index.table, &columns),
+                        format!("duplicated ({}) in {}", columns.join(", "), index.table),
+                    ),
+                );
+            }
+            steps.push(
+                i,
+                create_index_sql(index, table),
+                format!("create index {} on {}", index.name.as_deref().unwrap_or_default(), index.table),
+                hazards,
+            );
+        }
+    }
+    let views: Vec<&View> = list
+        .iter()
+        .filter_map(|(_, c)| match c {
+            Change::CreateView { view } => Some(view),
+            _ => None,
+        })
+        .collect();
+    let view_schema = Schema { views: views.iter().map(|v| (*v).clone()).collect(), ..Schema::default() };
+    for vi in view_order(&view_schema) {
+        let view = views[vi];
+        let i = list
+            .iter()
+            .find(|(_, c)| matches!(c, Change::CreateView { view: v } if v.name == view.name))
+            .map_or(0, |(i, _)| *i);
+        steps.push(i, view.sql.clone(), format!("create view {}", view.name), Vec::new());
+    }
+    for (_, c) in each(&|c| matches!(c, Change::CreateRoutine { .. })) {
+        if let Change::CreateRoutine { routine } = c {
+            skipped.push(Skipped {
+                object: c.describe(),
+                reason: "routines are not translated to MySQL; write the MySQL version by hand".into(),
+                origin: routine.origin.clone(),
+            });
+        }
+    }
+    Plan { statements: steps.statements, skipped, notes: Vec::new() }
+}
+
+fn unnamed(change: &Change, origin: &model::Origin) -> Skipped {
+    Skipped {
+        object: change.describe(),
+        reason: "the constraint has no name to drop it by".into(),
+        origin: origin.clone(),
+    }
+}
+
+fn alter_column(steps: &mut Steps<'_>, i: usize, change: &Change) {
+    let Change::AlterColumn { table, from, to, changes } = change else { return };
+    let mut hazards = Vec::new();
+    let populated = steps.populated(table);
+    if changes.ty {
+        hazards.push(Hazard::new(HazardKind::Rewrite, format!("{table} is copied to change the type")));
+        hazards.push(Hazard::new(HazardKind::Locks, format!("writes to {table} wait while it is copied")));
+        if populated && !widens(&from.ty.kind, &to.ty.kind) {
+            let message = format!(
+                "{table}.{} narrows from {} to {}: values that do not fit are cut (or, in strict mode, make the statement fail)",
+                to.name, from.ty.spelling, to.ty.spelling
+            );
+            let hazard = Hazard::new(HazardKind::DataLoss, message);
+            hazards.push(match narrowing_probe(table, &from.name, &to.ty.kind) {
+                Some(probe) => {
+                    hazard.counted(probe, format!("values of {table}.{} that do not fit {}", to.name, to.ty.spelling))
+                }
+                None => hazard,
+            });
+        }
+    }
+    if changes.nullable && !to.nullable && populated {
+        hazards.push(
+            Hazard::new(HazardKind::MayFail, format!("NULLs in {table}.{} make NOT NULL fail", to.name)).counted(
+                format!("SELECT count(*) FROM {} WHERE {} IS NULL", q(table), q(&from.name)),
+                format!("NULL values in {table}.{}", to.name),
+            ),
+        );
+    }
+    steps.push(i, format!("ALTER TABLE {} MODIFY COLUMN {}", q(table), column_def(to)), change.describe(), hazards);
+}
+
+/// Statements creating `schema` on an empty MySQL or MariaDB database: the plan from an empty
+/// database to its translation.
+pub(super) fn create_schema(schema: &Schema) -> Translation {
+    let target = translate(schema);
+    let changes = diff::diff(&Schema::default(), &target.schema, &super::normalize::Hooks, &diff::Renames::default());
+    let plan = plan(&changes, &Schema::default(), &target.schema, &PlanOptions::default());
+    Translation {
+        statements: plan.statements.into_iter().map(|s| Statement { sql: s.sql, reason: s.reason }).collect(),
+        skipped: target.skipped.into_iter().chain(plan.skipped).collect(),
+        notes: target.notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diff::Renames;
+    use model::{Notation, Origin};
+
+    fn origin() -> Origin {
+        Origin::new("t.md".into(), 1, 1, Notation::Sql)
+    }
+
+    fn table(name: &str, cols: &[(&str, TypeKind)]) -> Table {
+        let mut t = Table::new(name, origin());
+        for (c, k) in cols {
+            t.columns.push(Column::new(*c, DataType::new(k.clone(), k.to_string()), origin()));
+        }
+        t.primary_key = Some(model::PrimaryKey { name: None, columns: vec![cols[0].0.to_string()], origin: origin() });
+        t
+    }
+
+    fn fk(col: &str, target: &str) -> ForeignKey {
+        ForeignKey {
+            name: Some(format!("fk_{col}")),
+            columns: vec![col.into()],
+            ref_table: target.into(),
+            ref_columns: vec!["id".into()],
+            on_delete: None,
+            on_update: None,
+            inferred: false,
+            origin: origin(),
+        }
+    }
+
+    fn planned(from: &Schema, to: &Schema) -> Plan {
+        let m = super::super::Mysql;
+        let from = crate::Engine::translate(&m, from).schema;
+        let to = crate::Engine::translate(&m, to).schema;
+        let changes = diff::diff(&from, &to, &super::super::normalize::Hooks, &Renames::default());
+        plan(&changes, &from, &to, &PlanOptions::default())
+    }
+
+    const INT: TypeKind = TypeKind::Int { bytes: 8 };
+
+    #[test]
+    fn cyclic_foreign_keys_are_added_once_both_tables_exist() {
+        let mut a = table("a", &[("id", INT), ("b_id", INT)]);
+        let mut b = table("b", &[("id", INT), ("a_id", INT)]);
+        a.foreign_keys.push(fk("b_id", "b"));
+        b.foreign_keys.push(fk("a_id", "a"));
+        let p = planned(&Schema::default(), &Schema { tables: vec![a, b], ..Schema::default() });
+        let sql: Vec<&str> = p.statements.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(sql.len(), 4, "{sql:#?}");
+        assert!(sql[0].starts_with("CREATE TABLE") && sql[1].starts_with("CREATE TABLE"));
+        for s in &sql[2..] {
+            assert!(s.starts_with("ALTER TABLE") && s.contains("FOREIGN KEY"), "{s}");
+        }
+        assert!(p.statements.iter().all(|s| !s.transactional));
+    }
+
+    #[test]
+    fn dropped_tables_lose_their_foreign_keys_first_and_count_their_rows() {
+        let mut a = table("a", &[("id", INT), ("b_id", INT)]);
+        let mut b = table("b", &[("id", INT), ("a_id", INT)]);
+        a.foreign_keys.push(fk("b_id", "b"));
+        b.foreign_keys.push(fk("a_id", "a"));
+        let p = planned(&Schema { tables: vec![a, b], ..Schema::default() }, &Schema::default());
+        let sql: Vec<&str> = p.statements.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(
+            sql,
+            [
+                "ALTER TABLE `a` DROP FOREIGN KEY `fk_b_id`",
+                "ALTER TABLE `b` DROP FOREIGN KEY `fk_a_id`",
+                "DROP TABLE `a`",
+                "DROP TABLE `b`"
+            ]
+        );
+        let loss: Vec<&Hazard> = p.destructive().map(|(_, h)| h).collect();
+        assert_eq!(loss.len(), 2);
+        assert_eq!(loss[0].probe.as_deref(), Some("SELECT count(*) FROM `a`"));
+        assert_eq!(loss[0].probe_label.as_deref(), Some("rows in a"));
+    }
+
+    #[test]
+    fn column_changes_carry_their_hazards() {
+        let before = table("t", &[("id", INT), ("name", TypeKind::Varchar { len: Some(100) }), ("n", INT)]);
+        let mut after = table("t", &[("id", INT), ("name", TypeKind::Varchar { len: Some(10) }), ("n", INT)]);
+        after.columns[2].nullable = false;
+        let p = planned(
+            &Schema { tables: vec![before], ..Schema::default() },
+            &Schema { tables: vec![after], ..Schema::default() },
+        );
+        let sql: Vec<&str> = p.statements.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(
+            sql,
+            ["ALTER TABLE `t` MODIFY COLUMN `name` VARCHAR(10)", "ALTER TABLE `t` MODIFY COLUMN `n` BIGINT NOT NULL"]
+        );
+        let narrow = p.statements[0].hazards.iter().find(|h| h.kind == HazardKind::DataLoss).expect("narrowing");
+        assert_eq!(
+            narrow.probe.as_deref(),
+            Some("SELECT count(*) FROM `t` WHERE `name` IS NOT NULL AND char_length(`name`) > 10")
+        );
+        let nulls = p.statements[1].hazards.iter().find(|h| h.kind == HazardKind::MayFail).expect("not null");
+        assert_eq!(nulls.probe.as_deref(), Some("SELECT count(*) FROM `t` WHERE `n` IS NULL"));
+    }
+
+    #[test]
+    fn widening_is_told_from_narrowing() {
+        assert!(widens(&TypeKind::Int { bytes: 4 }, &INT));
+        assert!(!widens(&INT, &TypeKind::Int { bytes: 4 }));
+        assert!(widens(&TypeKind::Varchar { len: Some(10) }, &TypeKind::Text));
+        assert!(!widens(&TypeKind::Text, &TypeKind::Varchar { len: Some(10) }));
+        let dec = |p, s| TypeKind::Decimal { precision: Some(p), scale: Some(s) };
+        assert!(widens(&dec(10, 2), &dec(12, 2)));
+        assert!(!widens(&dec(10, 2), &dec(10, 3)));
     }
 }

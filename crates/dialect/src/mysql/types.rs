@@ -320,6 +320,183 @@ pub(super) fn default_sql(kind: &TypeKind, sql_type: &str, value: &DefaultValue)
     })
 }
 
+/// The portable type of a column MySQL or MariaDB reports as `column_type` (`int(11)`,
+/// `tinyint(1)`, `varchar(255)`, `enum('a','b')`, `datetime(3)`, `int(10) unsigned`). Types without
+/// a portable meaning keep their normalized spelling in [`TypeKind::Other`]. `json` is only known
+/// from the spelling here: MariaDB's `longtext` with a `json_valid` CHECK is recognised by the caller.
+pub(super) fn kind_of(column_type: &str) -> TypeKind {
+    let spelled = normalize_type(column_type);
+    let (base, args) = match spelled.split_once('(') {
+        Some((b, rest)) if !b.contains(' ') => (b, rest.split_once(')').map(|(a, tail)| (a, tail.trim()))),
+        _ => (spelled.as_str(), None),
+    };
+    let (args, tail) = match args {
+        Some((a, t)) => (Some(a), t),
+        None => (None, ""),
+    };
+    let base_word = base.split_whitespace().next().unwrap_or_default();
+    if spelled.contains(" unsigned") || spelled.contains(" zerofill") || !tail.is_empty() {
+        return TypeKind::Other { raw: spelled };
+    }
+    let num = |i: usize| args.and_then(|a| a.split(',').nth(i)).and_then(|x| x.trim().parse::<u32>().ok());
+    match base_word {
+        "tinyint" if args == Some("1") => TypeKind::Bool,
+        "bool" | "boolean" => TypeKind::Bool,
+        "tinyint" => TypeKind::Int { bytes: 1 },
+        "smallint" => TypeKind::Int { bytes: 2 },
+        "mediumint" => TypeKind::Int { bytes: 3 },
+        "int" | "integer" => TypeKind::Int { bytes: 4 },
+        "bigint" => TypeKind::Int { bytes: 8 },
+        "decimal" | "numeric" => match num(0) {
+            Some(p) => TypeKind::Decimal { precision: Some(p), scale: Some(num(1).unwrap_or(0)) },
+            None => TypeKind::Decimal { precision: Some(10), scale: Some(0) },
+        },
+        "float" if args.is_none() => TypeKind::Float { bytes: 4 },
+        "double" | "real" if args.is_none() => TypeKind::Float { bytes: 8 },
+        "char" => TypeKind::Char { len: Some(num(0).unwrap_or(1)) },
+        "varchar" => match num(0) {
+            Some(n) => TypeKind::Varchar { len: Some(n) },
+            None => TypeKind::Other { raw: spelled },
+        },
+        "text" => TypeKind::Text,
+        "longblob" => TypeKind::Bytes,
+        "json" => TypeKind::Json,
+        "date" => TypeKind::Date,
+        "time" => TypeKind::Time { tz: false },
+        "datetime" => TypeKind::Timestamp { tz: false, precision: Some(num(0).unwrap_or(0)) },
+        "timestamp" => TypeKind::Timestamp { tz: true, precision: Some(num(0).unwrap_or(0)) },
+        _ => TypeKind::Other { raw: spelled },
+    }
+}
+
+/// A MySQL column type spelled the way the catalog compares it: the type words lower-cased,
+/// integer display widths (`int(11)`, MariaDB) dropped except `tinyint(1)`, `integer` as `int`;
+/// enum and set values keep their case.
+pub(super) fn normalize_type(column_type: &str) -> String {
+    let t = column_type.trim();
+    let (head, values) = match t.find('(') {
+        Some(i) => (&t[..i], &t[i..]),
+        None => (t, ""),
+    };
+    let head = head.trim().to_ascii_lowercase();
+    let head = match head.as_str() {
+        "integer" => "int".to_string(),
+        "bool" | "boolean" => return "tinyint(1)".to_string(),
+        _ => head,
+    };
+    if matches!(head.as_str(), "enum" | "set") {
+        return format!("{head}{values}");
+    }
+    let (args, tail) = match values.find(')') {
+        Some(i) => (&values[..=i], values[i + 1..].trim().to_ascii_lowercase()),
+        None => ("", values.trim().to_ascii_lowercase()),
+    };
+    let args: String = args.chars().filter(|c| !c.is_whitespace()).collect();
+    let int = matches!(head.as_str(), "tinyint" | "smallint" | "mediumint" | "int" | "bigint");
+    let args = if int && !(head == "tinyint" && args == "(1)") { String::new() } else { args };
+    let tail = tail.split_whitespace().collect::<Vec<_>>().join(" ");
+    if tail.is_empty() {
+        format!("{head}{args}")
+    } else {
+        format!("{head}{args} {tail}")
+    }
+}
+
+/// A column default as MySQL or MariaDB reports it (`COLUMN_DEFAULT`), or as schemadoc writes it,
+/// as a portable value. `literal` says the text is a bare literal (MySQL 8 reports `x` for
+/// `DEFAULT 'x'`, marking expressions with `DEFAULT_GENERATED`); `None` means no default
+/// (`NULL` included: a nullable column without default defaults to NULL anyway).
+pub(super) fn parse_default(text: &str, literal: bool, kind: &TypeKind) -> Option<DefaultValue> {
+    if literal {
+        let numeric =
+            matches!(kind, TypeKind::Int { .. } | TypeKind::Decimal { .. } | TypeKind::Float { .. } | TypeKind::Bool);
+        return Some(if numeric && text.trim().parse::<f64>().is_ok() {
+            DefaultValue::Number(canonical_number(text))
+        } else {
+            DefaultValue::String(text.to_string())
+        });
+    }
+    let mut t = text.trim();
+    while let Some(inner) = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        t = inner.trim();
+    }
+    // NOTE: MySQL 8 reports string literals of expression defaults with their character set
+    // (`_utf8mb4\'x\'`).
+    let unintroduced =
+        t.strip_prefix("_utf8mb4").or_else(|| t.strip_prefix("_utf8mb3")).or_else(|| t.strip_prefix("_latin1"));
+    if let Some(rest) = unintroduced {
+        let rest = rest.trim();
+        if let Some(inner) = rest.strip_prefix("\\'").and_then(|r| r.strip_suffix("\\'")) {
+            return Some(DefaultValue::String(unescape(inner)));
+        }
+        t = rest;
+    }
+    let lower = t.to_ascii_lowercase();
+    let call = lower.split('(').next().unwrap_or_default().trim().to_string();
+    Some(match call.as_str() {
+        "null" => return None,
+        "current_timestamp" | "now" | "localtimestamp" | "localtime" => DefaultValue::CurrentTimestamp,
+        "current_date" | "curdate" => DefaultValue::CurrentDate,
+        "current_time" | "curtime" => DefaultValue::CurrentTime,
+        "uuid" => DefaultValue::GeneratedUuid,
+        "true" => DefaultValue::Number("1".into()),
+        "false" => DefaultValue::Number("0".into()),
+        _ if t.len() >= 2 && t.starts_with('\'') && t.ends_with('\'') => {
+            DefaultValue::String(unescape(&t[1..t.len() - 1]))
+        }
+        _ if t.parse::<f64>().is_ok() => DefaultValue::Number(canonical_number(t)),
+        _ => DefaultValue::Raw(t.to_string()),
+    })
+}
+
+/// The text of a MySQL string literal's body: `''` and backslash escapes resolved.
+fn unescape(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' if chars.peek() == Some(&'\'') => {
+                chars.next();
+                out.push('\'');
+            }
+            '\\' => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
+                Some('0') => out.push('\0'),
+                Some('Z') => out.push('\u{1a}'),
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            },
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A numeric literal written one way: no `+`, no leading zeros, no trailing fractional zeros
+/// (`0.00` and `0` are one default on a DECIMAL column).
+pub(super) fn canonical_number(n: &str) -> String {
+    let t = n.trim().trim_start_matches('+');
+    if t.contains(['e', 'E']) {
+        return t.parse::<f64>().map(|f| f.to_string()).unwrap_or_else(|_| t.to_string());
+    }
+    let (neg, digits) = match t.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, t),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let int = int.trim_start_matches('0');
+    let frac = frac.trim_end_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let body = if frac.is_empty() { int.to_string() } else { format!("{int}.{frac}") };
+    if neg && body != "0" {
+        format!("-{body}")
+    } else {
+        body
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,5 +591,56 @@ mod tests {
         assert_eq!(foreign_in_check("created_at <= now()"), Some("now("));
         assert_eq!(foreign("\"status\" = 'a'"), Some("\""));
         assert_eq!(foreign("status IN ('a', 'b')"), None);
+    }
+
+    #[test]
+    fn reported_types_have_portable_kinds() {
+        assert_eq!(kind_of("int(11)"), TypeKind::Int { bytes: 4 });
+        assert_eq!(kind_of("INT"), TypeKind::Int { bytes: 4 });
+        assert_eq!(kind_of("tinyint(1)"), TypeKind::Bool);
+        assert_eq!(kind_of("tinyint(4)"), TypeKind::Int { bytes: 1 });
+        assert_eq!(kind_of("bigint(20)"), TypeKind::Int { bytes: 8 });
+        assert_eq!(kind_of("varchar(255)"), TypeKind::Varchar { len: Some(255) });
+        assert_eq!(kind_of("decimal(10,0)"), kind_of("DECIMAL(10)"));
+        assert_eq!(kind_of("datetime"), TypeKind::Timestamp { tz: false, precision: Some(0) });
+        assert_eq!(kind_of("datetime(3)"), TypeKind::Timestamp { tz: false, precision: Some(3) });
+        assert_eq!(kind_of("json"), TypeKind::Json);
+        assert_eq!(kind_of("enum('a','B')"), TypeKind::Other { raw: "enum('a','B')".into() });
+        assert_eq!(kind_of("ENUM('a','B')"), kind_of("enum('a','B')"));
+        assert_eq!(kind_of("int(10) unsigned"), TypeKind::Other { raw: "int unsigned".into() });
+        assert_eq!(kind_of("INT UNSIGNED"), kind_of("int(10) unsigned"));
+        assert_eq!(kind_of("mediumtext"), TypeKind::Other { raw: "mediumtext".into() });
+        assert_eq!(kind_of("geometry"), TypeKind::Other { raw: "geometry".into() });
+        assert_eq!(kind_of(""), TypeKind::Other { raw: String::new() });
+        assert!(matches!(kind_of("varchar("), TypeKind::Other { .. }));
+    }
+
+    #[test]
+    fn reported_defaults_are_portable_values() {
+        let text = TypeKind::Text;
+        assert_eq!(parse_default("'x'", false, &text), Some(DefaultValue::String("x".into())));
+        assert_eq!(parse_default("'it''s \\\\'", false, &text), Some(DefaultValue::String("it's \\".into())));
+        assert_eq!(parse_default("('x')", false, &text), Some(DefaultValue::String("x".into())));
+        assert_eq!(parse_default("_utf8mb4\\'x\\'", false, &text), Some(DefaultValue::String("x".into())));
+        assert_eq!(parse_default("NULL", false, &text), None);
+        assert_eq!(parse_default("current_timestamp(3)", false, &text), Some(DefaultValue::CurrentTimestamp));
+        assert_eq!(parse_default("CURRENT_TIMESTAMP", false, &text), Some(DefaultValue::CurrentTimestamp));
+        assert_eq!(parse_default("curdate()", false, &text), Some(DefaultValue::CurrentDate));
+        assert_eq!(parse_default("(uuid())", false, &text), Some(DefaultValue::GeneratedUuid));
+        assert_eq!(parse_default("0.00", false, &text), Some(DefaultValue::Number("0".into())));
+        assert_eq!(parse_default("x", true, &text), Some(DefaultValue::String("x".into())));
+        assert_eq!(
+            parse_default("1.50", true, &TypeKind::Decimal { precision: None, scale: None }),
+            Some(DefaultValue::Number("1.5".into()))
+        );
+        assert_eq!(parse_default("rand()", false, &text), Some(DefaultValue::Raw("rand()".into())));
+    }
+
+    #[test]
+    fn numbers_have_one_spelling() {
+        assert_eq!(canonical_number("0.00"), "0");
+        assert_eq!(canonical_number("-0.0"), "0");
+        assert_eq!(canonical_number("+012.50"), "12.5");
+        assert_eq!(canonical_number("-3"), "-3");
     }
 }

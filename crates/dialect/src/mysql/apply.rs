@@ -1,0 +1,255 @@
+//! A live MySQL/MariaDB session: connecting (optionally read-only), inspecting, counting, and
+//! applying plans step by step under `GET_LOCK`, each completed step recorded in
+//! `schemadoc_history` so that a failed apply says what ran and the next one resumes after it.
+
+use super::inspect::{self, HISTORY_TABLE};
+use crate::session::{redact, ApplyError, ApplyReport, ConnectOptions, DbError, InspectFilter, Session};
+use crate::{EngineKind, Plan};
+use model::Schema;
+use sqlx::{Connection, MySqlConnection, Row};
+use std::str::FromStr;
+
+/// How long an apply waits for another one to finish before giving up.
+const LOCK_WAIT_SECONDS: u32 = 3;
+
+/// An open MySQL or MariaDB database.
+pub(crate) struct MysqlSession {
+    runtime: tokio::runtime::Runtime,
+    conn: MySqlConnection,
+    url: String,
+    read_only: bool,
+    /// Queries sent so far.
+    queries: u64,
+}
+
+/// Opens the database `url` names (`mysql://` or `mariadb://`).
+pub(crate) fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Session>, DbError> {
+    let shown = redact(url);
+    let connect_error = |message: String| DbError::Connect { url: shown.clone(), message: scrub(&message, url) };
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| connect_error(e.to_string()))?;
+    let normalized = match url.split_once("://") {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("mariadb") || scheme.eq_ignore_ascii_case("mysql") => {
+            format!("mysql://{rest}")
+        }
+        _ => return Err(DbError::Url(shown)),
+    };
+    let opts = sqlx::mysql::MySqlConnectOptions::from_str(&normalized).map_err(|e| connect_error(e.to_string()))?;
+    let mut conn = runtime.block_on(MySqlConnection::connect_with(&opts)).map_err(|e| connect_error(e.to_string()))?;
+    if options.read_only {
+        // NOTE: a read-only session makes the server refuse any write, whatever schemadoc sends.
+        runtime
+            .block_on(sqlx::raw_sql("SET SESSION TRANSACTION READ ONLY").execute(&mut conn))
+            .map_err(|e| connect_error(e.to_string()))?;
+    }
+    Ok(Box::new(MysqlSession { runtime, conn, url: shown, read_only: options.read_only, queries: 0 }))
+}
+
+/// `message` with the password of `url`, if any, removed.
+fn scrub(message: &str, url: &str) -> String {
+    let password = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split('/').next())
+        .and_then(|auth| auth.rsplit_once('@'))
+        .and_then(|(userinfo, _)| userinfo.split_once(':'))
+        .map(|(_, p)| p)
+        .filter(|p| !p.is_empty());
+    match password {
+        Some(p) => message.replace(p, "***"),
+        None => message.to_string(),
+    }
+}
+
+/// A short stable hash (FNV-1a, 64 bits) of a plan's statements: which plan a history row is about.
+pub(super) fn plan_hash(plan: &Plan) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for s in &plan.statements {
+        for b in s.sql.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+fn lit(s: &str) -> String {
+    crate::common::string_literal(s, true)
+}
+
+impl MysqlSession {
+    fn query_error(&self, what: &str, e: impl ToString) -> DbError {
+        DbError::Query { url: self.url.clone(), what: what.to_string(), message: e.to_string() }
+    }
+
+    fn run(&mut self, sql: &str) -> Result<(), String> {
+        self.queries += 1;
+        self.runtime
+            .block_on(sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut self.conn))
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    fn scalar(&mut self, sql: &str) -> Result<Option<String>, String> {
+        self.queries += 1;
+        let row = self
+            .runtime
+            .block_on(
+                sqlx::query(sqlx::AssertSqlSafe(format!("SELECT CAST(({sql}) AS CHAR)"))).fetch_one(&mut self.conn),
+            )
+            .map_err(|e| e.to_string())?;
+        row.try_get::<Option<String>, _>(0).map_err(|e| e.to_string())
+    }
+
+    /// The steps of `plan` an earlier apply of the same plan completed (it failed or was killed).
+    fn completed_steps(&mut self, hash: &str) -> Result<usize, DbError> {
+        let sql = format!(
+            "(SELECT steps_done FROM {HISTORY_TABLE} WHERE plan_hash = {} AND outcome <> 'applied' \
+             AND id = (SELECT max(id) FROM {HISTORY_TABLE} WHERE plan_hash = {}))",
+            lit(hash),
+            lit(hash)
+        );
+        let done = self.scalar(&sql).map_err(|e| self.query_error("reading schemadoc_history", e))?;
+        Ok(done.and_then(|d| d.parse().ok()).unwrap_or(0))
+    }
+
+    fn apply_locked(&mut self, plan: &Plan, document_hash: &str) -> Result<ApplyReport, ApplyError> {
+        // NOTE: the history table is plain DDL too; creating it commits on its own.
+        let create = format!(
+            "CREATE TABLE IF NOT EXISTS {HISTORY_TABLE} (\n  id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  \
+             applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),\n  document_hash VARCHAR(128) NOT NULL,\n  \
+             plan_hash CHAR(16) NOT NULL,\n  statements LONGTEXT NOT NULL,\n  outcome VARCHAR(16) NOT NULL,\n  \
+             steps_total INT NOT NULL,\n  steps_done INT NOT NULL,\n  error TEXT\n) \
+             ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
+        );
+        self.run(&create).map_err(|e| self.query_error("creating schemadoc_history", e))?;
+        let hash = plan_hash(plan);
+        let done = self.completed_steps(&hash)?.min(plan.statements.len());
+        let resumed: Vec<usize> = (0..done).collect();
+        let statements: String = plan.statements.iter().map(|s| format!("{};\n", s.sql)).collect::<Vec<_>>().concat();
+        let insert = format!(
+            "INSERT INTO {HISTORY_TABLE} (document_hash, plan_hash, statements, outcome, steps_total, steps_done) \
+             VALUES ({}, {}, {}, 'running', {}, {done})",
+            lit(document_hash),
+            lit(&hash),
+            lit(&statements),
+            plan.statements.len()
+        );
+        self.run(&insert).map_err(|e| self.query_error("recording the apply in schemadoc_history", e))?;
+        let id = self
+            .scalar("SELECT LAST_INSERT_ID()")
+            .map_err(|e| self.query_error("recording the apply in schemadoc_history", e))?
+            .unwrap_or_default();
+        let mut executed = Vec::new();
+        for (i, st) in plan.statements.iter().enumerate().skip(done) {
+            if let Err(message) = self.run(&st.sql) {
+                let update = format!(
+                    "UPDATE {HISTORY_TABLE} SET outcome = 'failed', error = {} WHERE id = {}",
+                    lit(&message),
+                    lit(&id)
+                );
+                // The failure itself is what the caller needs; a failed bookkeeping write adds nothing.
+                let _ = self.run(&update);
+                return Err(ApplyError::Statement {
+                    statement: i,
+                    reason: st.reason.clone(),
+                    message,
+                    executed: resumed.iter().copied().chain(executed).collect(),
+                    rolled_back: false,
+                });
+            }
+            executed.push(i);
+            let update = format!("UPDATE {HISTORY_TABLE} SET steps_done = {} WHERE id = {}", i + 1, lit(&id));
+            self.run(&update).map_err(|e| self.query_error("recording a step in schemadoc_history", e))?;
+        }
+        let update = format!("UPDATE {HISTORY_TABLE} SET outcome = 'applied' WHERE id = {}", lit(&id));
+        self.run(&update).map_err(|e| self.query_error("recording the apply in schemadoc_history", e))?;
+        Ok(ApplyReport { executed, resumed })
+    }
+}
+
+impl Session for MysqlSession {
+    fn kind(&self) -> EngineKind {
+        EngineKind::Mysql
+    }
+
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    fn inspect(&mut self, filter: &InspectFilter) -> Result<Schema, DbError> {
+        self.queries += inspect::CATALOG_QUERIES;
+        let catalog = self
+            .runtime
+            .block_on(inspect::read(&mut self.conn, filter))
+            .map_err(|(what, message)| self.query_error(&what, message))?;
+        Ok(inspect::interpret(&catalog, filter, &self.url))
+    }
+
+    fn count(&mut self, sql: &str) -> Result<i64, DbError> {
+        let value = self.scalar(sql).map_err(|e| self.query_error("counting", e))?;
+        let value = value.unwrap_or_else(|| "0".to_string());
+        value.trim().parse::<i64>().map_err(|_| self.query_error("counting", format!("`{value}` is not a count")))
+    }
+
+    fn available_extensions(&mut self) -> Result<Vec<String>, DbError> {
+        Ok(Vec::new())
+    }
+
+    fn apply(&mut self, plan: &Plan, document_hash: &str) -> Result<ApplyReport, ApplyError> {
+        if self.read_only {
+            return Err(DbError::ReadOnly { url: self.url.clone() }.into());
+        }
+        // NOTE: GET_LOCK is server-wide; the name carries the database so that applies to
+        // different databases of one server do not wait for each other.
+        let got = self
+            .scalar(&format!("SELECT GET_LOCK(CONCAT('schemadoc.', DATABASE()), {LOCK_WAIT_SECONDS})"))
+            .map_err(|e| self.query_error("taking the schemadoc lock", e))?;
+        if got.as_deref() != Some("1") {
+            return Err(DbError::Locked { url: self.url.clone() }.into());
+        }
+        let result = self.apply_locked(plan, document_hash);
+        let released = self.scalar("SELECT RELEASE_LOCK(CONCAT('schemadoc.', DATABASE()))");
+        match (result, released) {
+            (Err(e), _) => Err(e),
+            (Ok(_), Err(e)) => Err(self.query_error("releasing the schemadoc lock", e).into()),
+            (Ok(report), Ok(_)) => Ok(report),
+        }
+    }
+
+    fn queries_issued(&self) -> Option<u64> {
+        Some(self.queries)
+    }
+
+    fn execute(&mut self, sql: &str) -> Result<(), DbError> {
+        if self.read_only {
+            return Err(DbError::ReadOnly { url: self.url.clone() });
+        }
+        self.run(sql).map_err(|e| self.query_error("executing SQL", e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_scrubbed_from_driver_messages() {
+        assert_eq!(scrub("access denied for s3cret", "mysql://u:s3cret@h/db"), "access denied for ***");
+        assert_eq!(scrub("no route", "mysql://u@h/db"), "no route");
+    }
+
+    #[test]
+    fn plan_hashes_follow_the_statements() {
+        let st = |sql: &str| crate::PlannedStatement {
+            sql: sql.into(),
+            reason: String::new(),
+            hazards: vec![],
+            transactional: false,
+            change: 0,
+        };
+        let a = Plan { statements: vec![st("A"), st("B")], ..Plan::default() };
+        let b = Plan { statements: vec![st("AB")], ..Plan::default() };
+        assert_ne!(plan_hash(&a), plan_hash(&b));
+        assert_eq!(plan_hash(&a), plan_hash(&a.clone()));
+    }
+}
