@@ -100,7 +100,8 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
                     && t.primary_key.is_none()
                     && t.uniques.is_empty()
                     && t.checks.is_empty()
-                    && t.foreign_keys.is_empty() => {}
+                    && t.foreign_keys.is_empty()
+                    && t.comment.is_none() => {}
                 None => diagnostics.push(
                     ALTER_UNKNOWN_TABLE
                         .at(span_of(&t.origin, &t.name), format!("table `{}` is not defined anywhere", t.name))

@@ -1,5 +1,7 @@
 //! `schemadoc`: makes a markdown design document the source of truth for a database schema.
 
+mod live;
+
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use extract::scan::SqlFlavor;
@@ -39,6 +41,56 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ShowFormat::Json)]
         format: ShowFormat,
     },
+    /// Read a live database into the canonical model.
+    Inspect {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long, value_enum, default_value_t = InspectFormat::Json)]
+        format: InspectFormat,
+        /// Only these database schemas (namespaces); repeatable.
+        #[arg(long)]
+        schema: Vec<String>,
+        /// Only these tables; repeatable.
+        #[arg(long)]
+        table: Vec<String>,
+    },
+    /// Print the statements that bring the database to the document's schema, with reasons and hazards.
+    Plan {
+        #[command(flatten)]
+        input: Input,
+        #[command(flatten)]
+        db: Db,
+        #[command(flatten)]
+        migrate: Migrate,
+        #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+        format: PlanFormat,
+    },
+    /// Bring the database to the document's schema: print the plan, then apply it.
+    Apply {
+        #[command(flatten)]
+        input: Input,
+        #[command(flatten)]
+        db: Db,
+        #[command(flatten)]
+        migrate: Migrate,
+        /// Allow statements that lose data (dropped tables or columns, narrowed types).
+        #[arg(long)]
+        allow_destructive: bool,
+        /// Print the plan and stop.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Report where the database and the document differ; exit 1 when they do.
+    Drift {
+        #[command(flatten)]
+        input: Input,
+        #[command(flatten)]
+        db: Db,
+        #[command(flatten)]
+        migrate: Migrate,
+        #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+        format: PlanFormat,
+    },
     /// List the rules, or explain one.
     Rules {
         /// A rule name, e.g. foreign-key-without-index.
@@ -65,6 +117,39 @@ struct Input {
     /// Skip the sections whose heading contains this text; repeatable.
     #[arg(long)]
     exclude_section: Vec<String>,
+}
+
+#[derive(clap::Args)]
+struct Db {
+    /// The database: sqlite://PATH, postgres://…, mysql://… (default: $DATABASE_URL, else sqlite://schemadoc.db).
+    #[arg(long)]
+    db: Option<String>,
+    /// Open the database read-only: schemadoc will never change it.
+    #[arg(long)]
+    read_only: bool,
+}
+
+#[derive(clap::Args)]
+struct Migrate {
+    /// Declare a rename so its data is kept: `table.old=new` (column) or `old=new` (table); repeatable.
+    #[arg(long)]
+    rename: Vec<String>,
+    /// Build PostgreSQL indexes CONCURRENTLY, outside the transaction.
+    #[arg(long)]
+    online: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InspectFormat {
+    Json,
+    Sql,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PlanFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -163,6 +248,77 @@ fn run(cli: Cli) -> Result<ExitCode> {
             write_out(&mut out, &text)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Inspect { db, format, schema, table } => {
+            let url = live::database_url(db.db.as_deref());
+            let mut session = live::open(&url, None, db.read_only)?;
+            let filter = dialect::InspectFilter { schemas: schema, tables: table };
+            let inspected = session.inspect(&filter)?;
+            let format = match format {
+                InspectFormat::Json => "json",
+                InspectFormat::Sql => "sql",
+                InspectFormat::Markdown => "markdown",
+            };
+            let engine = dialect::engine(session.kind());
+            write_out(&mut out, &live::inspect_output(engine, &ordered(inspected), format, session.url()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Plan { input, db, migrate, format } => {
+            let (_, extraction) = read(&input, true)?;
+            warn_document_errors(&extraction);
+            let url = live::database_url(db.db.as_deref());
+            let mut session = live::open(&url, Some(&extraction.schema), db.read_only)?;
+            let renames = live::renames(&extraction.schema, &migrate.rename)?;
+            let m = live::migration(session.as_mut(), &extraction, &renames, migrate.online)?;
+            let text = match format {
+                PlanFormat::Text => live::plan_text(&m, session.url()),
+                PlanFormat::Json => live::plan_json(&m),
+            };
+            write_out(&mut out, &text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Apply { input, db, migrate, allow_destructive, dry_run } => {
+            let (files, extraction) = read(&input, true)?;
+            warn_document_errors(&extraction);
+            let url = live::database_url(db.db.as_deref());
+            let mut session = live::open(&url, Some(&extraction.schema), db.read_only)?;
+            let renames = live::renames(&extraction.schema, &migrate.rename)?;
+            let m = live::migration(session.as_mut(), &extraction, &renames, migrate.online)?;
+            write_out(&mut out, &live::plan_text(&m, session.url()))?;
+            if m.plan.is_empty() || dry_run {
+                return Ok(ExitCode::SUCCESS);
+            }
+            live::check_extensions(session.as_mut(), &m)?;
+            let refusals = live::refusals(&m, allow_destructive);
+            if !refusals.is_empty() {
+                eprintln!("error: refusing to apply: nothing was changed");
+                for r in &refusals {
+                    eprintln!("  - {r}");
+                }
+                eprintln!("help: review the plan; pass `--allow-destructive` to accept losing that data");
+                return Ok(ExitCode::from(1));
+            }
+            let report = session.apply(&m.plan, &live::document_hash(&files))?;
+            let resumed = if report.resumed.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} already done earlier)", report.resumed.len())
+            };
+            eprintln!("applied {} statement(s) to {}{resumed}", report.executed.len(), session.url());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Drift { input, db, migrate, format } => {
+            let (_, extraction) = read(&input, true)?;
+            let url = live::database_url(db.db.as_deref());
+            let mut session = live::open(&url, Some(&extraction.schema), true)?;
+            let renames = live::renames(&extraction.schema, &migrate.rename)?;
+            let m = live::migration(session.as_mut(), &extraction, &renames, false)?;
+            let text = match format {
+                PlanFormat::Text => live::drift_text(&m.changes, session.url()),
+                PlanFormat::Json => live::drift_json(&m.changes),
+            };
+            write_out(&mut out, &text)?;
+            Ok(if m.changes.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
         Command::Rules { rule } => {
             let rules = all_rules();
             match rule {
@@ -188,6 +344,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Says on standard error that the document has errors whose parts are left out.
+fn warn_document_errors(extraction: &Extraction) {
+    let errors = extraction.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    if errors > 0 {
+        eprintln!(
+            "warning: the document has {errors} error{}; what they concern is left out (run `schemadoc check` to see {})",
+            if errors == 1 { "" } else { "s" },
+            if errors == 1 { "it" } else { "them" }
+        );
     }
 }
 

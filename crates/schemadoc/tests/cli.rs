@@ -169,6 +169,15 @@ fn show_mermaid_draws_relationships() {
 }
 
 #[test]
+fn every_rule_name_is_declared_once() {
+    let listing = stdout(&schemadoc(&["rules"]));
+    let mut names: Vec<&str> = listing.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    let total = names.len();
+    names.dedup();
+    assert_eq!(names.len(), total, "a rule name is declared twice:\n{listing}");
+}
+
+#[test]
 fn rules_are_listed_and_explained() {
     let out = schemadoc(&["rules"]);
     let text = stdout(&out);

@@ -3,9 +3,9 @@
 use super::lex::{Kind, Src};
 use super::split::{matching_paren, split_list, Elem, Stmt};
 use super::{
-    fragment, objects, parse, syntax_error, Cx, ParseFailure, ALTER_NOT_RECORDED, DROP_UNKNOWN, DUPLICATE_COLUMN,
-    DUPLICATE_CONSTRAINT, DUPLICATE_OBJECT, DUPLICATE_TABLE, MULTIPLE_PRIMARY_KEYS, NOT_SCHEMA, REDUNDANT_ADD_COLUMN,
-    STATEMENT_NOT_MODELLED, UNKNOWN_COLUMN,
+    fragment, objects, parse, syntax_error, Cx, ParseFailure, ALTER_NOT_RECORDED, ALTER_UNKNOWN_COLUMN, DROP_UNKNOWN,
+    DUPLICATE_COLUMN, DUPLICATE_CONSTRAINT, DUPLICATE_OBJECT, DUPLICATE_TABLE, MULTIPLE_PRIMARY_KEYS, NOT_SCHEMA,
+    REDUNDANT_ADD_COLUMN, STATEMENT_NOT_MODELLED,
 };
 use crate::frontend::Partial;
 use crate::types::{is_serial, parse_sql_default, parse_sql_type, sql_string_literal};
@@ -1013,10 +1013,19 @@ impl<'k> Builder<'k> {
                     })
                 });
                 if found.is_none() {
-                    let d = ALTER_NOT_RECORDED.at(
-                        cx.span(s.first),
-                        format!("comment on `{table}.{column}` not recorded: the SQL never declares that column"),
-                    );
+                    // On a table this SQL creates, the column does not exist; on a table another
+                    // notation defines, it may.
+                    let d = if self.is_own(&name_key(table)) {
+                        ALTER_UNKNOWN_COLUMN.at(
+                            cx.span(s.first),
+                            format!("COMMENT ON COLUMN: table `{table}` has no column `{column}`"),
+                        )
+                    } else {
+                        ALTER_NOT_RECORDED.at(
+                            cx.span(s.first),
+                            format!("comment on `{table}.{column}` not recorded: the SQL never declares that column"),
+                        )
+                    };
                     self.diagnostics.push(d);
                 }
             }
@@ -1500,14 +1509,16 @@ impl<'k> Builder<'k> {
         let table = self.tables.get(idx).and_then(Option::as_ref).map(|s| s.table.name.clone()).unwrap_or_default();
         let tok = seg.sig.iter().copied().find(|&i| src_ident_is(cx.src, i, column)).or(seg.first()).unwrap_or(0);
         let d = if own {
-            UNKNOWN_COLUMN.at(cx.span(tok), format!("{what}: table `{table}` has no column `{column}`")).with_related(
-                (&self.tables[idx]
-                    .as_ref()
-                    .map(|s| s.table.origin.clone())
-                    .unwrap_or_else(|| cx.origin(tok, Notation::Sql)))
-                    .into(),
-                "table created here",
-            )
+            ALTER_UNKNOWN_COLUMN
+                .at(cx.span(tok), format!("{what}: table `{table}` has no column `{column}`"))
+                .with_related(
+                    (&self.tables[idx]
+                        .as_ref()
+                        .map(|s| s.table.origin.clone())
+                        .unwrap_or_else(|| cx.origin(tok, Notation::Sql)))
+                        .into(),
+                    "table created here",
+                )
         } else {
             ALTER_NOT_RECORDED.at(
                 cx.span(tok),

@@ -102,12 +102,13 @@ model::declare_rule! {
 }
 
 model::declare_rule! {
-    /// What it does: flags an `ALTER TABLE` that names a column its table does not have.
+    /// What it does: flags an `ALTER TABLE` or `COMMENT ON COLUMN` that names a column its table
+    /// does not have.
     ///
     /// Why it matters: the database rejects the statement ("column does not exist").
     ///
     /// Example: `ALTER TABLE users ALTER COLUMN nmae SET NOT NULL;`
-    pub UNKNOWN_COLUMN = "unknown-column", Error
+    pub ALTER_UNKNOWN_COLUMN = "alter-unknown-column", Error
 }
 
 model::declare_rule! {
@@ -184,7 +185,7 @@ pub const RULES: &[RuleInfo] = &[
     DUPLICATE_CONSTRAINT,
     MULTIPLE_PRIMARY_KEYS,
     DUPLICATE_OBJECT,
-    UNKNOWN_COLUMN,
+    ALTER_UNKNOWN_COLUMN,
     DROP_UNKNOWN,
     ALTER_NOT_RECORDED,
     NOT_SCHEMA,

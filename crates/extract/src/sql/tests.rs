@@ -212,7 +212,7 @@ fn alter_column_rename_and_drop() {
     assert!(t.column("c").is_none() && t.uniques.is_empty());
     assert_eq!(p.schema.indexes[0].table, "tee");
     assert_eq!(p.schema.indexes[0].leading_columns(), ["bee"]);
-    let unknown = diags(&p, "unknown-column");
+    let unknown = diags(&p, "alter-unknown-column");
     assert_eq!(unknown.len(), 1);
     assert_eq!((unknown[0].span.line, unknown[0].span.column, unknown[0].span.len), (10, 27, 4));
 }

@@ -1,0 +1,294 @@
+//! The commands that talk to a live database: inspect, plan, apply and drift.
+
+use anyhow::{bail, Result};
+use dialect::guard::{self, Measured};
+use dialect::{ConnectOptions, Engine, InspectFilter, Plan, PlanOptions, Session};
+use diff::{ChangeSet, Renames};
+use extract::Extraction;
+use model::Schema;
+use serde_json::json;
+use std::fmt::Write as _;
+
+/// The database the user means: `--db`, else `DATABASE_URL`, else the embedded SQLite default.
+pub fn database_url(db: Option<&str>) -> String {
+    db.map(str::to_string)
+        .or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| DEFAULT_DATABASE.to_string())
+}
+
+/// The embedded default: a SQLite file in the current directory.
+pub const DEFAULT_DATABASE: &str = "sqlite://schemadoc.db";
+
+/// Opens `url`, applying the document's connection settings (SQLite PRAGMAs).
+pub fn open(url: &str, schema: Option<&Schema>, read_only: bool) -> Result<Box<dyn Session>> {
+    let settings =
+        schema.map(|s| s.settings.iter().map(|x| (x.name.clone(), x.value.clone())).collect()).unwrap_or_default();
+    Ok(dialect::connect(url, &ConnectOptions { read_only, settings })?)
+}
+
+/// `--rename users.name=full_name` and `--rename old_table=new_table`, plus the document's own.
+pub fn renames(schema: &Schema, flags: &[String]) -> Result<Renames> {
+    let mut out = Renames::default();
+    for r in &schema.renames {
+        match &r.table {
+            None => out.tables.push((r.from.clone(), r.to.clone())),
+            Some(t) => out.columns.push((t.clone(), r.from.clone(), r.to.clone())),
+        }
+    }
+    for flag in flags {
+        let Some((old, new)) = flag.split_once('=') else {
+            bail!("--rename `{flag}`: write `table.old=new` for a column or `old=new` for a table");
+        };
+        match old.split_once('.') {
+            Some((table, column)) => out.columns.push((table.to_string(), column.to_string(), new.to_string())),
+            None => out.tables.push((old.to_string(), new.to_string())),
+        }
+    }
+    Ok(out)
+}
+
+/// Everything `plan`, `apply` and `drift` compute.
+pub struct Migration {
+    pub live: Schema,
+    pub target: dialect::Translated,
+    pub changes: ChangeSet,
+    pub plan: Plan,
+    pub measured: Vec<Measured>,
+}
+
+/// Inspects the database and plans the way to the document's schema, measuring every hazard.
+pub fn migration(
+    session: &mut dyn Session,
+    extraction: &Extraction,
+    renames: &Renames,
+    online: bool,
+) -> Result<Migration> {
+    let engine = dialect::engine(session.kind());
+    let live = session.inspect(&InspectFilter::default())?;
+    let empty_tables = Vec::new();
+    let options = PlanOptions { online, empty_tables };
+    let (target, changes, plan) = dialect::plan_migration(engine, &live, &extraction.schema, renames, &options);
+    let measured = guard::measure(session, &plan)?;
+    Ok(Migration { live, target, changes, plan, measured })
+}
+
+/// The plan as text: each statement under a comment with its reason and measured hazards.
+pub fn plan_text(m: &Migration, url: &str) -> String {
+    let mut out = String::new();
+    if m.plan.is_empty() {
+        let _ = writeln!(out, "-- {url} is up to date with the document");
+    } else {
+        let _ = writeln!(out, "-- {} statement(s) to bring {url} to the document", m.plan.statements.len());
+    }
+    for skipped in &m.plan.skipped {
+        let _ = writeln!(out, "-- skipped: {}: {} ({})", skipped.object, skipped.reason, skipped.origin);
+    }
+    for note in &m.plan.notes {
+        let _ = writeln!(out, "-- note: {}: {} ({})", note.object, note.note, note.origin);
+    }
+    // A hazard every statement shares (MySQL's non-transactional DDL) is said once, up front.
+    let n = m.plan.statements.len();
+    let shared: Vec<&Measured> = m
+        .measured
+        .iter()
+        .filter(|h| h.statement == 0 && h.count.is_none())
+        .filter(|h| {
+            n > 1
+                && (0..n)
+                    .all(|i| m.measured.iter().any(|x| x.statement == i && x.kind == h.kind && x.message == h.message))
+        })
+        .collect();
+    for h in &shared {
+        let _ = writeln!(out, "-- every statement: {}: {}", kind_name(h.kind), h.message);
+    }
+    for (i, s) in m.plan.statements.iter().enumerate() {
+        let _ = writeln!(out, "\n-- {}. {}", i + 1, s.reason);
+        for h in m.measured.iter().filter(|h| h.statement == i) {
+            if shared.iter().any(|x| x.kind == h.kind && x.message == h.message) {
+                continue;
+            }
+            let _ = writeln!(out, "--    {}: {}", kind_name(h.kind), h.describe());
+        }
+        let _ = writeln!(out, "{};", s.sql);
+    }
+    out
+}
+
+/// The plan as the JSON other tools read: `{"statements":[{"sql","reason","hazards"}], …}`.
+pub fn plan_json(m: &Migration) -> String {
+    let statements: Vec<serde_json::Value> = m
+        .plan
+        .statements
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let hazards: Vec<serde_json::Value> = m
+                .measured
+                .iter()
+                .filter(|h| h.statement == i)
+                .map(|h| json!({"kind": h.kind, "message": h.message, "count": h.count, "description": h.describe()}))
+                .collect();
+            json!({"sql": s.sql, "reason": s.reason, "hazards": hazards, "transactional": s.transactional})
+        })
+        .collect();
+    pretty(&json!({
+        "statements": statements,
+        "skipped": m.plan.skipped,
+        "notes": m.plan.notes,
+        "likely_renames": m.changes.likely_renames,
+    }))
+}
+
+fn kind_name(kind: dialect::HazardKind) -> &'static str {
+    use dialect::HazardKind::*;
+    match kind {
+        DataLoss => "data loss",
+        MayFail => "may fail",
+        Rewrite => "rewrite",
+        Locks => "locks",
+        NotTransactional => "not transactional",
+        LikelyRename => "likely rename",
+    }
+}
+
+/// Why an apply must not start, one line each; empty when it may.
+pub fn refusals(m: &Migration, allow_destructive: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for h in m.measured.iter().filter(|h| h.blocks(allow_destructive)) {
+        let reason = &m.plan.statements[h.statement].reason;
+        let line = match h.kind {
+            dialect::HazardKind::MayFail => format!("{reason} would fail: {}", h.describe()),
+            dialect::HazardKind::LikelyRename => format!(
+                "{reason}: {} (declare it with `--rename table.old=new` or `<!-- schemadoc:renamed from=table.old to=table.new -->`)",
+                h.message
+            ),
+            _ => format!("{reason} would lose {}", h.describe()),
+        };
+        out.push(line);
+    }
+    out
+}
+
+/// Drift as readable text, grouped by table.
+pub fn drift_text(changes: &ChangeSet, url: &str) -> String {
+    if changes.is_empty() {
+        return format!("{url} matches the document: no drift\n");
+    }
+    let mut by_table: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    for c in &changes.changes {
+        let (table, line) = drift_line(c);
+        by_table.entry(table).or_default().push(line);
+    }
+    let mut out = format!("{url} differs from the document in {} place(s):\n", changes.changes.len());
+    for (table, lines) in by_table {
+        let _ = writeln!(out, "\n{table}");
+        for l in lines {
+            let _ = writeln!(out, "  {l}");
+        }
+    }
+    out
+}
+
+/// (table or object group, what differs) for one change, read as drift (database → document).
+fn drift_line(c: &diff::Change) -> (String, String) {
+    use diff::Change::*;
+    let table = c.table().map(str::to_string).unwrap_or_else(|| "(schema)".to_string());
+    let line = match c {
+        CreateTable { .. } => "in the document only: the table is missing from the database".to_string(),
+        DropTable { .. } => "in the database only: the document does not define this table".to_string(),
+        AddColumn { column, .. } => format!("column `{}`: in the document only", column.name),
+        DropColumn { column, .. } => format!("column `{}`: in the database only", column.name),
+        AlterColumn { from, to, changes, .. } => {
+            let mut parts = Vec::new();
+            if changes.ty {
+                parts.push(format!("type {} in the database, {} in the document", from.ty.spelling, to.ty.kind));
+            }
+            if changes.nullable {
+                let n = |b: bool| if b { "nullable" } else { "NOT NULL" };
+                parts.push(format!("{} in the database, {} in the document", n(from.nullable), n(to.nullable)));
+            }
+            if changes.default {
+                let d = |c: &model::Column| {
+                    c.default.as_ref().map(|d| d.to_string()).unwrap_or_else(|| "no default".into())
+                };
+                parts.push(format!("default {} in the database, {} in the document", d(from), d(to)));
+            }
+            if changes.identity {
+                parts.push("generated values differ".to_string());
+            }
+            if changes.comment {
+                parts.push("comment differs".to_string());
+            }
+            format!("column `{}`: {}", to.name, parts.join("; "))
+        }
+        other => {
+            let d = other.describe();
+            let in_db_only = d.starts_with("drop ");
+            format!(
+                "{}: {}",
+                d.trim_start_matches("drop ").trim_start_matches("create ").trim_start_matches("add "),
+                if in_db_only { "in the database only" } else { "in the document only or different" }
+            )
+        }
+    };
+    (table, line)
+}
+
+/// Drift as JSON: `{"drift": bool, "changes": [{"change", "table", "description"}]}`.
+pub fn drift_json(changes: &ChangeSet) -> String {
+    let list: Vec<serde_json::Value> = changes
+        .changes
+        .iter()
+        .map(|c| {
+            let (table, line) = drift_line(c);
+            let kind = serde_json::to_value(c).ok().and_then(|v| v.get("change").cloned()).unwrap_or_default();
+            json!({"change": kind, "table": table, "description": line})
+        })
+        .collect();
+    pretty(&json!({"drift": !changes.is_empty(), "changes": list}))
+}
+
+/// A short stable hash of the documents, recorded with each apply.
+pub fn document_hash(files: &[extract::SourceFile]) -> String {
+    // FNV-1a over names and texts: stable across runs and platforms.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for f in files {
+        for b in f.name.bytes().chain([0u8]).chain(f.text.bytes()).chain([0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// Inspect output: the schema as JSON (the shape of `show`), SQL for its own engine, or markdown.
+pub fn inspect_output(engine: &dyn Engine, schema: &Schema, format: &str, url: &str) -> String {
+    match format {
+        "sql" => render::sql_script(&engine.create_schema(schema), engine),
+        "markdown" => render::markdown(schema, &format!("{url} ({})", engine.kind())),
+        _ => render::schema_json(schema),
+    }
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Fails when the document needs extensions the server cannot create — before anything changes.
+pub fn check_extensions(session: &mut dyn Session, m: &Migration) -> Result<()> {
+    let missing = guard::missing_extensions(session, &m.live, &m.target.schema)?;
+    if !missing.is_empty() {
+        bail!(
+            "the document needs the {} extension{} {}, which {} does not have; install {} on the server (e.g. the \
+             `postgresql-15-pgvector` package for `vector`) and run again. Nothing was changed",
+            session.kind(),
+            if missing.len() == 1 { "" } else { "s" },
+            missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "),
+            session.url(),
+            if missing.len() == 1 { "it" } else { "them" },
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,1 @@
+SELECT count(*) FROM events WHERE (id = 1 AND title = 'launch party' AND hits = 10) OR (id = 2 AND title = 'beta' AND hits = 20)
