@@ -373,7 +373,12 @@ pub fn diff(from: &Schema, to: &Schema, hooks: &dyn DiffHooks, renames: &Renames
     // Tables, matched by name or by a declared rename.
     let mut matched_from: Vec<bool> = vec![false; from.tables.len()];
     for t in &to.tables {
-        let old_name = renames.table_from(&t.name).unwrap_or(&t.name);
+        // A declared rename applies while the old name is there and the new one is not: once
+        // applied, the document's marker is history.
+        let old_name = renames
+            .table_from(&t.name)
+            .filter(|old| from.table(old).is_some() && from.table(&t.name).is_none())
+            .unwrap_or(&t.name);
         let found = from.tables.iter().position(|f| name_eq(&f.name, old_name));
         match found {
             None => changes.push(Change::CreateTable { table: t.clone() }),
@@ -476,7 +481,10 @@ fn diff_table(
     let mut matched: Vec<bool> = vec![false; f.columns.len()];
     let mut added: Vec<&Column> = Vec::new();
     for c in &t.columns {
-        let old_name = renames.column_from(&t.name, &c.name).unwrap_or(&c.name);
+        let old_name = renames
+            .column_from(&t.name, &c.name)
+            .filter(|old| f.column(old).is_some() && f.column(&c.name).is_none())
+            .unwrap_or(&c.name);
         match f.columns.iter().position(|x| name_eq(&x.name, old_name)) {
             None => {
                 added.push(c);

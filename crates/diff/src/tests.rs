@@ -85,9 +85,12 @@ fn a_dropped_and_added_column_of_one_type_is_a_likely_rename() {
     );
 
     let renames = Renames { columns: vec![("users".into(), "name".into(), "full_name".into())], ..Renames::default() };
-    let set = diff(&from, &schema(vec![u]), &Strict, &renames);
+    let set = diff(&from, &schema(vec![u.clone()]), &Strict, &renames);
     assert_eq!(kinds(&set), ["rename column users.name to full_name"]);
     assert!(set.likely_renames.is_empty());
+    // Once applied, the declared rename changes nothing.
+    let applied = schema(vec![u.clone()]);
+    assert!(diff(&applied, &schema(vec![u]), &Strict, &renames).is_empty());
 }
 
 #[test]
@@ -96,7 +99,8 @@ fn declared_table_renames_keep_the_table() {
     let mut u = users();
     u.name = "accounts".into();
     let renames = Renames { tables: vec![("users".into(), "accounts".into())], ..Renames::default() };
-    assert_eq!(kinds(&diff(&from, &schema(vec![u]), &Strict, &renames)), ["rename table users to accounts"]);
+    assert_eq!(kinds(&diff(&from, &schema(vec![u.clone()]), &Strict, &renames)), ["rename table users to accounts"]);
+    assert!(diff(&schema(vec![u.clone()]), &schema(vec![u]), &Strict, &renames).is_empty());
 }
 
 #[test]

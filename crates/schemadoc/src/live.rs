@@ -151,17 +151,39 @@ fn kind_name(kind: dialect::HazardKind) -> &'static str {
     }
 }
 
-/// Why an apply must not start, one line each; empty when it may.
-pub fn refusals(m: &Migration, allow_destructive: bool) -> Vec<String> {
+/// Why an apply must not start: one line each, and whether `--allow-destructive` would change it.
+pub struct Refusals {
+    pub lines: Vec<String>,
+    /// Some refusal is a loss the user may accept with `--allow-destructive`.
+    pub acceptable: bool,
+    /// Some refusal is a statement that would fail on existing rows, whatever the flags.
+    pub would_fail: bool,
+    /// `--rename` flags that would declare the likely renames.
+    pub rename_flags: Vec<String>,
+}
+
+/// Why an apply must not start; empty lines when it may.
+pub fn refusals(m: &Migration, allow_destructive: bool) -> Refusals {
+    let blocking: Vec<&Measured> = m.measured.iter().filter(|h| h.blocks(allow_destructive)).collect();
+    Refusals {
+        lines: refusal_lines(m, &blocking),
+        acceptable: blocking.iter().any(|h| h.kind != dialect::HazardKind::MayFail),
+        would_fail: blocking.iter().any(|h| h.kind == dialect::HazardKind::MayFail),
+        rename_flags: if blocking.iter().any(|h| h.kind == dialect::HazardKind::LikelyRename) {
+            m.changes.likely_renames.iter().map(|r| format!("--rename {}.{}={}", r.table, r.from, r.to)).collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+fn refusal_lines(m: &Migration, blocking: &[&Measured]) -> Vec<String> {
     let mut out = Vec::new();
-    for h in m.measured.iter().filter(|h| h.blocks(allow_destructive)) {
+    for h in blocking {
         let reason = &m.plan.statements[h.statement].reason;
         let line = match h.kind {
             dialect::HazardKind::MayFail => format!("{reason} would fail: {}", h.describe()),
-            dialect::HazardKind::LikelyRename => format!(
-                "{reason}: {} (declare it with `--rename table.old=new` or `<!-- schemadoc:renamed from=table.old to=table.new -->`)",
-                h.message
-            ),
+            dialect::HazardKind::LikelyRename => format!("{reason}: {}", h.message),
             _ => format!("{reason} would lose {}", h.describe()),
         };
         out.push(line);

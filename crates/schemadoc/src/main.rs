@@ -289,12 +289,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             live::check_extensions(session.as_mut(), &m)?;
             let refusals = live::refusals(&m, allow_destructive);
-            if !refusals.is_empty() {
+            if !refusals.lines.is_empty() {
                 eprintln!("error: refusing to apply: nothing was changed");
-                for r in &refusals {
+                for r in &refusals.lines {
                     eprintln!("  - {r}");
                 }
-                eprintln!("help: review the plan; pass `--allow-destructive` to accept losing that data");
+                if !refusals.rename_flags.is_empty() {
+                    eprintln!(
+                        "help: if those are renames, declare them: `{}`, or in the document \
+                         `<!-- schemadoc:renamed from=table.old to=table.new -->`",
+                        refusals.rename_flags.join(" ")
+                    );
+                }
+                if refusals.would_fail {
+                    eprintln!("help: fix those rows first (or change the document), then apply again");
+                }
+                if refusals.acceptable {
+                    eprintln!("help: review the plan; pass `--allow-destructive` to accept losing that data");
+                }
                 return Ok(ExitCode::from(1));
             }
             let report = session.apply(&m.plan, &live::document_hash(&files))?;
@@ -364,7 +376,6 @@ fn all_rules() -> Vec<model::RuleInfo> {
     let mut rules = extract::rules();
     rules.extend_from_slice(check::rules());
     rules.sort_by_key(|r| r.name);
-    rules.dedup_by_key(|r| r.name);
     rules
 }
 

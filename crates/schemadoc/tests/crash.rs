@@ -9,14 +9,14 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const TRIALS: u64 = 50;
-const ROWS: i64 = 20_000;
+const ROWS: i64 = 100_000;
 
 const BEFORE: &str = "```sql\nCREATE TABLE items (\n  id INTEGER PRIMARY KEY,\n  name VARCHAR(50) NOT NULL,\n  qty INTEGER,\n  note TEXT\n);\n```\n";
 
 /// A change SQLite can only make by rebuilding the table, and PostgreSQL in several statements.
 const AFTER: &str = "```sql\nCREATE TABLE items (\n  id INTEGER PRIMARY KEY,\n  name VARCHAR(80) NOT NULL,\n  qty BIGINT NOT NULL CHECK (qty >= 0),\n  note TEXT,\n  tag VARCHAR(20) DEFAULT 'new'\n);\nCREATE INDEX idx_items_name ON items (name);\n```\n";
 
-const FILL: &str = "INSERT INTO items (id, name, qty, note) WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 20000) SELECT n, 'item' || n, n % 100, 'note' FROM s";
+const FILL: &str = "INSERT INTO items (id, name, qty, note) WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 100000) SELECT n, 'item' || n, n % 100, 'note' FROM s";
 
 const INTACT: &str = "SELECT count(*) FROM items WHERE name = 'item' || id AND qty = id % 100 AND note = 'note'";
 

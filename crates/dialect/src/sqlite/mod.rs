@@ -1,5 +1,8 @@
 //! SQLite 3.35 or later.
 
+mod apply;
+mod inspect;
+mod normalize;
 mod plan;
 mod types;
 
@@ -36,26 +39,21 @@ impl Engine for Sqlite {
         plan::create_schema(schema)
     }
 
-    fn translate(&self, _schema: &Schema) -> crate::Translated {
-        unimplemented!("Sqlite translate: being written")
+    fn translate(&self, schema: &Schema) -> crate::Translated {
+        plan::translate(schema)
     }
 
     fn hooks(&self) -> &dyn diff::DiffHooks {
-        unimplemented!("Sqlite hooks: being written")
+        &normalize::SqliteHooks
     }
 
-    fn plan(
-        &self,
-        _changes: &diff::ChangeSet,
-        _from: &Schema,
-        _to: &Schema,
-        _options: &crate::PlanOptions,
-    ) -> crate::Plan {
-        unimplemented!("Sqlite plan: being written")
+    fn plan(&self, changes: &diff::ChangeSet, from: &Schema, to: &Schema, options: &crate::PlanOptions) -> crate::Plan {
+        plan::plan(changes, from, to, options)
     }
 }
 
-/// Opens a Sqlite database.
-pub(crate) fn connect(_url: &str, _options: &crate::ConnectOptions) -> Result<Box<dyn crate::Session>, crate::DbError> {
-    unimplemented!("Sqlite connect: being written")
+/// Opens a SQLite database (`sqlite://path`, `sqlite:path`, `sqlite::memory:`): the file is created
+/// when missing, with WAL and foreign keys on, and the document's PRAGMAs applied.
+pub(crate) fn connect(url: &str, options: &crate::ConnectOptions) -> Result<Box<dyn crate::Session>, crate::DbError> {
+    Ok(Box::new(apply::connect(url, options)?))
 }

@@ -171,6 +171,169 @@ pub(super) fn default_sql(kind: &TypeKind, value: &DefaultValue) -> Result<Mappe
     })
 }
 
+/// The portable type a declared SQLite column type names (`INTEGER`, `varchar(255)`, `DATETIME`).
+/// Names SQLite gives no particular meaning to stay [`TypeKind::Other`], spelled as declared.
+pub(super) fn declared_kind(decl: &str) -> TypeKind {
+    let raw = decl.trim();
+    let lower = raw.to_ascii_lowercase();
+    let (base, args) = match lower.split_once('(') {
+        Some((b, rest)) => (b.split_whitespace().collect::<Vec<_>>().join(" "), Some(rest.trim_end_matches(')'))),
+        None => (lower.split_whitespace().collect::<Vec<_>>().join(" "), None),
+    };
+    let nums: Option<Vec<u32>> = args.and_then(|a| a.split(',').map(|n| n.trim().parse::<u32>().ok()).collect());
+    let first = nums.as_ref().and_then(|n| n.first().copied());
+    let other = || TypeKind::Other { raw: raw.to_string() };
+    if args.is_some() && nums.is_none() {
+        return other();
+    }
+    match (base.as_str(), nums.as_ref().map_or(0, Vec::len)) {
+        ("integer" | "bigint" | "int8", 0) => TypeKind::Int { bytes: 8 },
+        ("int" | "int4" | "mediumint", 0) => TypeKind::Int { bytes: 4 },
+        ("smallint" | "int2", 0) => TypeKind::Int { bytes: 2 },
+        ("tinyint", 0) => TypeKind::Int { bytes: 1 },
+        ("real" | "double" | "double precision" | "float8" | "float", 0) => TypeKind::Float { bytes: 8 },
+        ("float4", 0) => TypeKind::Float { bytes: 4 },
+        ("numeric" | "decimal", n) if n <= 2 => {
+            TypeKind::Decimal { precision: first, scale: nums.as_ref().and_then(|v| v.get(1).copied()) }
+        }
+        ("boolean" | "bool", 0) => TypeKind::Bool,
+        ("text" | "clob", 0) => TypeKind::Text,
+        ("varchar" | "character varying" | "nvarchar" | "varying character", n) if n <= 1 => {
+            TypeKind::Varchar { len: first }
+        }
+        ("char" | "character" | "nchar" | "native character", n) if n <= 1 => TypeKind::Char { len: first },
+        ("blob", 0) => TypeKind::Bytes,
+        ("date", 0) => TypeKind::Date,
+        ("datetime" | "timestamp", n) if n <= 1 => TypeKind::Timestamp { tz: false, precision: first },
+        ("timestamptz", n) if n <= 1 => TypeKind::Timestamp { tz: true, precision: first },
+        ("time", 0) => TypeKind::Time { tz: false },
+        ("json", 0) => TypeKind::Json,
+        ("jsonb", 0) => TypeKind::Jsonb,
+        ("uuid", 0) => TypeKind::Uuid,
+        _ => other(),
+    }
+}
+
+/// SQLite's affinity of a declared type, by its documented rules (section 3.1 of "Datatypes In
+/// SQLite"): INT → INTEGER; CHAR, CLOB, TEXT → TEXT; BLOB or nothing → BLOB; REAL, FLOA, DOUB →
+/// REAL; anything else NUMERIC.
+pub(super) fn affinity(decl: &str) -> &'static str {
+    let upper = decl.to_ascii_uppercase();
+    let has = |parts: &[&str]| parts.iter().any(|p| upper.contains(p));
+    if has(&["INT"]) {
+        "INTEGER"
+    } else if has(&["CHAR", "CLOB", "TEXT"]) {
+        "TEXT"
+    } else if upper.trim().is_empty() || has(&["BLOB"]) {
+        "BLOB"
+    } else if has(&["REAL", "FLOA", "DOUB"]) {
+        "REAL"
+    } else {
+        "NUMERIC"
+    }
+}
+
+/// The affinity a column of portable type `kind` gets when schemadoc declares it.
+pub(super) fn affinity_of_kind(kind: &TypeKind) -> &'static str {
+    affinity(&map_type(kind).sql)
+}
+
+/// The declared type to write for a column: its spelling when that is a SQLite declaration of the
+/// same type (a translated or inspected column), otherwise the mapping of its portable type.
+pub(super) fn declared_type(ty: &model::DataType) -> String {
+    let spelled = ty.spelling.trim();
+    if !spelled.is_empty() && is_type_name(spelled) && declared_kind(spelled) == ty.kind {
+        spelled.to_string()
+    } else {
+        map_type(&ty.kind).sql
+    }
+}
+
+/// `s` without the parentheses that enclose all of it (`((x))` → `x`), trimmed.
+pub(super) fn strip_outer_parens(s: &str) -> &str {
+    let mut t = s.trim();
+    loop {
+        let Some(inner) = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) else { return t };
+        // Only when the first parenthesis closes at the very end: `(a) + (b)` stays.
+        let mut depth = 0i32;
+        let mut in_string = false;
+        let mut closes_early = false;
+        for (i, c) in t.char_indices() {
+            match c {
+                '\'' => in_string = !in_string,
+                '(' if !in_string => depth += 1,
+                ')' if !in_string => {
+                    depth -= 1;
+                    if depth == 0 && i + 1 < t.len() {
+                        closes_early = true;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if closes_early {
+            return t;
+        }
+        t = inner.trim();
+    }
+}
+
+/// The portable default a SQLite `DEFAULT` expression means, as the catalog spells it
+/// (`pragma_table_xinfo.dflt_value`).
+pub(super) fn parse_default(text: &str) -> DefaultValue {
+    let raw = text.trim();
+    let inner = strip_outer_parens(raw);
+    let lower = inner.to_ascii_lowercase();
+    let squashed: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    if lower == "null" {
+        return DefaultValue::Null;
+    }
+    if lower == "true" || lower == "false" {
+        return DefaultValue::Bool(lower == "true");
+    }
+    if number_literal(inner).is_ok() && !inner.is_empty() && inner.parse::<f64>().is_ok() {
+        return DefaultValue::Number(inner.to_string());
+    }
+    if inner.len() >= 2 && inner.starts_with('\'') && inner.ends_with('\'') {
+        let body = &inner[1..inner.len() - 1];
+        if !body.replace("''", "").contains('\'') {
+            return DefaultValue::String(body.replace("''", "'"));
+        }
+    }
+    match squashed.as_str() {
+        "current_timestamp" | "datetime('now')" => return DefaultValue::CurrentTimestamp,
+        "current_date" | "date('now')" => return DefaultValue::CurrentDate,
+        "current_time" | "time('now')" => return DefaultValue::CurrentTime,
+        _ => {}
+    }
+    let uuid: String = UUID_EXPR.to_ascii_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+    if squashed == strip_outer_parens(&uuid) || format!("({squashed})") == uuid {
+        return DefaultValue::GeneratedUuid;
+    }
+    DefaultValue::Raw(raw.to_string())
+}
+
+/// The `DEFAULT` expression to write for `value` on a column of `kind`: an expression read from a
+/// live database (`Raw`) is kept as it is, anything else is spelled by [`default_sql`].
+pub(super) fn default_text(kind: &TypeKind, value: &DefaultValue) -> Option<String> {
+    match value {
+        DefaultValue::Raw(r) if r.trim().starts_with('(') => Some(r.trim().to_string()),
+        DefaultValue::Raw(r) if is_plain_literal(r) => Some(r.trim().to_string()),
+        DefaultValue::Raw(r) => Some(format!("({})", r.trim())),
+        _ => default_sql(kind, value).ok().map(|m| m.sql),
+    }
+}
+
+/// Whether SQLite can add a column with this default by `ALTER TABLE … ADD COLUMN` (a constant).
+pub(super) fn is_constant_default(value: &DefaultValue) -> bool {
+    match value {
+        DefaultValue::Null | DefaultValue::Bool(_) | DefaultValue::Number(_) | DefaultValue::String(_) => true,
+        DefaultValue::Raw(r) => is_plain_literal(r),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
