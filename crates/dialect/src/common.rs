@@ -2,7 +2,7 @@
 //! (references to missing tables and columns, duplicate names), creation order, generated names and
 //! a scanner for syntax foreign to an engine.
 
-use crate::{Note, Skipped, Statement, Translation};
+use crate::{Note, Skipped, Translation};
 use model::{dependency_order, name_key, DefaultValue, ForeignKey, Index, Origin, Schema, Table, TypeKind};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,10 +13,6 @@ pub(crate) struct Out {
 }
 
 impl Out {
-    pub fn stmt(&mut self, sql: impl Into<String>, reason: impl Into<String>) {
-        self.tr.statements.push(Statement { sql: sql.into(), reason: reason.into() });
-    }
-
     pub fn skip(&mut self, object: impl Into<String>, reason: impl Into<String>, origin: &Origin) {
         self.tr.skipped.push(Skipped { object: object.into(), reason: reason.into(), origin: origin.clone() });
     }

@@ -91,7 +91,12 @@ fn crash_trials(kind: EngineKind) {
     let (mut old, mut new) = (0, 0);
     for (trial, moment) in moments(0x5eed ^ kind as u64, TRIALS, full.mul_f64(1.2)).into_iter().enumerate() {
         let Some(db) = prepared(kind, &docs) else { return };
-        let mut child = schemadoc().args(["apply", &docs.path("after.md"), "--db", &db.url]).spawn().expect("spawn");
+        let mut child = schemadoc()
+            .args(["apply", &docs.path("after.md"), "--db", &db.url])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
         std::thread::sleep(moment);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();

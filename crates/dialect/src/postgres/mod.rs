@@ -1,11 +1,16 @@
 //! PostgreSQL 15.
 
+mod apply;
+mod inspect;
+mod normalize;
 mod plan;
 mod types;
 
 use crate::common::{quote_with, string_literal};
 use crate::{Engine, EngineKind, Mapped, Translation};
 use model::{DataType, DefaultValue, Schema};
+
+pub(crate) use apply::connect;
 
 /// The PostgreSQL engine.
 #[derive(Debug, Clone, Copy)]
@@ -37,26 +42,15 @@ impl Engine for Postgres {
         plan::create_schema(schema)
     }
 
-    fn translate(&self, _schema: &Schema) -> crate::Translated {
-        unimplemented!("Postgres translate: being written")
+    fn translate(&self, schema: &Schema) -> crate::Translated {
+        plan::translate(schema)
     }
 
     fn hooks(&self) -> &dyn diff::DiffHooks {
-        unimplemented!("Postgres hooks: being written")
+        &normalize::PgHooks
     }
 
-    fn plan(
-        &self,
-        _changes: &diff::ChangeSet,
-        _from: &Schema,
-        _to: &Schema,
-        _options: &crate::PlanOptions,
-    ) -> crate::Plan {
-        unimplemented!("Postgres plan: being written")
+    fn plan(&self, changes: &diff::ChangeSet, from: &Schema, to: &Schema, options: &crate::PlanOptions) -> crate::Plan {
+        plan::plan(changes, from, to, options)
     }
-}
-
-/// Opens a Postgres database.
-pub(crate) fn connect(_url: &str, _options: &crate::ConnectOptions) -> Result<Box<dyn crate::Session>, crate::DbError> {
-    unimplemented!("Postgres connect: being written")
 }

@@ -1,15 +1,23 @@
-//! Creating a whole schema on PostgreSQL.
+//! The document as PostgreSQL holds it ([`translate`]) and the statements that carry out a change
+//! set ([`plan`]). Creating a whole schema is the plan from an empty database
+//! ([`create_schema`]), so there is one way to write DDL.
 
-use super::types::{default_sql, map_type};
+use super::normalize::{view_fingerprint, PgHooks, VIEW_COMMENT_PREFIX};
+use super::types::{default_sql, map_type, parse_default, parse_type};
 use crate::common::{
     find_foreign, fk_label, is_postgres_routine, prepare, quote_with, requote, routine_key, string_literal,
     strip_terminator, view_body, view_order, Order, Out, Prepared, FOREIGN_TO_POSTGRES,
 };
-use crate::Translation;
-use model::{name_key, Column, ForeignKey, Identity, Index, RoutineKind, Schema, Table, TypeKind};
+use crate::migrate::{Hazard, HazardKind, Plan, PlanOptions, PlannedStatement, Translated};
+use crate::{Statement, Translation};
+use diff::{Change, ChangeSet, ColumnChanges, Renames};
+use model::{
+    dependency_order, name_eq, name_key, Check, Column, DefaultValue, Enum, ForeignKey, Identity, Index, Routine,
+    RoutineKind, Schema, Table, TypeKind, View,
+};
 use std::collections::BTreeSet;
 
-fn q(name: &str) -> String {
+pub(super) fn q(name: &str) -> String {
     quote_with(name, '"')
 }
 
@@ -43,146 +51,8 @@ fn uses_vector(kind: &TypeKind) -> bool {
     }
 }
 
-/// Statements creating `schema` on an empty PostgreSQL database.
-pub(super) fn create_schema(schema: &Schema) -> Translation {
-    let Prepared { schema: s, mut out } = prepare(schema);
-
-    let namespaces: BTreeSet<&str> =
-        s.tables.iter().filter_map(|t| t.namespace.as_deref()).filter(|n| !n.eq_ignore_ascii_case("public")).collect();
-    for ns in namespaces {
-        out.stmt(format!("CREATE SCHEMA IF NOT EXISTS {}", q(ns)), format!("create schema {ns}"));
-    }
-
-    for e in &s.extensions {
-        let name = e.name.trim().trim_matches('"');
-        out.stmt(format!("CREATE EXTENSION IF NOT EXISTS {}", q(name)), format!("create extension {name}"));
-    }
-    if let Some(col) = s.tables.iter().flat_map(|t| &t.columns).find(|c| uses_vector(&c.ty.kind)) {
-        if !s.has_extension("vector") {
-            out.stmt("CREATE EXTENSION IF NOT EXISTS \"vector\"", "create extension vector");
-            out.note(
-                "extension vector",
-                "added: vector columns need the pgvector extension, which the schema does not create",
-                &col.origin,
-            );
-        }
-    }
-
-    for e in &s.enums {
-        let values: Vec<String> = e.values.iter().map(|v| lit(v)).collect();
-        out.stmt(
-            format!("CREATE TYPE {} AS ENUM ({})", q(&e.name), values.join(", ")),
-            format!("create enum type {}", e.name),
-        );
-    }
-
-    let order = Order::new(&s);
-    let mut deferred: Vec<(&Table, &ForeignKey)> = Vec::new();
-    for &i in &order.tables {
-        let table = &s.tables[i];
-        let mut lines: Vec<String> = Vec::new();
-        let pk: Vec<String> = table.primary_key.iter().flat_map(|p| p.columns.iter().map(|c| name_key(c))).collect();
-        for col in &table.columns {
-            lines.push(column_def(table, col, pk.contains(&name_key(&col.name)), &mut out));
-        }
-        if let Some(pk) = &table.primary_key {
-            lines.push(format!("{}PRIMARY KEY ({})", constraint_name(pk.name.as_deref()), cols(&pk.columns)));
-        }
-        for u in &table.uniques {
-            lines.push(format!("{}UNIQUE ({})", constraint_name(u.name.as_deref()), cols(&u.columns)));
-        }
-        for c in &table.checks {
-            let expr = pg_expr(&c.expr);
-            if let Some(found) = find_foreign(&expr, FOREIGN_TO_POSTGRES) {
-                out.skip(
-                    format!("check {} on {}", c.name.as_deref().unwrap_or(&c.expr), table.name),
-                    format!("uses `{}`, which PostgreSQL does not have", found.trim()),
-                    &c.origin,
-                );
-                continue;
-            }
-            lines.push(format!("{}CHECK ({})", constraint_name(c.name.as_deref()), expr.trim()));
-        }
-        for fk in &table.foreign_keys {
-            let Some(target) = s.table(&fk.ref_table) else { continue };
-            if let Some(reason) = type_mismatch(table, fk, target) {
-                out.skip(format!("foreign key {}", fk_label(table, fk)), reason, &fk.origin);
-                continue;
-            }
-            if order.is_deferred(&table.name, &target.name) {
-                deferred.push((table, fk));
-            } else {
-                lines.push(fk_clause(fk, target));
-            }
-        }
-        if lines.is_empty() {
-            // NOTE: PostgreSQL accepts a table without columns.
-            out.stmt(format!("CREATE TABLE {} ()", qualified(table)), format!("create table {}", table.name));
-        } else {
-            out.stmt(
-                format!("CREATE TABLE {} (\n  {}\n)", qualified(table), lines.join(",\n  ")),
-                format!("create table {}", table.name),
-            );
-        }
-    }
-
-    for (table, fk) in deferred {
-        if let Some(target) = s.table(&fk.ref_table) {
-            out.stmt(
-                format!("ALTER TABLE {} ADD {}", qualified(table), fk_clause(fk, target)),
-                format!("add foreign key {}", fk_label(table, fk)),
-            );
-        }
-    }
-
-    for index in &s.indexes {
-        if let Some(table) = s.table(&index.table) {
-            create_index(table, index, &mut out);
-        }
-    }
-
-    create_views(&s, &mut out);
-    create_routines(&s, &mut out);
-
-    for &i in &order.tables {
-        let table = &s.tables[i];
-        if let Some(comment) = &table.comment {
-            out.stmt(
-                format!("COMMENT ON TABLE {} IS {}", qualified(table), lit(comment)),
-                format!("comment on table {}", table.name),
-            );
-        }
-        for col in &table.columns {
-            if let Some(comment) = &col.comment {
-                out.stmt(
-                    format!("COMMENT ON COLUMN {}.{} IS {}", qualified(table), q(&col.name), lit(comment)),
-                    format!("comment on column {}.{}", table.name, col.name),
-                );
-            }
-        }
-    }
-    out.tr
-}
-
-fn constraint_name(name: Option<&str>) -> String {
-    name.map(|n| format!("CONSTRAINT {} ", q(n))).unwrap_or_default()
-}
-
-fn fk_clause(fk: &ForeignKey, target: &Table) -> String {
-    let mut s = format!(
-        "{}FOREIGN KEY ({}) REFERENCES {} ({})",
-        constraint_name(fk.name.as_deref()),
-        cols(&fk.columns),
-        qualified(target),
-        cols(&fk.ref_columns)
-    );
-    if let Some(a) = fk.on_delete {
-        s.push_str(&format!(" ON DELETE {}", a.as_sql()));
-    }
-    if let Some(a) = fk.on_update {
-        s.push_str(&format!(" ON UPDATE {}", a.as_sql()));
-    }
-    s
+fn is_word(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Whether two column types can be compared by a foreign key.
@@ -214,166 +84,78 @@ fn type_mismatch(table: &Table, fk: &ForeignKey, target: &Table) -> Option<Strin
     })
 }
 
-fn column_def(table: &Table, col: &Column, in_pk: bool, out: &mut Out) -> String {
-    let object = format!("column {}.{}", table.name, col.name);
-    let mapped = map_type(&col.ty.kind);
-    if let Some(note) = &mapped.note {
-        out.note(&object, note, &col.origin);
-    }
-    let mut ty = mapped.sql;
-    let mut generated = "";
-    let is_int = matches!(col.ty.kind, TypeKind::Int { .. });
-    let identity = match col.identity {
-        Some(_) if !is_int => {
-            out.skip(
-                format!("identity of {}.{}", table.name, col.name),
-                format!("PostgreSQL generates values only for integer columns, not {ty}"),
-                &col.origin,
-            );
-            false
-        }
-        Some(Identity::Serial) => {
-            ty = match col.ty.kind {
-                TypeKind::Int { bytes: 1 | 2 } => "smallserial",
-                TypeKind::Int { bytes: 8 } => "bigserial",
-                _ => "serial",
-            }
-            .to_string();
-            true
-        }
-        Some(Identity::Always) => {
-            generated = " GENERATED ALWAYS AS IDENTITY";
-            true
-        }
-        Some(Identity::ByDefault | Identity::AutoIncrement) => {
-            generated = " GENERATED BY DEFAULT AS IDENTITY";
-            true
-        }
-        None => false,
-    };
-    let mut def = format!("{} {}{}", q(&col.name), ty, generated);
-    if !col.nullable || in_pk || identity {
-        def.push_str(" NOT NULL");
-    }
-    if let Some(default) = &col.default {
-        if identity {
-            out.skip(
-                format!("default of {}.{}", table.name, col.name),
-                "the column is generated (identity); PostgreSQL rejects a default on it",
-                &col.origin,
-            );
-        } else {
-            match default_sql(&col.ty.kind, default) {
-                Ok(m) => {
-                    if let Some(note) = m.note {
-                        out.note(format!("default of {}.{}", table.name, col.name), note, &col.origin);
-                    }
-                    def.push_str(&format!(" DEFAULT {}", m.sql));
-                }
-                Err(reason) => out.skip(format!("default of {}.{}", table.name, col.name), reason, &col.origin),
-            }
-        }
-    }
-    if let Some(on_update) = &col.on_update {
-        out.skip(
-            format!("ON UPDATE {} of {}.{}", on_update, table.name, col.name),
-            "PostgreSQL has no ON UPDATE clause for columns; a trigger is needed",
-            &col.origin,
-        );
-    }
-    def
-}
+// ---------------------------------------------------------------------------------------------
+// Translation
 
-fn is_word(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-fn create_index(table: &Table, index: &Index, out: &mut Out) {
-    let name = index.name.clone().unwrap_or_default();
-    let object = format!("index {name} on {}", table.name);
-    let method = index.method.as_deref().map(|m| m.trim().to_ascii_lowercase());
-    if let Some(m) = &method {
-        if !is_word(m) {
-            out.skip(object, format!("`{m}` is not an access method name"), &index.origin);
-            return;
+/// The document's schema as PostgreSQL holds it: cleaned by [`prepare`], types and defaults spelled
+/// as the server reads them back, and whatever PostgreSQL cannot carry removed with a reason.
+pub(super) fn translate(schema: &Schema) -> Translated {
+    let Prepared { schema: mut s, mut out } = prepare(schema);
+    for e in &mut s.extensions {
+        e.name = e.name.trim().trim_matches('"').to_string();
+    }
+    if let Some(col) = s.tables.iter().flat_map(|t| &t.columns).find(|c| uses_vector(&c.ty.kind)) {
+        if !s.has_extension("vector") {
+            let origin = col.origin.clone();
+            out.note(
+                "extension vector",
+                "added: vector columns need the pgvector extension, which the schema does not create",
+                &origin,
+            );
+            s.extensions.push(model::Extension { name: "vector".into(), origin });
         }
-        if m == "gin" {
-            let scalar = index.parts.iter().find(|p| {
-                p.opclass.is_none()
-                    && p.column.as_deref().and_then(|c| table.column(c)).is_some_and(|c| {
-                        !matches!(c.ty.kind, TypeKind::Array { .. } | TypeKind::Jsonb | TypeKind::Other { .. })
-                    })
-            });
-            if let Some(part) = scalar {
+    }
+    let enums: Vec<String> = s.enums.iter().map(|e| name_key(&e.name)).collect();
+    let is_enum = |n: &str| enums.contains(&name_key(n));
+
+    let order = Order::new(&s);
+    let snapshot = s.clone();
+    for &i in &order.tables {
+        let table = &mut s.tables[i];
+        if table.namespace.as_deref().is_some_and(|n| n.eq_ignore_ascii_case("public")) {
+            table.namespace = None;
+        }
+        let pk: Vec<String> = table.primary_key.iter().flat_map(|p| p.columns.iter().map(|c| name_key(c))).collect();
+        let name = table.name.clone();
+        for col in &mut table.columns {
+            translate_column(&name, col, pk.contains(&name_key(&col.name)), &is_enum, &mut out);
+        }
+        let checks = std::mem::take(&mut table.checks);
+        for mut c in checks {
+            let expr = pg_expr(&c.expr);
+            if let Some(found) = find_foreign(&expr, FOREIGN_TO_POSTGRES) {
                 out.skip(
-                    object,
-                    format!(
-                        "GIN has no default operator class for column {}; name one (e.g. pg_trgm's gin_trgm_ops)",
-                        part.column.as_deref().unwrap_or_default()
-                    ),
-                    &index.origin,
+                    format!("check {} on {}", c.name.as_deref().unwrap_or(&c.expr), table.name),
+                    format!("uses `{}`, which PostgreSQL does not have", found.trim()),
+                    &c.origin,
                 );
-                return;
+                continue;
             }
+            c.expr = expr.trim().to_string();
+            table.checks.push(c);
         }
-    }
-    let mut parts = Vec::new();
-    for p in &index.parts {
-        let mut part = match (&p.column, &p.expr) {
-            (Some(c), _) => q(c),
-            (None, Some(e)) => {
-                let e = pg_expr(e);
-                if let Some(found) = find_foreign(&e, FOREIGN_TO_POSTGRES) {
-                    out.skip(
-                        object,
-                        format!("expression `{e}` uses `{}`, which PostgreSQL does not have", found.trim()),
-                        &index.origin,
-                    );
-                    return;
-                }
-                format!("({})", e.trim())
+        let fks = std::mem::take(&mut table.foreign_keys);
+        for fk in fks {
+            let Some(target) = snapshot.table(&fk.ref_table) else { continue };
+            let source = snapshot.table(&table.name).unwrap_or(table);
+            if let Some(reason) = type_mismatch(source, &fk, target) {
+                out.skip(format!("foreign key {}", fk_label(table, &fk)), reason, &fk.origin);
+                continue;
             }
-            (None, None) => continue,
-        };
-        if let Some(op) = &p.opclass {
-            if !is_word(op.trim()) {
-                out.skip(object, format!("`{op}` is not an operator class name"), &index.origin);
-                return;
-            }
-            part.push(' ');
-            part.push_str(op.trim());
+            table.foreign_keys.push(fk);
         }
-        if p.descending {
-            part.push_str(" DESC");
-        }
-        parts.push(part);
     }
-    let mut sql =
-        format!("CREATE {}INDEX {} ON {}", if index.unique { "UNIQUE " } else { "" }, q(&name), qualified(table));
-    if let Some(m) = &method {
-        sql.push_str(&format!(" USING {m}"));
-    }
-    sql.push_str(&format!(" ({})", parts.join(", ")));
-    if !index.include.is_empty() {
-        sql.push_str(&format!(" INCLUDE ({})", cols(&index.include)));
-    }
-    if let Some(pred) = index.predicate.as_deref().map(pg_expr) {
-        if let Some(found) = find_foreign(&pred, FOREIGN_TO_POSTGRES) {
-            out.skip(
-                object,
-                format!("predicate `{pred}` uses `{}`, which PostgreSQL does not have", found.trim()),
-                &index.origin,
-            );
-            return;
-        }
-        sql.push_str(&format!(" WHERE {}", pred.trim()));
-    }
-    out.stmt(sql, format!("create index {name} on {}", table.name));
-}
 
-fn create_views(s: &Schema, out: &mut Out) {
+    let indexes = std::mem::take(&mut s.indexes);
+    for index in indexes {
+        if let Some(ix) = s.table(&index.table).and_then(|t| translate_index(t, index, &mut out)) {
+            s.indexes.push(ix);
+        }
+    }
+
     let view_keys: BTreeSet<String> = s.views.iter().map(|v| name_key(&v.name)).collect();
-    for i in view_order(s) {
+    let mut views = Vec::new();
+    for i in view_order(&s) {
         let view = &s.views[i];
         let object = format!("view {}", view.name);
         if let Some(missing) = view.tables.iter().find(|t| s.table(t).is_none() && !view_keys.contains(&name_key(t))) {
@@ -389,19 +171,16 @@ fn create_views(s: &Schema, out: &mut Out) {
             continue;
         }
         let kind = if view.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
-        out.stmt(format!("CREATE {kind} {body}"), format!("create view {}", view.name));
+        views.push(View { sql: format!("CREATE {kind} {body}"), ..view.clone() });
     }
-}
+    s.views = views;
 
-fn create_routines(s: &Schema, out: &mut Out) {
     let functions: BTreeSet<String> =
         s.routines.iter().filter(|r| r.kind != RoutineKind::Trigger).map(|r| routine_key(&r.name)).collect();
-    let ordered = s
-        .routines
-        .iter()
-        .filter(|r| r.kind != RoutineKind::Trigger)
-        .chain(s.routines.iter().filter(|r| r.kind == RoutineKind::Trigger));
-    for r in ordered {
+    let routines = std::mem::take(&mut s.routines);
+    let (plain, triggers): (Vec<Routine>, Vec<Routine>) =
+        routines.into_iter().partition(|r| r.kind != RoutineKind::Trigger);
+    for r in plain.into_iter().chain(triggers) {
         let kind = match r.kind {
             RoutineKind::Function => "function",
             RoutineKind::Procedure => "procedure",
@@ -422,10 +201,1479 @@ fn create_routines(s: &Schema, out: &mut Out) {
                 continue;
             }
         }
-        let reason = match (&r.kind, &r.table) {
-            (RoutineKind::Trigger, Some(t)) => format!("create trigger {} on {t}", r.name),
-            _ => format!("create {kind} {}", r.name),
+        let name = routine_key(&r.name);
+        s.routines.push(Routine { name, sql: strip_terminator(&r.sql).to_string(), ..r });
+    }
+    // Connection settings (SQLite PRAGMAs) and data statements are not schema on PostgreSQL.
+    s.settings.clear();
+    Translated { schema: s, skipped: out.tr.skipped, notes: out.tr.notes }
+}
+
+fn translate_column(table: &str, col: &mut Column, in_pk: bool, is_enum: &dyn Fn(&str) -> bool, out: &mut Out) {
+    let object = format!("column {table}.{}", col.name);
+    let mapped = map_type(&col.ty.kind);
+    if let Some(note) = &mapped.note {
+        out.note(&object, note, &col.origin);
+    }
+    let original = col.ty.kind.clone();
+    col.ty.kind = match &original {
+        TypeKind::Enum { .. } => original.clone(),
+        TypeKind::Array { of } if matches!(**of, TypeKind::Enum { .. }) => original.clone(),
+        _ => parse_type(&mapped.sql, is_enum),
+    };
+    col.ty.spelling = mapped.sql.clone();
+    let is_int = matches!(col.ty.kind, TypeKind::Int { .. });
+    if col.identity.is_some() && !is_int {
+        out.skip(
+            format!("identity of {table}.{}", col.name),
+            format!("PostgreSQL generates values only for integer columns, not {}", mapped.sql),
+            &col.origin,
+        );
+        col.identity = None;
+    }
+    if col.identity == Some(Identity::AutoIncrement) {
+        col.identity = Some(Identity::ByDefault);
+    }
+    if col.identity.is_some() || in_pk {
+        col.nullable = false;
+    }
+    if let Some(default) = col.default.take() {
+        if col.identity.is_some() {
+            out.skip(
+                format!("default of {table}.{}", col.name),
+                "the column is generated (identity); PostgreSQL rejects a default on it",
+                &col.origin,
+            );
+        } else {
+            match default_sql(&original, &default) {
+                Ok(m) => {
+                    if let Some(note) = m.note {
+                        out.note(format!("default of {table}.{}", col.name), note, &col.origin);
+                    }
+                    col.default = Some(parse_default(&m.sql));
+                }
+                Err(reason) => out.skip(format!("default of {table}.{}", col.name), reason, &col.origin),
+            }
+        }
+    }
+    if let Some(on_update) = col.on_update.take() {
+        out.skip(
+            format!("ON UPDATE {on_update} of {table}.{}", col.name),
+            "PostgreSQL has no ON UPDATE clause for columns; a trigger is needed",
+            &col.origin,
+        );
+    }
+    col.client_default = None;
+}
+
+/// The index as PostgreSQL can build it, or `None` (with the reason in `out`).
+fn translate_index(table: &Table, mut index: Index, out: &mut Out) -> Option<Index> {
+    let name = index.name.clone().unwrap_or_default();
+    let object = format!("index {name} on {}", table.name);
+    let method = index.method.as_deref().map(|m| m.trim().to_ascii_lowercase());
+    if let Some(m) = &method {
+        if !is_word(m) {
+            out.skip(object, format!("`{m}` is not an access method name"), &index.origin);
+            return None;
+        }
+        if m == "gin" {
+            let scalar = index.parts.iter().find(|p| {
+                p.opclass.is_none()
+                    && p.column.as_deref().and_then(|c| table.column(c)).is_some_and(|c| {
+                        !matches!(c.ty.kind, TypeKind::Array { .. } | TypeKind::Jsonb | TypeKind::Other { .. })
+                    })
+            });
+            if let Some(part) = scalar {
+                out.skip(
+                    object,
+                    format!(
+                        "GIN has no default operator class for column {}; name one (e.g. pg_trgm's gin_trgm_ops)",
+                        part.column.as_deref().unwrap_or_default()
+                    ),
+                    &index.origin,
+                );
+                return None;
+            }
+        }
+    }
+    index.method = method;
+    for p in &mut index.parts {
+        if let (None, Some(e)) = (&p.column, &p.expr) {
+            let e = pg_expr(e);
+            if let Some(found) = find_foreign(&e, FOREIGN_TO_POSTGRES) {
+                out.skip(
+                    object,
+                    format!("expression `{e}` uses `{}`, which PostgreSQL does not have", found.trim()),
+                    &index.origin,
+                );
+                return None;
+            }
+            p.expr = Some(e.trim().to_string());
+        }
+        if let Some(op) = &p.opclass {
+            if !is_word(op.trim()) {
+                out.skip(object, format!("`{op}` is not an operator class name"), &index.origin);
+                return None;
+            }
+            p.opclass = Some(op.trim().to_string());
+        }
+    }
+    index.parts.retain(|p| p.column.is_some() || p.expr.is_some());
+    if let Some(pred) = index.predicate.as_deref().map(pg_expr) {
+        if let Some(found) = find_foreign(&pred, FOREIGN_TO_POSTGRES) {
+            out.skip(
+                object,
+                format!("predicate `{pred}` uses `{}`, which PostgreSQL does not have", found.trim()),
+                &index.origin,
+            );
+            return None;
+        }
+        index.predicate = Some(pred.trim().to_string());
+    }
+    Some(index)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Creating a whole schema
+
+/// Statements creating `schema` on an empty PostgreSQL database: the plan from nothing to it.
+pub(super) fn create_schema(schema: &Schema) -> Translation {
+    let t = translate(schema);
+    let empty = Schema::default();
+    let changes = diff::diff(&empty, &t.schema, &PgHooks, &Renames::default());
+    let plan = plan(&changes, &empty, &t.schema, &PlanOptions::default());
+    Translation {
+        statements: plan.statements.into_iter().map(|s| Statement { sql: s.sql, reason: s.reason }).collect(),
+        skipped: t.skipped,
+        notes: t.notes,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning
+
+/// When a statement runs, in plan order: drops of dependants first, then creation from the
+/// bottom up (extensions → types → tables → FKs → indexes → views → functions → triggers), and
+/// last what runs outside the transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    DropTriggers,
+    DropViews,
+    DropFunctions,
+    DropForeignKeys,
+    DropIndexes,
+    DropKeys,
+    Extensions,
+    Types,
+    Renames,
+    Tables,
+    DropPrimaryKeys,
+    Columns,
+    Keys,
+    DropColumns,
+    DropTables,
+    DropTypes,
+    DropExtensions,
+    ForeignKeys,
+    Indexes,
+    Views,
+    Functions,
+    Triggers,
+    Comments,
+    Concurrent,
+}
+
+const PHASES: usize = Phase::Concurrent as usize + 1;
+
+struct Planner<'a> {
+    from: &'a Schema,
+    to: &'a Schema,
+    changes: &'a ChangeSet,
+    options: &'a PlanOptions,
+    created: BTreeSet<String>,
+    phases: Vec<Vec<PlannedStatement>>,
+}
+
+/// The statements that carry out `changes` (from `from` to `to`, both as PostgreSQL holds them).
+pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &PlanOptions) -> Plan {
+    let created = changes
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateTable { table } => Some(name_key(&table.name)),
+            _ => None,
+        })
+        .collect();
+    let mut p = Planner { from, to, changes, options, created, phases: vec![Vec::new(); PHASES] };
+    p.tables();
+    p.dropped_tables();
+    for (i, change) in changes.changes.iter().enumerate() {
+        p.change(i, change);
+    }
+    Plan { statements: p.phases.into_iter().flatten().collect(), ..Plan::default() }
+}
+
+impl<'a> Planner<'a> {
+    fn push(&mut self, phase: Phase, change: usize, sql: String, reason: impl Into<String>, hazards: Vec<Hazard>) {
+        let transactional = phase != Phase::Concurrent;
+        self.phases[phase as usize].push(PlannedStatement {
+            sql,
+            reason: reason.into(),
+            hazards,
+            transactional,
+            change,
+        });
+    }
+
+    /// The table named `name`, as the target has it, else as the live database has it.
+    fn table(&self, name: &str) -> Option<&'a Table> {
+        self.to.table(name).or_else(|| self.from.table(name))
+    }
+
+    /// `name` quoted and qualified with its namespace.
+    fn qt(&self, name: &str) -> String {
+        match self.table(name) {
+            Some(t) => qualified(t),
+            None => q(name),
+        }
+    }
+
+    /// Whether `table` may hold rows: it exists already and is not known to be empty.
+    fn populated(&self, table: &str) -> bool {
+        let key = name_key(table);
+        !self.created.contains(&key) && !self.options.empty_tables.iter().any(|t| name_key(t) == key)
+    }
+
+    fn likely_rename(&self, table: &str, column: &str) -> Option<Hazard> {
+        self.changes.likely_renames.iter().find(|r| name_eq(&r.table, table) && name_eq(&r.from, column)).map(|r| {
+            Hazard::new(
+                HazardKind::LikelyRename,
+                format!(
+                    "{table}.{} looks renamed to {}: declare the rename (`<!-- schemadoc:renamed from={} -->` or \
+                     --rename {table}.{}={}) to keep its data",
+                    r.from, r.to, r.from, r.from, r.to
+                ),
+            )
+        })
+    }
+
+    /// New tables, in an order where referenced tables come first; a foreign key to a table not
+    /// yet created (or in a cycle) is added after every table exists.
+    fn tables(&mut self) {
+        let order = Order::new(self.to);
+        let mut created: Vec<(usize, &'a Table)> = Vec::new();
+        for (i, change) in self.changes.changes.iter().enumerate() {
+            if let Change::CreateTable { table } = change {
+                created.push((i, table));
+            }
+        }
+        let position = |t: &Table| {
+            order.tables.iter().position(|&i| name_eq(&self.to.tables[i].name, &t.name)).unwrap_or(usize::MAX)
         };
-        out.stmt(strip_terminator(&r.sql), reason);
+        created.sort_by_key(|(_, t)| position(t));
+        for (i, table) in created {
+            let mut lines: Vec<String> = Vec::new();
+            let pk: Vec<String> =
+                table.primary_key.iter().flat_map(|p| p.columns.iter().map(|c| name_key(c))).collect();
+            for col in &table.columns {
+                lines.push(column_sql(col, pk.contains(&name_key(&col.name))));
+            }
+            if let Some(pk) = &table.primary_key {
+                lines.push(format!("{}PRIMARY KEY ({})", constraint_name(pk.name.as_deref()), cols(&pk.columns)));
+            }
+            for u in &table.uniques {
+                lines.push(format!("{}UNIQUE ({})", constraint_name(u.name.as_deref()), cols(&u.columns)));
+            }
+            for c in &table.checks {
+                lines.push(format!("{}CHECK ({})", constraint_name(c.name.as_deref()), c.expr.trim()));
+            }
+            for fk in &table.foreign_keys {
+                let exists =
+                    self.from.table(&fk.ref_table).is_some() && !self.created.contains(&name_key(&fk.ref_table));
+                if exists || !order.is_deferred(&table.name, &fk.ref_table) {
+                    lines.push(fk_clause(fk, &self.qt(&fk.ref_table)));
+                } else {
+                    let sql =
+                        format!("ALTER TABLE {} ADD {}", qualified(table), fk_clause(fk, &self.qt(&fk.ref_table)));
+                    self.push(Phase::ForeignKeys, i, sql, format!("add foreign key {}", fk_label(table, fk)), vec![]);
+                }
+            }
+            let sql = if lines.is_empty() {
+                // NOTE: PostgreSQL accepts a table without columns.
+                format!("CREATE TABLE {} ()", qualified(table))
+            } else {
+                format!("CREATE TABLE {} (\n  {}\n)", qualified(table), lines.join(",\n  "))
+            };
+            if let Some(ns) = table.namespace.as_deref() {
+                let exists = self.from.tables.iter().any(|t| t.namespace.as_deref() == Some(ns));
+                let stated =
+                    self.phases[Phase::Tables as usize].iter().any(|s| s.reason == format!("create schema {ns}"));
+                if !exists && !stated {
+                    self.push(
+                        Phase::Tables,
+                        i,
+                        format!("CREATE SCHEMA IF NOT EXISTS {}", q(ns)),
+                        format!("create schema {ns}"),
+                        vec![],
+                    );
+                }
+            }
+            self.push(Phase::Tables, i, sql, format!("create table {}", table.name), vec![]);
+            if let Some(comment) = &table.comment {
+                let sql = format!("COMMENT ON TABLE {} IS {}", qualified(table), lit(comment));
+                self.push(Phase::Comments, i, sql, format!("comment on table {}", table.name), vec![]);
+            }
+            for col in &table.columns {
+                if let Some(comment) = &col.comment {
+                    let sql = format!("COMMENT ON COLUMN {}.{} IS {}", qualified(table), q(&col.name), lit(comment));
+                    self.push(
+                        Phase::Comments,
+                        i,
+                        sql,
+                        format!("comment on column {}.{}", table.name, col.name),
+                        vec![],
+                    );
+                }
+            }
+        }
+    }
+
+    /// Dropped tables, those referencing others first.
+    fn dropped_tables(&mut self) {
+        let order = dependency_order(self.from);
+        let mut dropped: Vec<(usize, &'a Table)> = Vec::new();
+        for (i, change) in self.changes.changes.iter().enumerate() {
+            if let Change::DropTable { table } = change {
+                dropped.push((i, table));
+            }
+        }
+        let position =
+            |t: &Table| order.tables.iter().position(|&i| name_eq(&self.from.tables[i].name, &t.name)).unwrap_or(0);
+        dropped.sort_by_key(|(_, t)| std::cmp::Reverse(position(t)));
+        for (i, table) in dropped {
+            let name = qualified(table);
+            let mut hazards =
+                vec![Hazard::new(HazardKind::DataLoss, format!("drops table {} and every row in it", table.name))
+                    .counted(format!("SELECT count(*) FROM {name}"), format!("rows in {}", table.name))];
+            if let Some(r) = self.changes.changes.iter().find_map(|c| match c {
+                Change::CreateTable { table: new } if same_columns(table, new) => Some(new.name.clone()),
+                _ => None,
+            }) {
+                hazards.push(Hazard::new(
+                    HazardKind::LikelyRename,
+                    format!("{} looks renamed to {r}: declare the rename to keep its rows", table.name),
+                ));
+            }
+            // Foreign keys of other kept tables to this one would block the drop: they are dropped
+            // by their own changes, earlier.
+            self.push(
+                Phase::DropTables,
+                i,
+                format!("DROP TABLE {name}"),
+                format!("drop table {}", table.name),
+                hazards,
+            );
+        }
+    }
+
+    fn change(&mut self, i: usize, change: &'a Change) {
+        match change {
+            Change::CreateTable { .. } | Change::DropTable { .. } => {}
+            Change::CreateExtension { extension } => {
+                let sql = format!("CREATE EXTENSION IF NOT EXISTS {}", q(&extension.name));
+                self.push(Phase::Extensions, i, sql, format!("create extension {}", extension.name), vec![]);
+            }
+            Change::DropExtension { extension } => {
+                let hazard = Hazard::new(
+                    HazardKind::DataLoss,
+                    format!("drops extension {} and the functions and types it installed", extension.name),
+                );
+                let sql = format!("DROP EXTENSION IF EXISTS {}", q(&extension.name));
+                self.push(Phase::DropExtensions, i, sql, change.describe(), vec![hazard]);
+            }
+            Change::CreateEnum { definition } => {
+                let sql = create_enum(definition);
+                self.push(Phase::Types, i, sql, format!("create enum type {}", definition.name), vec![]);
+            }
+            Change::AddEnumValues { name, values } => {
+                for v in values {
+                    // NOTE: since PostgreSQL 12 ADD VALUE runs inside a transaction, but the new
+                    // value cannot be used before the transaction commits.
+                    let sql = format!("ALTER TYPE {} ADD VALUE IF NOT EXISTS {}", q(name), lit(v));
+                    self.push(Phase::Types, i, sql, change.describe(), vec![]);
+                }
+            }
+            Change::ReplaceEnum { from, to } => self.replace_enum(i, from, to),
+            Change::DropEnum { definition } => {
+                let sql = format!("DROP TYPE {}", q(&definition.name));
+                self.push(Phase::DropTypes, i, sql, change.describe(), vec![]);
+            }
+            Change::RenameTable { from, to } => {
+                let old = self.from.table(from).map(qualified).unwrap_or_else(|| q(from));
+                let sql = format!("ALTER TABLE {old} RENAME TO {}", q(to));
+                self.push(Phase::Renames, i, sql, change.describe(), vec![]);
+            }
+            Change::RenameColumn { table, from, to } => {
+                let sql = format!("ALTER TABLE {} RENAME COLUMN {} TO {}", self.qt(table), q(from), q(to));
+                self.push(Phase::Renames, i, sql, change.describe(), vec![]);
+            }
+            Change::AddColumn { table, column } => self.add_column(i, table, column),
+            Change::DropColumn { table, column } => {
+                let t = self.qt(table);
+                let mut hazards = vec![Hazard::new(
+                    HazardKind::DataLoss,
+                    format!("drops column {table}.{} and its values", column.name),
+                )
+                .counted(
+                    format!("SELECT count(*) FROM {t} WHERE {} IS NOT NULL", q(&column.name)),
+                    format!("non-null values in {table}.{}", column.name),
+                )];
+                hazards.extend(self.likely_rename(table, &column.name));
+                let sql = format!("ALTER TABLE {t} DROP COLUMN {}", q(&column.name));
+                self.push(Phase::DropColumns, i, sql, change.describe(), hazards);
+            }
+            Change::AlterColumn { table, from, to, changes } => self.alter_column(i, table, from, to, changes),
+            Change::SetPrimaryKey { table, from, to } => {
+                let t = self.qt(table);
+                if let Some(pk) = from {
+                    let name = pk.name.clone().unwrap_or_else(|| format!("{table}_pkey"));
+                    self.drop_referencing_keys(i, table, &pk.columns);
+                    let sql = format!("ALTER TABLE {t} DROP CONSTRAINT {}", q(&name));
+                    self.push(Phase::DropPrimaryKeys, i, sql, format!("drop primary key of {table}"), vec![]);
+                }
+                if let Some(pk) = to {
+                    let mut hazards = vec![Hazard::new(
+                        HazardKind::Locks,
+                        format!("builds a unique index on {table} under an ACCESS EXCLUSIVE lock"),
+                    )];
+                    if self.populated(table) {
+                        let key = cols(&pk.columns);
+                        let nulls: Vec<String> = pk.columns.iter().map(|c| format!("{} IS NULL", q(c))).collect();
+                        hazards.push(
+                            Hazard::new(HazardKind::MayFail, format!("fails if {table} has duplicate or NULL keys"))
+                                .counted(
+                                    format!(
+                                        "SELECT (SELECT count(*) FROM (SELECT 1 FROM {t} GROUP BY {key} HAVING count(*) > 1) d) \
+                                         + (SELECT count(*) FROM {t} WHERE {})",
+                                        nulls.join(" OR ")
+                                    ),
+                                    format!("duplicate or NULL keys in {table}({})", pk.columns.join(", ")),
+                                ),
+                        );
+                    }
+                    let sql = format!(
+                        "ALTER TABLE {t} ADD {}PRIMARY KEY ({})",
+                        constraint_name(pk.name.as_deref()),
+                        cols(&pk.columns)
+                    );
+                    self.push(Phase::Keys, i, sql, change.describe(), hazards);
+                }
+            }
+            Change::AddUnique { table, unique } => {
+                let t = self.qt(table);
+                let mut hazards = Vec::new();
+                if self.populated(table) {
+                    hazards.push(self.duplicates(table, &unique.columns));
+                }
+                let sql = format!(
+                    "ALTER TABLE {t} ADD {}UNIQUE ({})",
+                    constraint_name(unique.name.as_deref()),
+                    cols(&unique.columns)
+                );
+                self.push(Phase::Keys, i, sql, change.describe(), hazards);
+            }
+            Change::DropUnique { table, unique } => {
+                let name = unique.name.clone().unwrap_or_else(|| format!("{table}_{}_key", unique.columns.join("_")));
+                let sql = format!("ALTER TABLE {} DROP CONSTRAINT {}", self.qt(table), q(&name));
+                self.push(Phase::DropKeys, i, sql, change.describe(), vec![]);
+            }
+            Change::AddCheck { table, check } => self.add_check(i, table, check),
+            Change::DropCheck { table, check } => {
+                let sql = format!("ALTER TABLE {} DROP CONSTRAINT {}", self.qt(table), q(&check_name(table, check)));
+                self.push(Phase::DropKeys, i, sql, change.describe(), vec![]);
+            }
+            Change::AddForeignKey { table, foreign_key } => self.add_foreign_key(i, table, foreign_key),
+            Change::DropForeignKey { table, foreign_key } => {
+                let sql = format!("ALTER TABLE {} DROP CONSTRAINT {}", self.qt(table), q(&fk_name(table, foreign_key)));
+                self.push(Phase::DropForeignKeys, i, sql, change.describe(), vec![]);
+            }
+            Change::SetTableComment { table, comment } => {
+                let value = comment.as_deref().map(lit).unwrap_or_else(|| "NULL".into());
+                let sql = format!("COMMENT ON TABLE {} IS {value}", self.qt(table));
+                self.push(Phase::Comments, i, sql, format!("comment on table {table}"), vec![]);
+            }
+            Change::CreateIndex { index } => self.create_index(i, index),
+            Change::DropIndex { index } => {
+                let name = index.name.clone().unwrap_or_default();
+                let qualified_name = match self.table(&index.table).and_then(|t| t.namespace.as_deref()) {
+                    Some(ns) => format!("{}.{}", q(ns), q(&name)),
+                    None => q(&name),
+                };
+                let online = self.options.online && self.populated(&index.table);
+                if online {
+                    let hazard = Hazard::new(
+                        HazardKind::NotTransactional,
+                        "DROP INDEX CONCURRENTLY runs outside the transaction",
+                    );
+                    self.push(
+                        Phase::Concurrent,
+                        i,
+                        format!("DROP INDEX CONCURRENTLY IF EXISTS {qualified_name}"),
+                        change.describe(),
+                        vec![hazard],
+                    );
+                } else {
+                    self.push(
+                        Phase::DropIndexes,
+                        i,
+                        format!("DROP INDEX IF EXISTS {qualified_name}"),
+                        change.describe(),
+                        vec![],
+                    );
+                }
+            }
+            Change::CreateView { view } => {
+                self.push(Phase::Views, i, view.sql.clone(), format!("create view {}", view.name), vec![]);
+                let kind = if view.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+                let name = q(&view.name);
+                // NOTE: the server rewrites a view's query; the comment records which document
+                // query produced the definition it holds now, so that inspection can tell.
+                let sql = format!(
+                    "DO $schemadoc$BEGIN EXECUTE {} || quote_literal({} || md5(pg_get_viewdef({}::regclass))); END$schemadoc$",
+                    lit(&format!("COMMENT ON {kind} {name} IS ")),
+                    lit(&format!("{VIEW_COMMENT_PREFIX}{}:", view_fingerprint(&view.sql))),
+                    lit(&name)
+                );
+                self.push(Phase::Views, i, sql, format!("record the document query of view {}", view.name), vec![]);
+            }
+            Change::DropView { view } => {
+                let kind = if view.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+                self.push(
+                    Phase::DropViews,
+                    i,
+                    format!("DROP {kind} IF EXISTS {}", q(&view.name)),
+                    change.describe(),
+                    vec![],
+                );
+            }
+            Change::CreateRoutine { routine } => {
+                let (phase, reason) = match (&routine.kind, &routine.table) {
+                    (RoutineKind::Trigger, Some(t)) => {
+                        (Phase::Triggers, format!("create trigger {} on {t}", routine.name))
+                    }
+                    (RoutineKind::Trigger, None) => (Phase::Triggers, format!("create trigger {}", routine.name)),
+                    (RoutineKind::Function, _) => (Phase::Functions, format!("create function {}", routine.name)),
+                    (RoutineKind::Procedure, _) => (Phase::Functions, format!("create procedure {}", routine.name)),
+                };
+                self.push(phase, i, or_replace(&routine.sql), reason, vec![]);
+            }
+            Change::DropRoutine { routine } => self.drop_routine(i, routine),
+        }
+    }
+
+    fn duplicates(&self, table: &str, columns: &[String]) -> Hazard {
+        let key = cols(columns);
+        Hazard::new(HazardKind::MayFail, format!("fails if {table} has duplicate ({})", columns.join(", "))).counted(
+            format!(
+                "SELECT count(*) FROM (SELECT 1 FROM {} WHERE {} GROUP BY {key} HAVING count(*) > 1) d",
+                self.qt(table),
+                columns.iter().map(|c| format!("{} IS NOT NULL", q(c))).collect::<Vec<_>>().join(" AND ")
+            ),
+            format!("duplicated values of {table}({})", columns.join(", ")),
+        )
+    }
+
+    fn add_column(&mut self, i: usize, table: &str, column: &Column) {
+        let t = self.qt(table);
+        let in_pk = self
+            .to
+            .table(table)
+            .and_then(|t| t.primary_key.as_ref())
+            .is_some_and(|pk| pk.columns.iter().any(|c| name_eq(c, &column.name)));
+        let mut hazards = Vec::new();
+        let populated = self.populated(table);
+        if populated && !column.nullable && column.default.is_none() && column.identity.is_none() {
+            hazards.push(
+                Hazard::new(
+                    HazardKind::MayFail,
+                    format!(
+                        "{table}.{} is NOT NULL without a default: adding it fails if {table} has rows",
+                        column.name
+                    ),
+                )
+                .counted(
+                    format!("SELECT count(*) FROM {t}"),
+                    format!("rows in {table} without a value for {}", column.name),
+                ),
+            );
+        }
+        let volatile = column.identity.is_some()
+            || matches!(column.default, Some(DefaultValue::GeneratedUuid) | Some(DefaultValue::Raw(_)));
+        if populated && volatile {
+            hazards.push(Hazard::new(
+                HazardKind::Rewrite,
+                format!(
+                    "{table}.{} gets a value per row: the table is rewritten under an ACCESS EXCLUSIVE lock",
+                    column.name
+                ),
+            ));
+        }
+        let sql = format!("ALTER TABLE {t} ADD COLUMN {}", column_sql(column, in_pk));
+        self.push(Phase::Columns, i, sql, format!("add column {table}.{}", column.name), hazards);
+        if let Some(comment) = &column.comment {
+            let sql = format!("COMMENT ON COLUMN {t}.{} IS {}", q(&column.name), lit(comment));
+            self.push(Phase::Comments, i, sql, format!("comment on column {table}.{}", column.name), vec![]);
+        }
+    }
+
+    fn alter_column(&mut self, i: usize, table: &str, from: &Column, to: &Column, changes: &ColumnChanges) {
+        let t = self.qt(table);
+        let c = q(&to.name);
+        let reason = format!("alter column {table}.{}", to.name);
+        let alter = |what: String| format!("ALTER TABLE {t} ALTER COLUMN {c} {what}");
+        let serial_default = from.identity == Some(Identity::Serial);
+        // The default is set again after a type or identity change.
+        let mut reset_default = changes.default;
+        if changes.identity {
+            match (from.identity, to.identity) {
+                (Some(Identity::Serial), _) => {
+                    self.push(Phase::Columns, i, alter("DROP DEFAULT".into()), reason.clone(), vec![]);
+                }
+                (Some(_), None) | (Some(_), Some(Identity::Serial)) => {
+                    self.push(Phase::Columns, i, alter("DROP IDENTITY IF EXISTS".into()), reason.clone(), vec![]);
+                }
+                _ => {}
+            }
+            reset_default = true;
+        }
+        if changes.ty {
+            if from.default.is_some() && !serial_default {
+                self.push(Phase::Columns, i, alter("DROP DEFAULT".into()), reason.clone(), vec![]);
+            }
+            let (using, hazards) = retype(&t, table, from, to);
+            let ty = sql_type(to);
+            let sql = match using {
+                Some(expr) => alter(format!("TYPE {ty} USING {expr}")),
+                None => alter(format!("TYPE {ty}")),
+            };
+            self.push(Phase::Columns, i, sql, format!("change type of {table}.{} to {ty}", to.name), hazards);
+            reset_default = true;
+        }
+        if changes.nullable {
+            if to.nullable {
+                self.push(Phase::Columns, i, alter("DROP NOT NULL".into()), reason.clone(), vec![]);
+            } else {
+                let mut hazards = vec![Hazard::new(
+                    HazardKind::Locks,
+                    format!("scans {table} under an ACCESS EXCLUSIVE lock to check for NULLs"),
+                )];
+                if self.populated(table) {
+                    hazards.push(
+                        Hazard::new(HazardKind::MayFail, format!("fails if {table}.{} holds NULLs", from.name))
+                            .counted(
+                                format!("SELECT count(*) FROM {t} WHERE {} IS NULL", q(&from.name)),
+                                format!("NULL values in {table}.{}", from.name),
+                            ),
+                    );
+                }
+                self.push(
+                    Phase::Columns,
+                    i,
+                    alter("SET NOT NULL".into()),
+                    format!("set not null on {table}.{}", to.name),
+                    hazards,
+                );
+            }
+        }
+        if changes.identity {
+            match to.identity {
+                Some(Identity::Serial) => {
+                    let seq = format!("{table}_{}_seq", to.name);
+                    let qs = match self.table(table).and_then(|x| x.namespace.as_deref()) {
+                        Some(ns) => format!("{}.{}", q(ns), q(&seq)),
+                        None => q(&seq),
+                    };
+                    self.push(
+                        Phase::Columns,
+                        i,
+                        format!("CREATE SEQUENCE IF NOT EXISTS {qs} OWNED BY {t}.{c}"),
+                        reason.clone(),
+                        vec![],
+                    );
+                    self.push(
+                        Phase::Columns,
+                        i,
+                        alter(format!("SET DEFAULT nextval({}::regclass)", lit(&qs))),
+                        reason.clone(),
+                        vec![],
+                    );
+                    let sql =
+                        format!("SELECT setval({}::regclass, coalesce(max({c}), 0) + 1, false) FROM {t}", lit(&qs));
+                    self.push(Phase::Columns, i, sql, reason.clone(), vec![]);
+                }
+                Some(id) => {
+                    let kind = if id == Identity::Always { "ALWAYS" } else { "BY DEFAULT" };
+                    if matches!(from.identity, Some(Identity::Always | Identity::ByDefault | Identity::AutoIncrement)) {
+                        self.push(Phase::Columns, i, alter(format!("SET GENERATED {kind}")), reason.clone(), vec![]);
+                    } else {
+                        if from.default.is_some() && !serial_default && !changes.ty {
+                            self.push(Phase::Columns, i, alter("DROP DEFAULT".into()), reason.clone(), vec![]);
+                        }
+                        if from.nullable && !changes.nullable {
+                            self.push(Phase::Columns, i, alter("SET NOT NULL".into()), reason.clone(), vec![]);
+                        }
+                        self.push(
+                            Phase::Columns,
+                            i,
+                            alter(format!("ADD GENERATED {kind} AS IDENTITY")),
+                            reason.clone(),
+                            vec![],
+                        );
+                        let sql = format!(
+                            "SELECT setval(pg_get_serial_sequence({}, {}), coalesce(max({c}), 0) + 1, false) FROM {t}",
+                            lit(&t),
+                            lit(&to.name)
+                        );
+                        self.push(Phase::Columns, i, sql, reason.clone(), vec![]);
+                    }
+                }
+                None => {}
+            }
+        }
+        if reset_default && to.identity.is_none() {
+            match &to.default {
+                Some(d) => self.push(
+                    Phase::Columns,
+                    i,
+                    alter(format!("SET DEFAULT {}", default_text(to, d))),
+                    reason.clone(),
+                    vec![],
+                ),
+                None if changes.default && !changes.ty && !(changes.identity && serial_default) => {
+                    self.push(Phase::Columns, i, alter("DROP DEFAULT".into()), reason.clone(), vec![])
+                }
+                None => {}
+            }
+        }
+        if changes.comment {
+            let value = to.comment.as_deref().map(lit).unwrap_or_else(|| "NULL".into());
+            let sql = format!("COMMENT ON COLUMN {t}.{c} IS {value}");
+            self.push(Phase::Comments, i, sql, format!("comment on column {table}.{}", to.name), vec![]);
+        }
+    }
+
+    fn add_check(&mut self, i: usize, table: &str, check: &Check) {
+        let t = self.qt(table);
+        let name = check_name(table, check);
+        if !self.populated(table) {
+            let sql =
+                format!("ALTER TABLE {t} ADD {}CHECK ({})", constraint_name(check.name.as_deref()), check.expr.trim());
+            self.push(Phase::Keys, i, sql, format!("add check {name} on {table}"), vec![]);
+            return;
+        }
+        let hazards = vec![
+            Hazard::new(
+                HazardKind::MayFail,
+                format!("validation fails if rows of {table} violate `{}`", check.expr.trim()),
+            )
+            .counted(
+                format!("SELECT count(*) FROM {t} WHERE NOT ({})", check.expr.trim()),
+                format!("rows of {table} violating check {name}"),
+            ),
+            Hazard::new(
+                HazardKind::Locks,
+                format!("takes an ACCESS EXCLUSIVE lock on {table} briefly (NOT VALID skips the scan)"),
+            ),
+        ];
+        let sql = format!("ALTER TABLE {t} ADD CONSTRAINT {} CHECK ({}) NOT VALID", q(&name), check.expr.trim());
+        self.push(Phase::Keys, i, sql, format!("add check {name} on {table}"), hazards);
+        let validate = vec![Hazard::new(
+            HazardKind::Locks,
+            format!("scans {table} under a SHARE UPDATE EXCLUSIVE lock: reads and writes continue"),
+        )];
+        self.push(
+            Phase::Keys,
+            i,
+            format!("ALTER TABLE {t} VALIDATE CONSTRAINT {}", q(&name)),
+            format!("validate check {name} on {table}"),
+            validate,
+        );
+    }
+
+    fn add_foreign_key(&mut self, i: usize, table: &str, fk: &ForeignKey) {
+        let t = self.qt(table);
+        let target = self.qt(&fk.ref_table);
+        let label = format!("{table}.{} → {}", fk.columns.join(","), fk.ref_table);
+        let mut named = fk.clone();
+        named.name = Some(fk_name(table, fk));
+        let name = named.name.clone().unwrap_or_default();
+        if !self.populated(table) {
+            let sql = format!("ALTER TABLE {t} ADD {}", fk_clause(fk, &target));
+            self.push(Phase::ForeignKeys, i, sql, format!("add foreign key {label}"), vec![]);
+            return;
+        }
+        let matches: Vec<String> =
+            fk.columns.iter().zip(&fk.ref_columns).map(|(c, r)| format!("p.{} = c.{}", q(r), q(c))).collect();
+        let present: Vec<String> = fk.columns.iter().map(|c| format!("c.{} IS NOT NULL", q(c))).collect();
+        let hazards = vec![
+            Hazard::new(
+                HazardKind::MayFail,
+                format!("validation fails if rows of {table} reference missing {} rows", fk.ref_table),
+            )
+            .counted(
+                format!(
+                    "SELECT count(*) FROM {t} c WHERE {} AND NOT EXISTS (SELECT 1 FROM {target} p WHERE {})",
+                    present.join(" AND "),
+                    matches.join(" AND ")
+                ),
+                format!("rows of {table} whose {} has no match in {}", fk.columns.join(", "), fk.ref_table),
+            ),
+            Hazard::new(
+                HazardKind::Locks,
+                format!(
+                    "takes SHARE ROW EXCLUSIVE locks on {table} and {} briefly (NOT VALID skips the scan)",
+                    fk.ref_table
+                ),
+            ),
+        ];
+        let sql = format!("ALTER TABLE {t} ADD {} NOT VALID", fk_clause(&named, &target));
+        self.push(Phase::ForeignKeys, i, sql, format!("add foreign key {label}"), hazards);
+        let validate = vec![Hazard::new(
+            HazardKind::Locks,
+            format!("scans {table} under a SHARE UPDATE EXCLUSIVE lock: reads and writes continue"),
+        )];
+        self.push(
+            Phase::ForeignKeys,
+            i,
+            format!("ALTER TABLE {t} VALIDATE CONSTRAINT {}", q(&name)),
+            format!("validate foreign key {label}"),
+            validate,
+        );
+    }
+
+    /// Foreign keys of the live database referencing `table`'s primary key `columns`, which would
+    /// block dropping it: dropped first and added again afterwards when the target keeps them.
+    fn drop_referencing_keys(&mut self, i: usize, table: &str, columns: &[String]) {
+        let same = |a: &[String], b: &[String]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| name_eq(x, y));
+        let mut found: Vec<(&'a Table, &'a ForeignKey)> = Vec::new();
+        for t in &self.from.tables {
+            for fk in &t.foreign_keys {
+                if name_eq(&fk.ref_table, table) && same(&fk.ref_columns, columns) {
+                    found.push((t, fk));
+                }
+            }
+        }
+        for (t, fk) in found {
+            let dropped_already = self.changes.changes.iter().any(|c| {
+                matches!(c, Change::DropForeignKey { table: x, foreign_key: y } if name_eq(x, &t.name) && same(&y.columns, &fk.columns))
+            }) || self.changes.changes.iter().any(|c| matches!(c, Change::DropTable { table: x } if name_eq(&x.name, &t.name)));
+            if dropped_already {
+                continue;
+            }
+            let sql = format!("ALTER TABLE {} DROP CONSTRAINT {}", qualified(t), q(&fk_name(&t.name, fk)));
+            self.push(
+                Phase::DropForeignKeys,
+                i,
+                sql,
+                format!("drop foreign key {} while the key changes", fk_label(t, fk)),
+                vec![],
+            );
+            let kept = self.to.table(&t.name).and_then(|nt| {
+                nt.foreign_keys.iter().find(|x| same(&x.columns, &fk.columns) && name_eq(&x.ref_table, &fk.ref_table))
+            });
+            let added = self.changes.changes.iter().any(|c| {
+                matches!(c, Change::AddForeignKey { table: x, foreign_key: y } if name_eq(x, &t.name) && same(&y.columns, &fk.columns))
+            });
+            if let (Some(keep), false) = (kept, added) {
+                self.add_foreign_key(i, &t.name, keep);
+            }
+        }
+    }
+
+    fn create_index(&mut self, i: usize, index: &Index) {
+        let Some(table) = self.table(&index.table) else { return };
+        let name = index.name.clone().unwrap_or_default();
+        let online = self.options.online && self.populated(&index.table);
+        let mut parts = Vec::new();
+        for p in &index.parts {
+            let mut part = match (&p.column, &p.expr) {
+                (Some(c), _) => q(c),
+                (None, Some(e)) => format!("({})", e.trim()),
+                (None, None) => continue,
+            };
+            if let Some(op) = &p.opclass {
+                part.push(' ');
+                part.push_str(op.trim());
+            }
+            if p.descending {
+                part.push_str(" DESC");
+            }
+            parts.push(part);
+        }
+        let mut sql = format!(
+            "CREATE {}INDEX {}{} ON {}",
+            if index.unique { "UNIQUE " } else { "" },
+            if online { "CONCURRENTLY " } else { "" },
+            q(&name),
+            qualified(table)
+        );
+        if let Some(m) = index.method.as_deref().filter(|m| !m.eq_ignore_ascii_case("btree")) {
+            sql.push_str(&format!(" USING {m}"));
+        }
+        sql.push_str(&format!(" ({})", parts.join(", ")));
+        if !index.include.is_empty() {
+            sql.push_str(&format!(" INCLUDE ({})", cols(&index.include)));
+        }
+        if let Some(pred) = &index.predicate {
+            sql.push_str(&format!(" WHERE {}", pred.trim()));
+        }
+        let mut hazards = Vec::new();
+        let populated = self.populated(&index.table);
+        if index.unique && populated && index.parts.iter().all(|p| p.column.is_some()) && index.predicate.is_none() {
+            let columns: Vec<String> = index.parts.iter().filter_map(|p| p.column.clone()).collect();
+            hazards.push(self.duplicates(&index.table, &columns));
+        }
+        let reason = format!("create index {name} on {}", index.table);
+        if online {
+            hazards.push(Hazard::new(
+                HazardKind::NotTransactional,
+                "CREATE INDEX CONCURRENTLY runs after the transaction commits; a failure leaves an INVALID index to drop",
+            ));
+            self.push(Phase::Concurrent, i, sql, reason, hazards);
+        } else {
+            if populated {
+                hazards.push(Hazard::new(
+                    HazardKind::Locks,
+                    format!("blocks writes to {} while the index builds", index.table),
+                ));
+            }
+            self.push(Phase::Indexes, i, sql, reason, hazards);
+        }
+    }
+
+    fn drop_routine(&mut self, i: usize, routine: &Routine) {
+        match routine.kind {
+            RoutineKind::Trigger => {
+                let table = routine.table.as_deref().map(|t| self.qt(t)).unwrap_or_default();
+                let sql = format!("DROP TRIGGER IF EXISTS {} ON {table}", q(&routine.name));
+                self.push(Phase::DropTriggers, i, sql, format!("drop trigger {}", routine.name), vec![]);
+            }
+            RoutineKind::Function | RoutineKind::Procedure => {
+                // A function created again is replaced in place: dropping it would fail while
+                // triggers use it.
+                let replaced = self.changes.changes.iter().any(|c| {
+                    matches!(c, Change::CreateRoutine { routine: r } if r.kind == routine.kind && routine_key(&r.name) == routine_key(&routine.name))
+                });
+                if replaced {
+                    return;
+                }
+                let kind = if routine.kind == RoutineKind::Procedure { "PROCEDURE" } else { "FUNCTION" };
+                let args = signature(&routine.sql).unwrap_or_default();
+                let sql = format!("DROP {kind} IF EXISTS {}({args})", q(&routine_key(&routine.name)));
+                self.push(
+                    Phase::DropFunctions,
+                    i,
+                    sql,
+                    format!("drop {} {}", kind.to_lowercase(), routine.name),
+                    vec![],
+                );
+            }
+        }
+    }
+
+    fn replace_enum(&mut self, i: usize, from: &Enum, to: &Enum) {
+        let old = format!("{}__schemadoc_old", from.name);
+        let reason = format!("recreate enum type {}", to.name);
+        self.push(
+            Phase::Types,
+            i,
+            format!("ALTER TYPE {} RENAME TO {}", q(&from.name), q(&old)),
+            reason.clone(),
+            vec![],
+        );
+        self.push(Phase::Types, i, create_enum(to), reason.clone(), vec![]);
+        let removed: Vec<&String> = from.values.iter().filter(|v| !to.values.contains(v)).collect();
+        for t in &self.from.tables {
+            for c in &t.columns {
+                let array = match &c.ty.kind {
+                    TypeKind::Enum { name } if name_eq(name, &from.name) => false,
+                    TypeKind::Array { of } if matches!(&**of, TypeKind::Enum { name } if name_eq(name, &from.name)) => {
+                        true
+                    }
+                    _ => continue,
+                };
+                let tq = qualified(t);
+                let cq = q(&c.name);
+                let mut hazards = vec![Hazard::new(
+                    HazardKind::Rewrite,
+                    format!("rewrites {} to change the type of {}", t.name, c.name),
+                )];
+                if !removed.is_empty() && !array {
+                    let values: Vec<String> = removed.iter().map(|v| lit(v)).collect();
+                    hazards.push(
+                        Hazard::new(
+                            HazardKind::MayFail,
+                            format!("fails if {}.{} holds a removed value", t.name, c.name),
+                        )
+                        .counted(
+                            format!("SELECT count(*) FROM {tq} WHERE {cq}::text IN ({})", values.join(", ")),
+                            format!("values of {}.{} that {} no longer has", t.name, c.name, to.name),
+                        ),
+                    );
+                }
+                let target = self.to.table(&t.name).and_then(|nt| nt.column(&c.name));
+                if c.default.is_some() {
+                    self.push(
+                        Phase::Types,
+                        i,
+                        format!("ALTER TABLE {tq} ALTER COLUMN {cq} DROP DEFAULT"),
+                        reason.clone(),
+                        vec![],
+                    );
+                }
+                let (ty, cast) = if array {
+                    (format!("{}[]", q(&to.name)), format!("{cq}::text[]::{}[]", q(&to.name)))
+                } else {
+                    (q(&to.name), format!("{cq}::text::{}", q(&to.name)))
+                };
+                self.push(
+                    Phase::Types,
+                    i,
+                    format!("ALTER TABLE {tq} ALTER COLUMN {cq} TYPE {ty} USING {cast}"),
+                    reason.clone(),
+                    hazards,
+                );
+                if let Some((col, d)) = target.and_then(|col| col.default.as_ref().map(|d| (col, d))) {
+                    self.push(
+                        Phase::Types,
+                        i,
+                        format!("ALTER TABLE {tq} ALTER COLUMN {cq} SET DEFAULT {}", default_text(col, d)),
+                        reason.clone(),
+                        vec![],
+                    );
+                }
+            }
+        }
+        self.push(Phase::Types, i, format!("DROP TYPE {}", q(&old)), reason, vec![]);
+    }
+}
+
+/// Whether two tables have the same column names (a dropped table recreated under a new name).
+fn same_columns(a: &Table, b: &Table) -> bool {
+    a.columns.len() == b.columns.len() && a.columns.iter().zip(&b.columns).all(|(x, y)| name_eq(&x.name, &y.name))
+}
+
+fn create_enum(e: &Enum) -> String {
+    let values: Vec<String> = e.values.iter().map(|v| lit(v)).collect();
+    format!("CREATE TYPE {} AS ENUM ({})", q(&e.name), values.join(", "))
+}
+
+/// `CREATE FUNCTION` as `CREATE OR REPLACE FUNCTION`, so that a changed function is replaced in
+/// place; other statements as written.
+fn or_replace(sql: &str) -> String {
+    let trimmed = strip_terminator(sql);
+    let lower = trimmed.to_ascii_lowercase();
+    for kind in ["function", "procedure"] {
+        let plain = format!("create {kind}");
+        if lower.starts_with(&plain) {
+            return format!("CREATE OR REPLACE {}{}", kind.to_uppercase(), &trimmed[plain.len()..]);
+        }
+    }
+    trimmed.to_string()
+}
+
+/// The argument list of a `CREATE FUNCTION` statement, without the parentheses.
+fn signature(sql: &str) -> Option<String> {
+    let open = sql.find('(')?;
+    let mut depth = 0;
+    for (i, c) in sql[open..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(sql[open + 1..open + i].to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn constraint_name(name: Option<&str>) -> String {
+    name.map(|n| format!("CONSTRAINT {} ", q(n))).unwrap_or_default()
+}
+
+/// The name PostgreSQL gives an unnamed check: `<table>_<first column>_check`.
+fn check_name(table: &str, check: &Check) -> String {
+    check.name.clone().unwrap_or_else(|| match check.columns.first() {
+        Some(c) => crate::common::shorten(&format!("{table}_{c}_check"), crate::common::MAX_NAME),
+        None => crate::common::shorten(&format!("{table}_check"), crate::common::MAX_NAME),
+    })
+}
+
+/// The name PostgreSQL gives an unnamed foreign key: `<table>_<columns>_fkey`.
+fn fk_name(table: &str, fk: &ForeignKey) -> String {
+    fk.name.clone().unwrap_or_else(|| {
+        crate::common::shorten(&format!("{table}_{}_fkey", fk.columns.join("_")), crate::common::MAX_NAME)
+    })
+}
+
+fn fk_clause(fk: &ForeignKey, target: &str) -> String {
+    let mut s = format!(
+        "{}FOREIGN KEY ({}) REFERENCES {} ({})",
+        constraint_name(fk.name.as_deref()),
+        cols(&fk.columns),
+        target,
+        cols(&fk.ref_columns)
+    );
+    if let Some(a) = fk.on_delete {
+        s.push_str(&format!(" ON DELETE {}", a.as_sql()));
+    }
+    if let Some(a) = fk.on_update {
+        s.push_str(&format!(" ON UPDATE {}", a.as_sql()));
+    }
+    s
+}
+
+/// The SQL type of a translated or inspected column: its spelling when that is a PostgreSQL
+/// spelling of its type, else the mapping of its type.
+fn sql_type(col: &Column) -> String {
+    let kind = &col.ty.kind;
+    let is_enum = |n: &str| {
+        matches!(kind, TypeKind::Enum { name } if name_eq(name, n))
+            || matches!(kind, TypeKind::Array { of } if matches!(&**of, TypeKind::Enum { name } if name_eq(name, n)))
+    };
+    let spelled = col.ty.spelling.trim();
+    let valid = !spelled.is_empty() && spelled.chars().all(|c| c.is_ascii_alphanumeric() || " _(),.[]\"".contains(c));
+    if valid && parse_type(spelled, &is_enum) == *kind {
+        spelled.to_string()
+    } else {
+        map_type(kind).sql
+    }
+}
+
+/// The default expression of a column.
+fn default_text(col: &Column, d: &DefaultValue) -> String {
+    default_sql(&col.ty.kind, d).map(|m| m.sql).unwrap_or_else(|_| match d {
+        DefaultValue::Raw(r) => r.trim().to_string(),
+        other => other.to_string(),
+    })
+}
+
+/// A column definition in `CREATE TABLE` or `ADD COLUMN`.
+fn column_sql(col: &Column, in_pk: bool) -> String {
+    let mut ty = sql_type(col);
+    let mut generated = "";
+    match col.identity {
+        Some(Identity::Serial) => {
+            ty = match col.ty.kind {
+                TypeKind::Int { bytes: 1 | 2 } => "smallserial",
+                TypeKind::Int { bytes: 8 } => "bigserial",
+                _ => "serial",
+            }
+            .to_string();
+        }
+        Some(Identity::Always) => generated = " GENERATED ALWAYS AS IDENTITY",
+        Some(Identity::ByDefault | Identity::AutoIncrement) => generated = " GENERATED BY DEFAULT AS IDENTITY",
+        None => {}
+    }
+    let mut def = format!("{} {}{}", q(&col.name), ty, generated);
+    if !col.nullable || in_pk || col.identity.is_some() {
+        def.push_str(" NOT NULL");
+    }
+    if let (Some(d), None) = (&col.default, col.identity) {
+        def.push_str(&format!(" DEFAULT {}", default_text(col, d)));
+    }
+    def
+}
+
+/// How a column's type change is written (`USING`, when no assignment cast exists) and what it
+/// risks, with probes on the live table `t`.
+fn retype(t: &str, table: &str, from: &Column, to: &Column) -> (Option<String>, Vec<Hazard>) {
+    let c = q(&from.name);
+    let label = format!("{table}.{}", from.name);
+    let ty = sql_type(to);
+    let mut hazards = vec![Hazard::new(
+        HazardKind::Rewrite,
+        format!("{label} changes type: {table} may be rewritten under an ACCESS EXCLUSIVE lock"),
+    )];
+    let may_fail = |what: String, probe: String, counted: String| {
+        Hazard::new(HazardKind::MayFail, what).counted(format!("SELECT count(*) FROM {t} WHERE {probe}"), counted)
+    };
+    let (a, b) = (&from.ty.kind, &to.ty.kind);
+    let string = |k: &TypeKind| matches!(k, TypeKind::Text | TypeKind::Varchar { .. } | TypeKind::Char { .. });
+    let int_range = |bytes: u8| match bytes {
+        1 | 2 => Some((-32768i64, 32767i64)),
+        4 => Some((-2147483648, 2147483647)),
+        _ => None,
+    };
+    let mut using = None;
+    match (a, b) {
+        (_, TypeKind::Text) if string(a) => hazards.clear(),
+        (_, TypeKind::Varchar { len: Some(n) } | TypeKind::Char { len: Some(n) }) if string(a) => {
+            let wider = matches!(a, TypeKind::Varchar { len: Some(m) } | TypeKind::Char { len: Some(m) } if m <= n);
+            if wider {
+                hazards.clear();
+            } else {
+                // NOTE: without USING the assignment cast rejects values that are too long;
+                // an explicit cast would silently cut them.
+                hazards.push(may_fail(
+                    format!("fails if values of {label} are longer than {n} characters"),
+                    format!("length({c}) > {n}"),
+                    format!("values in {label} longer than {n} characters"),
+                ));
+            }
+        }
+        (_, TypeKind::Varchar { len: None }) if string(a) => hazards.clear(),
+        (TypeKind::Int { bytes: x }, TypeKind::Int { bytes: y }) => {
+            if y < x {
+                if let Some((lo, hi)) = int_range(*y) {
+                    hazards.push(may_fail(
+                        format!("fails if values of {label} do not fit {ty}"),
+                        format!("{c} NOT BETWEEN {lo} AND {hi}"),
+                        format!("values in {label} out of the range of {ty}"),
+                    ));
+                }
+            }
+        }
+        (TypeKind::Decimal { precision: p1, scale: s1 }, TypeKind::Decimal { precision: p2, scale: s2 }) => {
+            if let Some(s2v) = s2 {
+                if s1.is_none_or(|s1v| s1v > *s2v) {
+                    hazards.push(
+                        Hazard::new(
+                            HazardKind::DataLoss,
+                            format!("values of {label} are rounded to {s2v} decimal places"),
+                        )
+                        .counted(
+                            format!("SELECT count(*) FROM {t} WHERE {c} <> round({c}, {s2v})"),
+                            format!("values in {label} with more than {s2v} decimal places"),
+                        ),
+                    );
+                }
+                if let Some(p2v) = p2 {
+                    let narrower = match (p1, s1) {
+                        (Some(p1v), Some(s1v)) => p1v.saturating_sub(*s1v) > p2v.saturating_sub(*s2v),
+                        _ => true,
+                    };
+                    if narrower {
+                        let digits = p2v.saturating_sub(*s2v);
+                        hazards.push(may_fail(
+                            format!("fails if values of {label} need more than {digits} integer digits"),
+                            format!("abs({c}) >= 1e{digits}"),
+                            format!("values in {label} too large for {ty}"),
+                        ));
+                    }
+                }
+            }
+        }
+        (TypeKind::Decimal { .. } | TypeKind::Float { .. }, TypeKind::Int { bytes }) => {
+            hazards.push(Hazard::new(HazardKind::DataLoss, format!("fractions of {label} are rounded away")).counted(
+                format!("SELECT count(*) FROM {t} WHERE {c} <> round({c})"),
+                format!("values in {label} with a fraction"),
+            ));
+            if let Some((lo, hi)) = int_range(*bytes) {
+                hazards.push(may_fail(
+                    format!("fails if values of {label} do not fit {ty}"),
+                    format!("{c} NOT BETWEEN {lo} AND {hi}"),
+                    format!("values in {label} out of the range of {ty}"),
+                ));
+            }
+        }
+        (TypeKind::Float { bytes: 8 }, TypeKind::Float { bytes: 4 }) => {
+            hazards.push(Hazard::new(HazardKind::DataLoss, format!("values of {label} lose precision")));
+        }
+        (TypeKind::Int { .. }, TypeKind::Decimal { .. } | TypeKind::Float { .. }) => {}
+        (TypeKind::Timestamp { .. } | TypeKind::Date, TypeKind::Timestamp { .. }) => {}
+        (TypeKind::Json, TypeKind::Jsonb) | (TypeKind::Jsonb, TypeKind::Json) => using = Some(format!("{c}::{ty}")),
+        (_, TypeKind::Uuid) if string(a) => {
+            using = Some(format!("{c}::uuid"));
+            hazards.push(may_fail(
+                format!("fails if values of {label} are not UUIDs"),
+                format!(
+                    "{c} !~* '^\\{{?[0-9a-f]{{8}}-?[0-9a-f]{{4}}-?[0-9a-f]{{4}}-?[0-9a-f]{{4}}-?[0-9a-f]{{12}}\\}}?$'"
+                ),
+                format!("values in {label} that are not UUIDs"),
+            ));
+        }
+        (_, TypeKind::Int { .. }) if string(a) => {
+            using = Some(format!("trim({c})::{ty}"));
+            hazards.push(may_fail(
+                format!("fails if values of {label} are not integers"),
+                format!("trim({c}) !~ '^[-+]?[0-9]+$'"),
+                format!("values in {label} that are not integers"),
+            ));
+        }
+        (_, TypeKind::Enum { name }) => {
+            using = Some(format!("{c}::text::{}", q(name)));
+            hazards
+                .push(Hazard::new(HazardKind::MayFail, format!("fails if values of {label} are not values of {name}")));
+        }
+        (_, k) if string(k) => {}
+        _ => {
+            using = Some(format!("{c}::{ty}"));
+            hazards
+                .push(Hazard::new(HazardKind::MayFail, format!("fails if values of {label} cannot be read as {ty}")));
+        }
+    }
+    if !hazards.is_empty() && !hazards.iter().any(|h| h.kind == HazardKind::Locks) {
+        hazards.push(Hazard::new(
+            HazardKind::Locks,
+            format!("{table} is locked (ACCESS EXCLUSIVE) while the column changes"),
+        ));
+    }
+    (using, hazards)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::{DataType, Notation, Origin, PrimaryKey};
+
+    fn origin() -> Origin {
+        Origin::new("t.md".into(), 1, 1, Notation::Sql)
+    }
+
+    fn col(name: &str, kind: TypeKind) -> Column {
+        let spelling = map_type(&kind).sql;
+        Column::new(name, DataType::new(kind, spelling), origin())
+    }
+
+    fn table(name: &str, columns: Vec<Column>) -> Table {
+        let mut t = Table::new(name, origin());
+        t.columns = columns;
+        t.primary_key = Some(PrimaryKey { name: None, columns: vec!["id".into()], origin: origin() });
+        t
+    }
+
+    fn plan_between(from: &Schema, to: &Schema, options: &PlanOptions) -> Plan {
+        let changes = diff::diff(from, to, &PgHooks, &Renames::default());
+        plan(&changes, from, to, options)
+    }
+
+    fn schema(tables: Vec<Table>) -> Schema {
+        Schema { tables, ..Schema::default() }
+    }
+
+    #[test]
+    fn a_check_on_a_populated_table_is_added_not_valid_then_validated() {
+        let from =
+            schema(vec![table("t", vec![col("id", TypeKind::Int { bytes: 4 }), col("n", TypeKind::Int { bytes: 4 })])]);
+        let mut to = from.clone();
+        to.tables[0].checks.push(Check {
+            name: None,
+            expr: "n > 0".into(),
+            columns: vec!["n".into()],
+            origin: origin(),
+        });
+        let p = plan_between(&from, &to, &PlanOptions::default());
+        let sql: Vec<&str> = p.statements.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(
+            sql,
+            [
+                "ALTER TABLE \"t\" ADD CONSTRAINT \"t_n_check\" CHECK (n > 0) NOT VALID",
+                "ALTER TABLE \"t\" VALIDATE CONSTRAINT \"t_n_check\""
+            ]
+        );
+        let probe = p.statements[0].hazards.iter().find_map(|h| h.probe.clone());
+        assert_eq!(probe.as_deref(), Some("SELECT count(*) FROM \"t\" WHERE NOT (n > 0)"));
+        // An empty table gets the plain constraint.
+        let empty = PlanOptions { empty_tables: vec!["t".into()], ..PlanOptions::default() };
+        let p = plan_between(&from, &to, &empty);
+        assert_eq!(p.statements.len(), 1);
+        assert!(p.statements[0].hazards.is_empty());
+    }
+
+    #[test]
+    fn foreign_keys_follow_both_tables_and_validate_separately() {
+        let parent = table("parent", vec![col("id", TypeKind::Int { bytes: 4 })]);
+        let child =
+            table("child", vec![col("id", TypeKind::Int { bytes: 4 }), col("parent_id", TypeKind::Int { bytes: 4 })]);
+        let from = schema(vec![parent.clone(), child.clone()]);
+        let mut to = from.clone();
+        to.tables[1].foreign_keys.push(ForeignKey {
+            name: None,
+            columns: vec!["parent_id".into()],
+            ref_table: "parent".into(),
+            ref_columns: vec!["id".into()],
+            on_delete: None,
+            on_update: None,
+            inferred: false,
+            origin: origin(),
+        });
+        let p = plan_between(&from, &to, &PlanOptions::default());
+        assert_eq!(p.statements.len(), 2);
+        assert!(p.statements[0].sql.ends_with("NOT VALID"), "{}", p.statements[0].sql);
+        assert!(p.statements[0].sql.contains("CONSTRAINT \"child_parent_id_fkey\""));
+        assert!(p.statements[0].hazards.iter().any(|h| h.kind == HazardKind::MayFail && h.probe.is_some()));
+        assert_eq!(p.statements[1].sql, "ALTER TABLE \"child\" VALIDATE CONSTRAINT \"child_parent_id_fkey\"");
+    }
+
+    #[test]
+    fn dropping_a_column_counts_what_is_lost() {
+        let from =
+            schema(vec![table("t", vec![col("id", TypeKind::Int { bytes: 4 }), col("audio_url", TypeKind::Text)])]);
+        let to = schema(vec![table("t", vec![col("id", TypeKind::Int { bytes: 4 })])]);
+        let p = plan_between(&from, &to, &PlanOptions::default());
+        let h = &p.statements[0].hazards[0];
+        assert_eq!(h.kind, HazardKind::DataLoss);
+        assert_eq!(h.probe.as_deref(), Some("SELECT count(*) FROM \"t\" WHERE \"audio_url\" IS NOT NULL"));
+        assert_eq!(h.probe_label.as_deref(), Some("non-null values in t.audio_url"));
+    }
+
+    #[test]
+    fn narrowing_a_varchar_may_fail_with_a_probe_and_widening_is_free() {
+        let from = schema(vec![table(
+            "t",
+            vec![col("id", TypeKind::Int { bytes: 4 }), col("s", TypeKind::Varchar { len: Some(50) })],
+        )]);
+        let mut to = from.clone();
+        to.tables[0].columns[1] = col("s", TypeKind::Varchar { len: Some(10) });
+        let p = plan_between(&from, &to, &PlanOptions::default());
+        assert_eq!(p.statements[0].sql, "ALTER TABLE \"t\" ALTER COLUMN \"s\" TYPE varchar(10)");
+        assert!(p.statements[0].hazards.iter().any(|h| h.kind == HazardKind::MayFail
+            && h.probe.as_deref() == Some("SELECT count(*) FROM \"t\" WHERE length(\"s\") > 10")));
+        to.tables[0].columns[1] = col("s", TypeKind::Varchar { len: Some(100) });
+        let p = plan_between(&from, &to, &PlanOptions::default());
+        assert!(p.statements[0].hazards.is_empty(), "{:?}", p.statements[0].hazards);
+        to.tables[0].columns[1] = col("s", TypeKind::Uuid);
+        let p = plan_between(&from, &to, &PlanOptions::default());
+        assert_eq!(p.statements[0].sql, "ALTER TABLE \"t\" ALTER COLUMN \"s\" TYPE uuid USING \"s\"::uuid");
+    }
+
+    #[test]
+    fn online_indexes_are_built_concurrently_after_the_transaction() {
+        let from =
+            schema(vec![table("t", vec![col("id", TypeKind::Int { bytes: 4 }), col("n", TypeKind::Int { bytes: 4 })])]);
+        let mut to = from.clone();
+        to.indexes.push(Index {
+            name: Some("t_n_idx".into()),
+            table: "t".into(),
+            parts: vec![model::IndexPart::column("n")],
+            unique: false,
+            method: None,
+            predicate: None,
+            include: vec![],
+            origin: origin(),
+        });
+        to.tables[0].comment = Some("x".into());
+        let p = plan_between(&from, &to, &PlanOptions { online: true, ..PlanOptions::default() });
+        let last = p.statements.last().expect("statements");
+        assert_eq!(last.sql, "CREATE INDEX CONCURRENTLY \"t_n_idx\" ON \"t\" (\"n\")");
+        assert!(!last.transactional);
+        assert!(p.statements[..p.statements.len() - 1].iter().all(|s| s.transactional));
+    }
+
+    #[test]
+    fn a_replaced_function_is_not_dropped_and_signatures_are_read() {
+        assert_eq!(
+            signature("CREATE FUNCTION public.f(a integer, b text)\n RETURNS int").as_deref(),
+            Some("a integer, b text")
+        );
+        assert_eq!(
+            or_replace("create function f() returns int as $$ select 1 $$ language sql;"),
+            "CREATE OR REPLACE FUNCTION f() returns int as $$ select 1 $$ language sql"
+        );
     }
 }

@@ -143,9 +143,226 @@ pub(super) fn default_sql(kind: &TypeKind, value: &DefaultValue) -> Result<Mappe
     }))
 }
 
+/// The portable type of a PostgreSQL type name, as `format_type` spells it (`character varying(255)`,
+/// `timestamp(3) without time zone`, `text[]`) or as [`map_type`] writes it (`varchar(255)`,
+/// `timestamptz(3)`). `enums` says whether a bare name is a user enum type. Unknown names become
+/// [`TypeKind::Other`].
+pub(super) fn parse_type(spelled: &str, is_enum: &dyn Fn(&str) -> bool) -> TypeKind {
+    let s = spelled.trim();
+    if let Some(inner) = s.strip_suffix("[]") {
+        return TypeKind::Array { of: Box::new(parse_type(inner, is_enum)) };
+    }
+    let lower = s.to_ascii_lowercase();
+    // The argument list, if any, and the name with it removed (`timestamp(3) with time zone`).
+    let (name, args) = match (lower.find('('), lower.find(')')) {
+        (Some(open), Some(close)) if close > open => {
+            let name = format!("{} {}", lower[..open].trim(), lower[close + 1..].trim());
+            let args: Vec<Option<u32>> = lower[open + 1..close].split(',').map(|a| a.trim().parse().ok()).collect();
+            (name.trim().to_string(), args)
+        }
+        _ => (lower.clone(), Vec::new()),
+    };
+    let arg = |i: usize| args.get(i).copied().flatten();
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    match name.as_str() {
+        "smallint" | "int2" | "smallserial" => TypeKind::Int { bytes: 2 },
+        "integer" | "int" | "int4" | "serial" => TypeKind::Int { bytes: 4 },
+        "bigint" | "int8" | "bigserial" => TypeKind::Int { bytes: 8 },
+        "numeric" | "decimal" => TypeKind::Decimal {
+            precision: arg(0),
+            // NOTE: numeric(p) is numeric(p,0); format_type spells it so.
+            scale: arg(1).or(arg(0).map(|_| 0)),
+        },
+        "real" | "float4" => TypeKind::Float { bytes: 4 },
+        "double precision" | "float8" => TypeKind::Float { bytes: 8 },
+        "boolean" | "bool" => TypeKind::Bool,
+        "text" => TypeKind::Text,
+        "character varying" | "varchar" => TypeKind::Varchar { len: arg(0) },
+        // NOTE: a bare `char` is character(1); `bpchar` is the unbounded internal name.
+        "character" | "char" => TypeKind::Char { len: arg(0).or(Some(1)) },
+        "bpchar" => TypeKind::Char { len: arg(0) },
+        "bytea" => TypeKind::Bytes,
+        "uuid" => TypeKind::Uuid,
+        "json" => TypeKind::Json,
+        "jsonb" => TypeKind::Jsonb,
+        "date" => TypeKind::Date,
+        "time" | "time without time zone" => TypeKind::Time { tz: false },
+        "timetz" | "time with time zone" => TypeKind::Time { tz: true },
+        "timestamp" | "timestamp without time zone" => TypeKind::Timestamp { tz: false, precision: arg(0) },
+        "timestamptz" | "timestamp with time zone" => TypeKind::Timestamp { tz: true, precision: arg(0) },
+        "interval" => TypeKind::Interval,
+        "vector" => TypeKind::Vector { dims: arg(0) },
+        _ => {
+            let bare = unquote_ident(s);
+            if is_enum(&bare) {
+                TypeKind::Enum { name: bare }
+            } else {
+                TypeKind::Other { raw: s.to_string() }
+            }
+        }
+    }
+}
+
+/// An identifier as PostgreSQL prints it (`"Mood"`, `public.mood`), without quotes or the
+/// `public.` schema.
+pub(super) fn unquote_ident(s: &str) -> String {
+    let s = s.trim();
+    let s = s.strip_prefix("public.").unwrap_or(s);
+    match s.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
+        Some(inner) => inner.replace("\"\"", "\""),
+        None => s.to_string(),
+    }
+}
+
+/// A default expression as the server prints it (`pg_get_expr`) or as [`default_sql`] writes it,
+/// read back into a portable value: `'draft'::character varying` is the string `draft`, `now()`
+/// and `CURRENT_TIMESTAMP` the current time, anything unrecognised stays [`DefaultValue::Raw`].
+pub(super) fn parse_default(expr: &str) -> DefaultValue {
+    let mut e = expr.trim();
+    while let Some(inner) = e.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        if !balanced(inner) {
+            break;
+        }
+        e = inner.trim();
+    }
+    let lower = e.to_ascii_lowercase();
+    match lower.as_str() {
+        "true" => return DefaultValue::Bool(true),
+        "false" => return DefaultValue::Bool(false),
+        "now()" | "current_timestamp" | "transaction_timestamp()" | "localtimestamp" => {
+            return DefaultValue::CurrentTimestamp
+        }
+        "current_date" => return DefaultValue::CurrentDate,
+        "current_time" | "localtime" => return DefaultValue::CurrentTime,
+        "gen_random_uuid()" | "uuid_generate_v4()" => return DefaultValue::GeneratedUuid,
+        _ => {}
+    }
+    if lower == "null" || lower.starts_with("null::") {
+        return DefaultValue::Null;
+    }
+    if number_literal(e).is_ok() && !e.starts_with('+') {
+        return DefaultValue::Number(e.to_string());
+    }
+    // A string literal, possibly cast: 'x', 'x'::text, 'x'::character varying(20), '{}'::text[].
+    if let Some((literal, rest)) = split_string_literal(e) {
+        let rest = rest.trim();
+        if rest.is_empty() || cast_only(rest) {
+            let cast = rest.trim_start_matches(':').trim().to_ascii_lowercase();
+            let numeric = ["integer", "bigint", "smallint", "numeric", "real", "double precision"];
+            if numeric.iter().any(|n| cast.starts_with(n)) && number_literal(&literal).is_ok() {
+                return DefaultValue::Number(literal);
+            }
+            if cast == "boolean" {
+                match literal.as_str() {
+                    "true" | "t" => return DefaultValue::Bool(true),
+                    "false" | "f" => return DefaultValue::Bool(false),
+                    _ => {}
+                }
+            }
+            return DefaultValue::String(literal);
+        }
+    }
+    DefaultValue::Raw(e.to_string())
+}
+
+/// Whether `rest` is only a cast to a type name (`::character varying(20)`, `::text[]`).
+fn cast_only(rest: &str) -> bool {
+    let Some(ty) = rest.strip_prefix("::") else { return false };
+    !ty.is_empty() && ty.chars().all(|c| c.is_ascii_alphanumeric() || " _(),[]\"".contains(c))
+}
+
+/// Whether the parentheses of `s` (outside strings) balance without going negative.
+fn balanced(s: &str) -> bool {
+    let mut depth = 0i32;
+    let mut in_string = false;
+    for c in s.chars() {
+        match c {
+            '\'' => in_string = !in_string,
+            '(' if !in_string => depth += 1,
+            ')' if !in_string => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
+/// A leading single-quoted literal (unescaped) and what follows it.
+fn split_string_literal(e: &str) -> Option<(String, &str)> {
+    let body = e.strip_prefix('\'')?;
+    let mut out = String::new();
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\'' {
+            if matches!(chars.peek(), Some((_, '\''))) {
+                chars.next();
+                out.push('\'');
+            } else {
+                return Some((out, &body[i + 1..]));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn format_type_spellings_are_read() {
+        let no_enum = |_: &str| false;
+        let cases: Vec<(&str, TypeKind)> = vec![
+            ("character varying(255)", TypeKind::Varchar { len: Some(255) }),
+            ("timestamp(3) without time zone", TypeKind::Timestamp { tz: false, precision: Some(3) }),
+            ("timestamp with time zone", TypeKind::Timestamp { tz: true, precision: None }),
+            ("timestamptz(3)", TypeKind::Timestamp { tz: true, precision: Some(3) }),
+            ("text[]", TypeKind::Array { of: Box::new(TypeKind::Text) }),
+            ("vector(1536)", TypeKind::Vector { dims: Some(1536) }),
+            ("numeric(10)", TypeKind::Decimal { precision: Some(10), scale: Some(0) }),
+            ("numeric(12,2)", TypeKind::Decimal { precision: Some(12), scale: Some(2) }),
+            ("numeric", TypeKind::Decimal { precision: None, scale: None }),
+            ("character(2)", TypeKind::Char { len: Some(2) }),
+            ("char", TypeKind::Char { len: Some(1) }),
+            ("double precision", TypeKind::Float { bytes: 8 }),
+            ("time without time zone", TypeKind::Time { tz: false }),
+            ("inet", TypeKind::Other { raw: "inet".into() }),
+        ];
+        for (spelled, want) in cases {
+            assert_eq!(parse_type(spelled, &no_enum), want, "{spelled}");
+        }
+        let moods = |n: &str| n == "Mood";
+        assert_eq!(
+            parse_type("\"Mood\"[]", &moods),
+            TypeKind::Array { of: Box::new(TypeKind::Enum { name: "Mood".into() }) }
+        );
+    }
+
+    #[test]
+    fn server_defaults_are_read_back() {
+        assert_eq!(parse_default("'draft'::character varying"), DefaultValue::String("draft".into()));
+        assert_eq!(parse_default("'{}'::text[]"), DefaultValue::String("{}".into()));
+        assert_eq!(parse_default("'it''s'::text"), DefaultValue::String("it's".into()));
+        assert_eq!(parse_default("now()"), DefaultValue::CurrentTimestamp);
+        assert_eq!(parse_default("CURRENT_TIMESTAMP"), DefaultValue::CurrentTimestamp);
+        assert_eq!(parse_default("'-1'::integer"), DefaultValue::Number("-1".into()));
+        assert_eq!(parse_default("(-1)"), DefaultValue::Number("-1".into()));
+        assert_eq!(parse_default("0"), DefaultValue::Number("0".into()));
+        assert_eq!(parse_default("true"), DefaultValue::Bool(true));
+        assert_eq!(parse_default("NULL::text"), DefaultValue::Null);
+        assert_eq!(parse_default("gen_random_uuid()"), DefaultValue::GeneratedUuid);
+        assert_eq!(
+            parse_default("floor((random() * (10)::double precision))"),
+            DefaultValue::Raw("floor((random() * (10)::double precision))".into())
+        );
+        assert_eq!(parse_default("'a' || 'b'"), DefaultValue::Raw("'a' || 'b'".into()));
+    }
 
     #[test]
     fn types_map_to_postgres_names() {

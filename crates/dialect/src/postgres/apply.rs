@@ -1,0 +1,424 @@
+//! A live PostgreSQL database: connecting, inspecting with a fixed number of catalog queries, and
+//! applying plans in one transaction under an advisory lock, recorded in `schemadoc_history`.
+
+use super::inspect::{
+    self, Catalog, ColumnRow, ConstraintRow, EnumRow, IndexRow, RoutineRow, TableRow, TriggerRow, ViewRow,
+};
+use crate::migrate::Plan;
+use crate::session::{redact, ApplyError, ApplyReport, ConnectOptions, DbError, InspectFilter, Session};
+use crate::EngineKind;
+use model::Schema;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
+use sqlx::{AssertSqlSafe, ConnectOptions as _, Row};
+use std::str::FromStr;
+
+/// The key of the advisory lock every schemadoc apply takes (`schemadoc` in ASCII, as a number).
+pub(super) const LOCK_KEY: i64 = 0x7363_6865_6d61_646f;
+
+/// An open PostgreSQL database.
+pub(crate) struct PgSession {
+    runtime: tokio::runtime::Runtime,
+    conn: PgConnection,
+    url: String,
+    password: Option<String>,
+    read_only: bool,
+    queries: u64,
+}
+
+/// Opens `url`; read-only sessions have `default_transaction_read_only` on.
+pub(crate) fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Session>, DbError> {
+    let shown = redact(url);
+    let password = password_of(url);
+    let scrub = |m: String| match &password {
+        Some(p) if !p.is_empty() => m.replace(p.as_str(), "***"),
+        _ => m,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| DbError::Connect { url: shown.clone(), message: e.to_string() })?;
+    let opts = PgConnectOptions::from_str(url)
+        .map_err(|e| DbError::Connect { url: shown.clone(), message: scrub(e.to_string()) })?
+        .disable_statement_logging();
+    let mut conn = runtime
+        .block_on(opts.connect())
+        .map_err(|e| DbError::Connect { url: shown.clone(), message: scrub(e.to_string()) })?;
+    if options.read_only {
+        runtime
+            .block_on(sqlx::raw_sql("SET default_transaction_read_only = on").execute(&mut conn))
+            .map_err(|e| DbError::Connect { url: shown.clone(), message: scrub(e.to_string()) })?;
+    }
+    Ok(Box::new(PgSession { runtime, conn, url: shown, password, read_only: options.read_only, queries: 0 }))
+}
+
+/// The password of a URL, to scrub it from server messages.
+fn password_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split('/').next()?;
+    let userinfo = authority.rsplit_once('@')?.0;
+    userinfo.split_once(':').map(|(_, p)| p.to_string())
+}
+
+/// The extensions a plan creates (`CREATE EXTENSION IF NOT EXISTS "x"`).
+pub(super) fn plan_extensions(plan: &Plan) -> Vec<String> {
+    let mut out: Vec<String> = plan
+        .statements
+        .iter()
+        .filter_map(|s| s.sql.strip_prefix("CREATE EXTENSION IF NOT EXISTS "))
+        .map(super::types::unquote_ident)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+impl PgSession {
+    fn scrub(&self, m: String) -> String {
+        match &self.password {
+            Some(p) if !p.is_empty() => m.replace(p.as_str(), "***"),
+            _ => m,
+        }
+    }
+
+    fn query_error(&self, what: &str, e: sqlx::Error) -> DbError {
+        DbError::Query { url: self.url.clone(), what: what.to_string(), message: self.scrub(db_message(&e)) }
+    }
+
+    fn rows(&mut self, what: &str, sql: &str, schemas: &[String]) -> Result<Vec<PgRow>, DbError> {
+        self.queries += 1;
+        let query = sqlx::query(AssertSqlSafe(sql.to_string())).bind(schemas.to_vec());
+        let result = self.runtime.block_on(query.fetch_all(&mut self.conn));
+        result.map_err(|e| self.query_error(what, e))
+    }
+
+    fn run(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        self.runtime.block_on(sqlx::raw_sql(AssertSqlSafe(sql.to_string())).execute(&mut self.conn)).map(|_| ())
+    }
+
+    fn catalog(&mut self, schemas: &[String]) -> Result<Catalog, DbError> {
+        let get = |what: &str, e: sqlx::Error| DbError::Query {
+            url: String::new(),
+            what: format!("reading {what}"),
+            message: e.to_string(),
+        };
+        let mut c = Catalog::default();
+        for r in self.rows("reading tables", inspect::TABLES, schemas)? {
+            c.tables.push(TableRow {
+                schema: r.try_get(0).map_err(|e| get("tables", e))?,
+                name: r.try_get(1).map_err(|e| get("tables", e))?,
+                comment: r.try_get(2).map_err(|e| get("tables", e))?,
+            });
+        }
+        for r in self.rows("reading columns", inspect::COLUMNS, schemas)? {
+            let g = |e| get("columns", e);
+            c.columns.push(ColumnRow {
+                schema: r.try_get(0).map_err(g)?,
+                table: r.try_get(1).map_err(g)?,
+                name: r.try_get(2).map_err(g)?,
+                type_sql: r.try_get(3).map_err(g)?,
+                not_null: r.try_get(4).map_err(g)?,
+                default: r.try_get(5).map_err(g)?,
+                identity: r.try_get(6).map_err(g)?,
+                generated: r.try_get(7).map_err(g)?,
+                owns_sequence: r.try_get(8).map_err(g)?,
+                comment: r.try_get(9).map_err(g)?,
+            });
+        }
+        for r in self.rows("reading constraints", inspect::CONSTRAINTS, schemas)? {
+            let g = |e| get("constraints", e);
+            c.constraints.push(ConstraintRow {
+                schema: r.try_get(0).map_err(g)?,
+                table: r.try_get(1).map_err(g)?,
+                name: r.try_get(2).map_err(g)?,
+                kind: r.try_get(3).map_err(g)?,
+                columns: r.try_get(4).map_err(g)?,
+                check: r.try_get(5).map_err(g)?,
+                ref_table: r.try_get(6).map_err(g)?,
+                ref_columns: r.try_get(7).map_err(g)?,
+                on_delete: r.try_get(8).map_err(g)?,
+                on_update: r.try_get(9).map_err(g)?,
+            });
+        }
+        for r in self.rows("reading indexes", inspect::INDEXES, schemas)? {
+            let g = |e| get("indexes", e);
+            c.indexes.push(IndexRow {
+                schema: r.try_get(0).map_err(g)?,
+                table: r.try_get(1).map_err(g)?,
+                name: r.try_get(2).map_err(g)?,
+                unique: r.try_get(3).map_err(g)?,
+                constraint: r.try_get(4).map_err(g)?,
+                method: r.try_get(5).map_err(g)?,
+                key_count: r.try_get(6).map_err(g)?,
+                keys: r.try_get(7).map_err(g)?,
+                defs: r.try_get(8).map_err(g)?,
+                options: r.try_get(9).map_err(g)?,
+                opclasses: r.try_get(10).map_err(g)?,
+                predicate: r.try_get(11).map_err(g)?,
+            });
+        }
+        for r in self.rows("reading enums", inspect::ENUMS, schemas)? {
+            let g = |e| get("enums", e);
+            c.enums.push(EnumRow {
+                schema: r.try_get(0).map_err(g)?,
+                name: r.try_get(1).map_err(g)?,
+                values: r.try_get(2).map_err(g)?,
+            });
+        }
+        self.queries += 1;
+        let ext = self.runtime.block_on(sqlx::query(inspect::EXTENSIONS).fetch_all(&mut self.conn));
+        for r in ext.map_err(|e| self.query_error("reading extensions", e))? {
+            c.extensions.push(r.try_get(0).map_err(|e| get("extensions", e))?);
+        }
+        for r in self.rows("reading views", &inspect::views_query(), schemas)? {
+            let g = |e| get("views", e);
+            c.views.push(ViewRow {
+                schema: r.try_get(0).map_err(g)?,
+                name: r.try_get(1).map_err(g)?,
+                definition: r.try_get(2).map_err(g)?,
+                md5: r.try_get(3).map_err(g)?,
+                materialized: r.try_get(4).map_err(g)?,
+                comment: r.try_get(5).map_err(g)?,
+            });
+        }
+        for r in self.rows("reading functions", &inspect::routines_query(), schemas)? {
+            let g = |e| get("functions", e);
+            c.routines.push(RoutineRow {
+                schema: r.try_get(0).map_err(g)?,
+                name: r.try_get(1).map_err(g)?,
+                definition: r.try_get(2).map_err(g)?,
+                language: r.try_get(3).map_err(g)?,
+                kind: r.try_get(4).map_err(g)?,
+            });
+        }
+        for r in self.rows("reading triggers", inspect::TRIGGERS, schemas)? {
+            let g = |e| get("triggers", e);
+            c.triggers.push(TriggerRow {
+                schema: r.try_get(0).map_err(g)?,
+                table: r.try_get(1).map_err(g)?,
+                name: r.try_get(2).map_err(g)?,
+                definition: r.try_get(3).map_err(g)?,
+                function: r.try_get(4).map_err(g)?,
+            });
+        }
+        Ok(c)
+    }
+
+    /// Records an apply in `schemadoc_history` (created when missing), on the current connection.
+    fn record(&mut self, hash: &str, plan: &Plan, outcome: &str, steps: usize) -> Result<(), sqlx::Error> {
+        let statements: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
+        self.run(HISTORY_DDL)?;
+        let insert = sqlx::query(
+            "INSERT INTO schemadoc_history (document_hash, statements, outcome, steps_done) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(hash.to_string())
+        .bind(statements.join(";\n"))
+        .bind(outcome.to_string())
+        .bind(i32::try_from(steps).unwrap_or(i32::MAX));
+        self.runtime.block_on(insert.execute(&mut self.conn)).map(|_| ())
+    }
+
+    fn unlock(&mut self) {
+        let _ =
+            self.runtime.block_on(sqlx::query("SELECT pg_advisory_unlock($1)").bind(LOCK_KEY).execute(&mut self.conn));
+    }
+
+    fn apply_locked(&mut self, plan: &Plan, hash: &str) -> Result<ApplyReport, ApplyError> {
+        let url = self.url.clone();
+        let begin = self.run("BEGIN");
+        begin.map_err(|e| self.query_error("starting the transaction", e))?;
+        let mut report = ApplyReport::default();
+        for (i, st) in plan.statements.iter().enumerate().filter(|(_, s)| s.transactional) {
+            if let Err(e) = self.run(&st.sql) {
+                let message = self.scrub(db_message(&e));
+                let _ = self.run("ROLLBACK");
+                let _ = self.record(hash, plan, &format!("failed at statement {}: {message}", i + 1), 0);
+                return Err(ApplyError::Statement {
+                    statement: i,
+                    reason: st.reason.clone(),
+                    message,
+                    executed: Vec::new(),
+                    rolled_back: true,
+                });
+            }
+            report.executed.push(i);
+        }
+        let pending = plan.statements.iter().filter(|s| !s.transactional).count();
+        let outcome = if pending == 0 {
+            "applied".to_string()
+        } else {
+            format!("committed; {pending} statements follow outside the transaction")
+        };
+        if let Err(e) = self.record(hash, plan, &outcome, report.executed.len()) {
+            let _ = self.run("ROLLBACK");
+            return Err(self.query_error("recording the apply in schemadoc_history", e).into());
+        }
+        if let Err(e) = self.run("COMMIT") {
+            return Err(DbError::Query { url, what: "committing".into(), message: self.scrub(db_message(&e)) }.into());
+        }
+        for (i, st) in plan.statements.iter().enumerate().filter(|(_, s)| !s.transactional) {
+            if let Err(e) = self.run(&st.sql) {
+                let message = self.scrub(db_message(&e));
+                let done = report.executed.len();
+                let _ = self.record(
+                    hash,
+                    plan,
+                    &format!("failed at statement {} (outside the transaction): {message}", i + 1),
+                    done,
+                );
+                return Err(ApplyError::Statement {
+                    statement: i,
+                    reason: st.reason.clone(),
+                    message,
+                    executed: report.executed,
+                    rolled_back: false,
+                });
+            }
+            report.executed.push(i);
+        }
+        if pending > 0 {
+            let done = report.executed.len();
+            let _ = self.record(hash, plan, "applied", done);
+        }
+        Ok(report)
+    }
+}
+
+/// `schemadoc_history`: one row per apply.
+const HISTORY_DDL: &str = "CREATE TABLE IF NOT EXISTS schemadoc_history (
+  id bigserial PRIMARY KEY,
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  document_hash text NOT NULL,
+  statements text NOT NULL,
+  outcome text NOT NULL,
+  steps_done integer NOT NULL
+)";
+
+/// The server's message (with its detail) rather than sqlx's wrapping.
+fn db_message(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        other => other.to_string(),
+    }
+}
+
+impl Session for PgSession {
+    fn kind(&self) -> EngineKind {
+        EngineKind::Postgres
+    }
+
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    fn inspect(&mut self, filter: &InspectFilter) -> Result<Schema, DbError> {
+        let schemas = if filter.schemas.is_empty() { vec!["public".to_string()] } else { filter.schemas.clone() };
+        // NOTE: one REPEATABLE READ transaction gives every catalog query the same snapshot.
+        let begin = self.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        begin.map_err(|e| self.query_error("starting the inspection", e))?;
+        let catalog = self.catalog(&schemas);
+        let _ = self.run("COMMIT");
+        let url = self.url.clone();
+        let catalog = catalog.map_err(|e| match e {
+            DbError::Query { url: u, what, message } if u.is_empty() => {
+                DbError::Query { url: url.clone(), what, message }
+            }
+            other => other,
+        })?;
+        Ok(inspect::interpret(&catalog, filter, &self.url))
+    }
+
+    fn count(&mut self, sql: &str) -> Result<i64, DbError> {
+        self.queries += 1;
+        // NOTE: count(*) is bigint but a sum is numeric: the scalar subquery is cast to one type.
+        let query = sqlx::query(AssertSqlSafe(format!("SELECT ({})::bigint", sql.trim().trim_end_matches(';'))));
+        let row = self.runtime.block_on(query.fetch_one(&mut self.conn));
+        let row = row.map_err(|e| self.query_error("counting", e))?;
+        row.try_get::<Option<i64>, _>(0).map(|n| n.unwrap_or(0)).map_err(|e| self.query_error("counting", e))
+    }
+
+    fn available_extensions(&mut self) -> Result<Vec<String>, DbError> {
+        self.queries += 1;
+        let rows = self.runtime.block_on(sqlx::query(inspect::AVAILABLE_EXTENSIONS).fetch_all(&mut self.conn));
+        let rows = rows.map_err(|e| self.query_error("listing available extensions", e))?;
+        rows.iter()
+            .map(|r| r.try_get::<String, _>(0).map_err(|e| self.query_error("listing available extensions", e)))
+            .collect()
+    }
+
+    fn apply(&mut self, plan: &Plan, document_hash: &str) -> Result<ApplyReport, ApplyError> {
+        if self.read_only {
+            return Err(DbError::ReadOnly { url: self.url.clone() }.into());
+        }
+        // Refuse before any change when the server lacks an extension the plan creates.
+        let needed = plan_extensions(plan);
+        if !needed.is_empty() {
+            let available = self.available_extensions()?;
+            let missing: Vec<&String> = needed.iter().filter(|n| !available.iter().any(|a| a == *n)).collect();
+            if !missing.is_empty() {
+                let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+                return Err(DbError::Query {
+                    url: self.url.clone(),
+                    what: "checking extensions".into(),
+                    message: format!(
+                        "the schema needs extension {} which this server does not have (install it, e.g. pgvector for \
+                         `vector`); nothing was changed",
+                        names.join(", ")
+                    ),
+                }
+                .into());
+            }
+        }
+        let locked = self
+            .runtime
+            .block_on(sqlx::query("SELECT pg_try_advisory_lock($1)").bind(LOCK_KEY).fetch_one(&mut self.conn));
+        let locked: bool =
+            locked.and_then(|r| r.try_get(0)).map_err(|e| self.query_error("taking the apply lock", e))?;
+        if !locked {
+            return Err(DbError::Locked { url: self.url.clone() }.into());
+        }
+        let result = self.apply_locked(plan, document_hash);
+        self.unlock();
+        result
+    }
+
+    fn execute(&mut self, sql: &str) -> Result<(), DbError> {
+        self.queries += 1;
+        self.run(sql).map_err(|e| self.query_error("executing SQL", e))
+    }
+
+    fn queries_issued(&self) -> Option<u64> {
+        Some(self.queries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrate::PlannedStatement;
+
+    #[test]
+    fn passwords_are_found_for_scrubbing() {
+        assert_eq!(password_of("postgres://u:s3cret@h:5432/db").as_deref(), Some("s3cret"));
+        assert_eq!(password_of("postgres://u@h/db"), None);
+    }
+
+    #[test]
+    fn a_plan_names_the_extensions_it_creates() {
+        let st = |sql: &str| PlannedStatement {
+            sql: sql.into(),
+            reason: String::new(),
+            hazards: vec![],
+            transactional: true,
+            change: 0,
+        };
+        let plan = Plan {
+            statements: vec![
+                st("CREATE EXTENSION IF NOT EXISTS \"vector\""),
+                st("CREATE TABLE t ()"),
+                st("CREATE EXTENSION IF NOT EXISTS \"uuid-ossp\""),
+            ],
+            ..Plan::default()
+        };
+        assert_eq!(plan_extensions(&plan), ["uuid-ossp", "vector"]);
+    }
+}
