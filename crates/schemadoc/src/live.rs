@@ -302,14 +302,13 @@ fn pretty(v: &serde_json::Value) -> String {
 pub fn check_extensions(session: &mut dyn Session, m: &Migration) -> Result<()> {
     let missing = guard::missing_extensions(session, &m.live, &m.target.schema)?;
     if !missing.is_empty() {
+        let names = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+        let (s, it) = if missing.len() == 1 { ("", "it") } else { ("s", "them") };
         bail!(
-            "the document needs the {} extension{} {}, which {} does not have; install {} on the server (e.g. the \
-             `postgresql-15-pgvector` package for `vector`) and run again. Nothing was changed",
-            session.kind(),
-            if missing.len() == 1 { "" } else { "s" },
-            missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "),
+            "the document needs the extension{s} {names}, which the server at {} cannot create. Nothing was \
+             changed.\nhelp: install {it} on the server (for `vector`: the pgvector package, e.g. \
+             `postgresql-15-pgvector`), then apply again",
             session.url(),
-            if missing.len() == 1 { "it" } else { "them" },
         );
     }
     Ok(())

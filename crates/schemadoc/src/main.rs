@@ -359,9 +359,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// Says on standard error that the document has errors whose parts are left out.
+/// Says on standard error that the document has errors (as `check` reports them) whose parts are
+/// left out.
 fn warn_document_errors(extraction: &Extraction) {
-    let errors = extraction.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = extraction
+        .diagnostics
+        .iter()
+        .chain(check::check(&extraction.schema).iter())
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     if errors > 0 {
         eprintln!(
             "warning: the document has {errors} error{}; what they concern is left out (run `schemadoc check` to see {})",
