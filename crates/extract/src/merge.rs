@@ -184,6 +184,15 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
         .collect();
     merged.enums.retain(|e| e.origin.notation == Notation::Sql || used.contains(&name_key(&e.name)));
 
+    // NOTE: ERDs conventionally name entities in capitals (`JOB_LOGS`); the table behind one, when no
+    // other notation spells it, is the lower-case name SQL would fold an unquoted identifier to.
+    for t in &mut merged.tables {
+        let shouting = t.name.chars().any(|c| c.is_ascii_uppercase()) && !t.name.chars().any(|c| c.is_lowercase());
+        if t.origin.notation == Notation::Mermaid && shouting {
+            t.name = t.name.to_lowercase();
+        }
+    }
+
     // References use the spelling of the table they resolve to.
     let spelling: Vec<String> = merged.tables.iter().map(|t| t.name.clone()).collect();
     let respell = |name: &mut String| {

@@ -315,6 +315,16 @@ fn seed_004_video_platform() {
             "settings",
         ])
     );
+    // The ERD's capitals are a diagram convention: the tables are the lower-case names the other
+    // sections use, and references follow them.
+    for t in c.schema["tables"].as_array().expect("tables") {
+        let name = t["name"].as_str().expect("name");
+        assert_eq!(name, name.to_lowercase(), "table spelled {name}");
+        for fk in t["foreign_keys"].as_array().expect("fks") {
+            let target = fk["ref_table"].as_str().expect("ref_table");
+            assert_eq!(target, target.to_lowercase());
+        }
+    }
     for (table, column, target) in [
         ("sessions", "user_id", "users"),
         ("jobs", "user_id", "users"),
