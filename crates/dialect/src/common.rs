@@ -3,8 +3,12 @@
 //! a scanner for syntax foreign to an engine.
 
 use crate::{Note, Skipped, Translation};
+use diff::{Change, ChangeSet};
 use model::{dependency_order, name_key, DefaultValue, ForeignKey, Index, Origin, Schema, Table, TypeKind};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// schemadoc's own bookkeeping table, where applies are recorded; never part of an inspected schema.
+pub(crate) const HISTORY_TABLE: &str = "schemadoc_history";
 
 /// A translation being built.
 #[derive(Debug, Default)]
@@ -54,6 +58,52 @@ pub(crate) fn string_literal(value: &str, backslash: bool) -> String {
 /// A statement as written, without trailing semicolons and whitespace.
 pub(crate) fn strip_terminator(sql: &str) -> &str {
     sql.trim().trim_end_matches(|c: char| c == ';' || c.is_whitespace())
+}
+
+/// The text of a quoted run of `chars` whose opening `quote` stands just before `start` (a doubled
+/// quote inside stands for one), and the index after its closing quote: the end when it is left open.
+pub(crate) fn read_quoted(chars: &[char], start: usize, quote: char) -> (String, usize) {
+    let mut s = String::new();
+    let mut i = start;
+    while i < chars.len() {
+        if chars[i] == quote {
+            if chars.get(i + 1) == Some(&quote) {
+                s.push(quote);
+                i += 2;
+                continue;
+            }
+            return (s, i + 1);
+        }
+        s.push(chars[i]);
+        i += 1;
+    }
+    (s, i)
+}
+
+/// The number that starts at `start` of `chars` (with a digit, or a dot before one), as written,
+/// and the index after it; letters and dots belong to it (`1.5`, `1e5`, `0x1F`).
+pub(crate) fn number_at(chars: &[char], start: usize) -> Option<(String, usize)> {
+    let c = *chars.get(start)?;
+    if !(c.is_ascii_digit() || (c == '.' && chars.get(start + 1).is_some_and(|d| d.is_ascii_digit()))) {
+        return None;
+    }
+    let mut end = start;
+    while end < chars.len() && (chars[end].is_ascii_alphanumeric() || chars[end] == '.') {
+        end += 1;
+    }
+    Some((chars[start..end].iter().collect(), end))
+}
+
+/// The name keys of the tables `changes` creates.
+pub(crate) fn created_tables(changes: &ChangeSet) -> BTreeSet<String> {
+    changes
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateTable { table } => Some(name_key(&table.name)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A short deterministic hash (FNV-1a, 32 bits) used to shorten generated names.
@@ -708,6 +758,28 @@ mod tests {
 
     fn origin() -> Origin {
         Origin::new("t.md".into(), 1, 1, Notation::Sql)
+    }
+
+    #[test]
+    fn quoted_runs_end_at_the_closing_quote() {
+        let chars: Vec<char> = "'it''s' x".chars().collect();
+        assert_eq!(read_quoted(&chars, 1, '\''), ("it's".to_string(), 7));
+        let chars: Vec<char> = "`a``b`".chars().collect();
+        assert_eq!(read_quoted(&chars, 1, '`'), ("a`b".to_string(), 6));
+        let open: Vec<char> = "\"never closed".chars().collect();
+        assert_eq!(read_quoted(&open, 1, '"'), ("never closed".to_string(), 13));
+    }
+
+    #[test]
+    fn numbers_are_read_as_written() {
+        let chars: Vec<char> = "x >= 10.50) or .5 1e5".chars().collect();
+        assert_eq!(number_at(&chars, 0), None);
+        assert_eq!(number_at(&chars, 5), Some(("10.50".to_string(), 10)));
+        assert_eq!(number_at(&chars, 15), Some((".5".to_string(), 17)));
+        assert_eq!(number_at(&chars, 18), Some(("1e5".to_string(), 21)));
+        let dot: Vec<char> = "a.b".chars().collect();
+        assert_eq!(number_at(&dot, 1), None);
+        assert_eq!(number_at(&dot, 3), None);
     }
 
     fn table(name: &str, cols: &[&str], pk: &[&str]) -> Table {

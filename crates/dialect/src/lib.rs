@@ -158,8 +158,20 @@ pub trait Engine: Send + Sync {
     /// carry it.
     fn default_sql(&self, ty: &DataType, value: &DefaultValue) -> Result<Mapped, String>;
 
-    /// The statements that create `schema` on an empty database, in an order the engine accepts.
-    fn create_schema(&self, schema: &Schema) -> Translation;
+    /// The statements that create `schema` on an empty database, in an order the engine accepts:
+    /// the plan from an empty database to the schema as the engine holds it, so that there is one
+    /// way to write DDL.
+    fn create_schema(&self, schema: &Schema) -> Translation {
+        let target = self.translate(schema);
+        let empty = Schema::default();
+        let changes = diff::diff(&empty, &target.schema, self.hooks(), &Renames::default());
+        let plan = self.plan(&changes, &empty, &target.schema, &PlanOptions::default());
+        Translation {
+            statements: plan.statements.into_iter().map(|s| Statement { sql: s.sql, reason: s.reason }).collect(),
+            skipped: target.skipped.into_iter().chain(plan.skipped).collect(),
+            notes: target.notes,
+        }
+    }
 
     /// The document's schema as this engine holds it: what it cannot carry removed (in `skipped`),
     /// names, types and defaults as the engine keeps them, so that it compares with what

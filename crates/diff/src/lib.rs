@@ -36,22 +36,7 @@ pub trait DiffHooks {
 
     /// Whether two indexes are the same (names aside).
     fn same_index(&self, from: &Index, to: &Index) -> bool {
-        from.unique == to.unique
-            && from.parts.len() == to.parts.len()
-            && from.parts.iter().zip(&to.parts).all(|(a, b)| {
-                a.descending == b.descending
-                    && match (&a.column, &b.column) {
-                        (Some(x), Some(y)) => name_eq(x, y),
-                        (None, None) => {
-                            squash(a.expr.as_deref().unwrap_or("")) == squash(b.expr.as_deref().unwrap_or(""))
-                        }
-                        _ => false,
-                    }
-            })
-            && from.predicate.as_deref().map(squash) == to.predicate.as_deref().map(squash)
-            && method(from) == method(to)
-            && from.include.len() == to.include.len()
-            && from.include.iter().zip(&to.include).all(|(a, b)| name_eq(a, b))
+        same_index_keys(from, to, squash) && same_index_options(from, to)
     }
 
     /// Whether two view definitions are the same.
@@ -70,8 +55,31 @@ pub trait DiffHooks {
     }
 }
 
-fn method(i: &Index) -> String {
-    i.method.as_deref().map(name_key).filter(|m| m != "btree").unwrap_or_default()
+/// Whether two indexes have the same uniqueness, key parts (columns by name, expressions and the
+/// predicate through `expr_key`) and sort directions: the part of [`DiffHooks::same_index`] that
+/// engines comparing expressions their own way reuse.
+pub fn same_index_keys(from: &Index, to: &Index, expr_key: impl Fn(&str) -> String) -> bool {
+    from.unique == to.unique
+        && from.parts.len() == to.parts.len()
+        && from.parts.iter().zip(&to.parts).all(|(a, b)| {
+            a.descending == b.descending
+                && match (&a.column, &b.column) {
+                    (Some(x), Some(y)) => name_eq(x, y),
+                    (None, None) => {
+                        expr_key(a.expr.as_deref().unwrap_or("")) == expr_key(b.expr.as_deref().unwrap_or(""))
+                    }
+                    _ => false,
+                }
+        })
+        && from.predicate.as_deref().map(&expr_key) == to.predicate.as_deref().map(&expr_key)
+}
+
+/// Whether two indexes use the same method (`btree` the same as none) and INCLUDE the same columns.
+pub fn same_index_options(from: &Index, to: &Index) -> bool {
+    let method = |i: &Index| i.method.as_deref().map(name_key).filter(|m| m != "btree").unwrap_or_default();
+    method(from) == method(to)
+        && from.include.len() == to.include.len()
+        && from.include.iter().zip(&to.include).all(|(a, b)| name_eq(a, b))
 }
 
 /// Lower-cased with white space removed: a tolerant comparison of SQL text.

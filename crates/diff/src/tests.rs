@@ -206,3 +206,26 @@ fn hooks_decide_equivalence() {
     u.columns[1].ty = DataType::new(TypeKind::Varchar { len: Some(100) }, "varchar(100)");
     assert!(diff(&from, &schema(vec![u]), &Loose, &Renames::default()).is_empty());
 }
+
+#[test]
+fn index_keys_and_options_split_the_default_comparison() {
+    let index = |expr: &str, method: Option<&str>, include: &[&str]| Index {
+        name: None,
+        table: "users".into(),
+        parts: vec![IndexPart { column: None, expr: Some(expr.into()), descending: false, opclass: None }],
+        unique: false,
+        method: method.map(String::from),
+        predicate: Some(format!("({expr}) > 0")),
+        include: include.iter().map(|c| c.to_string()).collect(),
+        origin: origin(),
+    };
+    let plain = index("lower(email)", None, &[]);
+    assert!(Strict.same_index(&plain, &index("LOWER( email )", Some("BTREE"), &[])));
+    assert!(!Strict.same_index(&plain, &index("lower(email)", Some("gin"), &[])));
+    assert!(!Strict.same_index(&plain, &index("lower(email)", None, &["name"])));
+    assert!(same_index_options(&index("a", Some("btree"), &["Name"]), &index("b", None, &["name"])));
+    let no_parens = |e: &str| squash(e).replace(['(', ')'], "");
+    let wrapped = index("(lower(email))", Some("gin"), &["name"]);
+    assert!(!same_index_keys(&plain, &wrapped, squash));
+    assert!(same_index_keys(&plain, &wrapped, no_parens));
+}

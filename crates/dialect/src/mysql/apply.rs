@@ -2,7 +2,8 @@
 //! applying plans step by step under `GET_LOCK`, each completed step recorded in
 //! `schemadoc_history` so that a failed apply says what ran and the next one resumes after it.
 
-use super::inspect::{self, HISTORY_TABLE};
+use super::inspect;
+use crate::common::HISTORY_TABLE;
 use crate::session::{redact, ApplyError, ApplyReport, ConnectOptions, DbError, InspectFilter, Session};
 use crate::{EngineKind, Plan};
 use model::Schema;

@@ -3,6 +3,7 @@
 //! [`Schema`] ([`interpret`]), which unit tests feed with hand-written rows.
 
 use super::types::{kind_of, normalize_type, parse_default};
+use crate::common::HISTORY_TABLE;
 use crate::session::InspectFilter;
 use model::{
     name_eq, name_key, Check, Column, DataType, ForeignKey, Identity, Index, IndexPart, Notation, Origin, PrimaryKey,
@@ -11,9 +12,6 @@ use model::{
 use sqlx::{MySqlConnection, Row};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-
-/// schemadoc's own bookkeeping table, never part of an inspected schema.
-pub(super) const HISTORY_TABLE: &str = "schemadoc_history";
 
 /// A row of `information_schema.TABLES`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

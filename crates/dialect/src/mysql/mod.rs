@@ -9,7 +9,7 @@ mod types;
 pub(crate) use apply::connect;
 
 use crate::common::{quote_with, string_literal};
-use crate::{Engine, EngineKind, Mapped, Translation};
+use crate::{Engine, EngineKind, Mapped};
 use model::{DataType, DefaultValue, Schema};
 
 /// The MySQL/MariaDB engine.
@@ -37,10 +37,6 @@ impl Engine for Mysql {
     fn default_sql(&self, ty: &DataType, value: &DefaultValue) -> Result<Mapped, String> {
         let mapped = types::map_type(&ty.kind, false, None);
         types::default_sql(&ty.kind, &mapped.sql, value)
-    }
-
-    fn create_schema(&self, schema: &Schema) -> Translation {
-        plan::create_schema(schema)
     }
 
     fn translate(&self, schema: &Schema) -> crate::Translated {

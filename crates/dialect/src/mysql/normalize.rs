@@ -4,6 +4,7 @@
 //! `AS` aliases).
 
 use super::types::{canonical_number, kind_of, normalize_type};
+use crate::common::{number_at, read_quoted};
 use diff::DiffHooks;
 use model::{Check, Column, DefaultValue, TypeKind, View};
 
@@ -120,28 +121,11 @@ fn tokens(sql: &str) -> Vec<Token> {
             }
             out.push(Token::Str(s));
         } else if c == '`' || c == '"' {
-            let mut s = String::new();
-            i += 1;
-            while i < chars.len() {
-                if chars[i] == c {
-                    if chars.get(i + 1) == Some(&c) {
-                        s.push(c);
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                s.push(chars[i]);
-                i += 1;
-            }
+            let (s, end) = read_quoted(&chars, i + 1, c);
+            i = end;
             out.push(Token::Word(s.to_lowercase()));
-        } else if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
-            let mut s = String::new();
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.') {
-                s.push(chars[i]);
-                i += 1;
-            }
+        } else if let Some((s, end)) = number_at(&chars, i) {
+            i = end;
             out.push(Token::Num(canonical_number(&s)));
         } else if c.is_alphanumeric() || c == '_' || c == '$' {
             let mut s = String::new();

@@ -4,12 +4,10 @@ use super::types::{
     default_sql, foreign, foreign_in_check, kind_of, map_type, needs_expression_default, parse_default,
 };
 use crate::common::{
-    fk_label, on_update_is_now, prepare, quote_with, requote, shorten, string_literal, view_body, view_order, Order,
-    Out, Prepared,
+    created_tables, fk_label, on_update_is_now, prepare, quote_with, requote, shorten, string_literal, view_body,
+    view_order, Order, Out, Prepared,
 };
-use crate::{
-    Hazard, HazardKind, Mapped, Plan, PlanOptions, PlannedStatement, Skipped, Statement, Translated, Translation,
-};
+use crate::{Hazard, HazardKind, Mapped, Plan, PlanOptions, PlannedStatement, Skipped, Translated};
 use diff::{Change, ChangeSet};
 use model::{
     name_eq, name_key, Check, Column, DataType, ForeignKey, Identity, Index, IndexPart, ReferentialAction, RoutineKind,
@@ -839,14 +837,7 @@ pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &Pl
             _ => None,
         })
         .collect();
-    let created: BTreeSet<String> = changes
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::CreateTable { table } => Some(name_key(&table.name)),
-            _ => None,
-        })
-        .collect();
+    let created = created_tables(changes);
 
     // 1. What depends on tables and keys goes first: views, routines, foreign keys.
     for (i, c) in each(&|c| matches!(c, Change::DropView { .. } | Change::DropRoutine { .. })) {
@@ -1208,19 +1199,6 @@ fn alter_column(steps: &mut Steps<'_>, i: usize, change: &Change) {
         );
     }
     steps.push(i, format!("ALTER TABLE {} MODIFY COLUMN {}", q(table), column_def(to)), change.describe(), hazards);
-}
-
-/// Statements creating `schema` on an empty MySQL or MariaDB database: the plan from an empty
-/// database to its translation.
-pub(super) fn create_schema(schema: &Schema) -> Translation {
-    let target = translate(schema);
-    let changes = diff::diff(&Schema::default(), &target.schema, &super::normalize::Hooks, &diff::Renames::default());
-    let plan = plan(&changes, &Schema::default(), &target.schema, &PlanOptions::default());
-    Translation {
-        statements: plan.statements.into_iter().map(|s| Statement { sql: s.sql, reason: s.reason }).collect(),
-        skipped: target.skipped.into_iter().chain(plan.skipped).collect(),
-        notes: target.notes,
-    }
 }
 
 #[cfg(test)]

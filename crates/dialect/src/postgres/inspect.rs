@@ -4,6 +4,7 @@
 
 use super::normalize::{FINGERPRINT_MARK, VIEW_COMMENT_PREFIX};
 use super::types::{parse_default, parse_type, unquote_ident};
+use crate::common::HISTORY_TABLE;
 use crate::InspectFilter;
 use model::{
     name_key, Check, Column, DataType, Enum, Extension, ForeignKey, Identity, Index, IndexPart, Notation, Origin,
@@ -11,9 +12,6 @@ use model::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-
-/// schemadoc's own bookkeeping table, never part of an inspected schema.
-pub(super) const HISTORY_TABLE: &str = "schemadoc_history";
 
 /// A table (`pg_class` relkind r/p).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

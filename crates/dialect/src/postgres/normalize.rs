@@ -3,9 +3,9 @@
 //! canonical text before they are compared.
 
 use super::types::parse_default;
-use crate::common::{coerce_default, view_body};
-use diff::{squash, DiffHooks};
-use model::{name_eq, name_key, Check, Column, DefaultValue, Identity, Index, Routine, RoutineKind, TypeKind, View};
+use crate::common::{coerce_default, number_at, read_quoted, view_body};
+use diff::{same_index_options, squash, DiffHooks};
+use model::{name_eq, Check, Column, DefaultValue, Identity, Index, Routine, RoutineKind, TypeKind, View};
 
 /// The PostgreSQL [`DiffHooks`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -59,48 +59,16 @@ fn tokenize(expr: &str) -> Vec<Tok> {
                 i += 1;
             }
         } else if c == '\'' || ((c == 'E' || c == 'e') && chars.get(i + 1) == Some(&'\'')) {
-            if c != '\'' {
-                i += 1;
-            }
-            i += 1;
-            let mut s = String::new();
-            while i < chars.len() {
-                if chars[i] == '\'' {
-                    if chars.get(i + 1) == Some(&'\'') {
-                        s.push('\'');
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                s.push(chars[i]);
-                i += 1;
-            }
+            let open = if c == '\'' { i } else { i + 1 };
+            let (s, end) = read_quoted(&chars, open + 1, '\'');
+            i = end;
             out.push(Tok::Str(s));
         } else if c == '"' {
-            i += 1;
-            let mut s = String::new();
-            while i < chars.len() {
-                if chars[i] == '"' {
-                    if chars.get(i + 1) == Some(&'"') {
-                        s.push('"');
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                s.push(chars[i]);
-                i += 1;
-            }
+            let (s, end) = read_quoted(&chars, i + 1, '"');
+            i = end;
             out.push(Tok::Word(s.to_lowercase()));
-        } else if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
-            let mut s = String::new();
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.') {
-                s.push(chars[i]);
-                i += 1;
-            }
+        } else if let Some((s, end)) = number_at(&chars, i) {
+            i = end;
             out.push(Tok::Num(s));
         } else if c.is_alphabetic() || c == '_' {
             let mut s = String::new();
@@ -455,9 +423,8 @@ impl DiffHooks for PgHooks {
     }
 
     fn same_index(&self, from: &Index, to: &Index) -> bool {
-        let method = |i: &Index| i.method.as_deref().map(name_key).filter(|m| m != "btree").unwrap_or_default();
         from.unique == to.unique
-            && method(from) == method(to)
+            && same_index_options(from, to)
             && from.parts.len() == to.parts.len()
             && from.parts.iter().zip(&to.parts).all(|(a, b)| {
                 let opclass = match (&a.opclass, &b.opclass) {
@@ -473,8 +440,6 @@ impl DiffHooks for PgHooks {
                 key && opclass && a.descending == b.descending
             })
             && from.predicate.as_deref().map(canonical) == to.predicate.as_deref().map(canonical)
-            && from.include.len() == to.include.len()
-            && from.include.iter().zip(&to.include).all(|(a, b)| name_eq(a, b))
     }
 
     fn same_view(&self, from: &View, to: &View) -> bool {

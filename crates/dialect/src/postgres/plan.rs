@@ -1,16 +1,15 @@
 //! The document as PostgreSQL holds it ([`translate`]) and the statements that carry out a change
 //! set ([`plan`]). Creating a whole schema is the plan from an empty database
-//! ([`create_schema`]), so there is one way to write DDL.
+//! ([`crate::Engine::create_schema`]), so there is one way to write DDL.
 
-use super::normalize::{view_fingerprint, PgHooks, VIEW_COMMENT_PREFIX};
+use super::normalize::{view_fingerprint, VIEW_COMMENT_PREFIX};
 use super::types::{default_sql, map_type, parse_default, parse_type};
 use crate::common::{
-    find_foreign, fk_label, is_postgres_routine, prepare, quote_with, requote, routine_key, string_literal,
-    strip_terminator, view_body, view_order, Order, Out, Prepared, FOREIGN_TO_POSTGRES,
+    created_tables, find_foreign, fk_label, is_postgres_routine, prepare, quote_with, requote, routine_key,
+    string_literal, strip_terminator, view_body, view_order, Order, Out, Prepared, FOREIGN_TO_POSTGRES,
 };
 use crate::migrate::{Hazard, HazardKind, Plan, PlanOptions, PlannedStatement, Translated};
-use crate::{Statement, Translation};
-use diff::{Change, ChangeSet, ColumnChanges, Renames};
+use diff::{Change, ChangeSet, ColumnChanges};
 use model::{
     dependency_order, name_eq, name_key, Check, Column, DefaultValue, Enum, ForeignKey, Identity, Index, Routine,
     RoutineKind, Schema, Table, TypeKind, View,
@@ -334,22 +333,6 @@ fn translate_index(table: &Table, mut index: Index, out: &mut Out) -> Option<Ind
 }
 
 // ---------------------------------------------------------------------------------------------
-// Creating a whole schema
-
-/// Statements creating `schema` on an empty PostgreSQL database: the plan from nothing to it.
-pub(super) fn create_schema(schema: &Schema) -> Translation {
-    let t = translate(schema);
-    let empty = Schema::default();
-    let changes = diff::diff(&empty, &t.schema, &PgHooks, &Renames::default());
-    let plan = plan(&changes, &empty, &t.schema, &PlanOptions::default());
-    Translation {
-        statements: plan.statements.into_iter().map(|s| Statement { sql: s.sql, reason: s.reason }).collect(),
-        skipped: t.skipped,
-        notes: t.notes,
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Planning
 
 /// When a statement runs, in plan order: drops of dependants first, then creation from the
@@ -396,14 +379,7 @@ struct Planner<'a> {
 
 /// The statements that carry out `changes` (from `from` to `to`, both as PostgreSQL holds them).
 pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &PlanOptions) -> Plan {
-    let created = changes
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::CreateTable { table } => Some(name_key(&table.name)),
-            _ => None,
-        })
-        .collect();
+    let created = created_tables(changes);
     let mut p = Planner { from, to, changes, options, created, phases: vec![Vec::new(); PHASES] };
     p.tables();
     p.dropped_tables();
@@ -1528,7 +1504,9 @@ fn retype(t: &str, table: &str, from: &Column, to: &Column) -> (Option<String>, 
 
 #[cfg(test)]
 mod tests {
+    use super::super::normalize::PgHooks;
     use super::*;
+    use diff::Renames;
     use model::{DataType, Notation, Origin, PrimaryKey};
 
     fn origin() -> Origin {

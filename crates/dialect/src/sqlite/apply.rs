@@ -3,8 +3,9 @@
 
 use super::inspect::{
     interpret, Catalog, ColumnRow, ForeignKeyRow, IndexColumnRow, ObjectRow, COLUMNS_SQL, FOREIGN_KEYS_SQL,
-    HISTORY_TABLE, INDEX_COLUMNS_SQL, OBJECTS_SQL,
+    INDEX_COLUMNS_SQL, OBJECTS_SQL,
 };
+use crate::common::HISTORY_TABLE;
 use crate::migrate::Plan;
 use crate::session::{redact, ApplyError, ApplyReport, ConnectOptions, DbError, InspectFilter, Session};
 use crate::EngineKind;

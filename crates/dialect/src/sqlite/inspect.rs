@@ -5,15 +5,13 @@
 
 use super::plan::REBUILD_PREFIX;
 use super::types::{declared_kind, parse_default, strip_outer_parens};
+use crate::common::HISTORY_TABLE;
 use crate::session::InspectFilter;
 use model::{
     name_eq, name_key, Check, Column, DataType, ForeignKey, Identity, Index, IndexPart, Origin, PrimaryKey,
     ReferentialAction, Routine, RoutineKind, Schema, Table, Unique, View,
 };
 use std::collections::BTreeMap;
-
-/// The name of the table where applies are recorded; never part of an inspected schema.
-pub(super) const HISTORY_TABLE: &str = "schemadoc_history";
 
 pub(super) const OBJECTS_SQL: &str = "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid";
 

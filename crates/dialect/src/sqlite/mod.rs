@@ -7,7 +7,7 @@ mod plan;
 mod types;
 
 use crate::common::{quote_with, string_literal};
-use crate::{Engine, EngineKind, Mapped, Translation};
+use crate::{Engine, EngineKind, Mapped};
 use model::{DataType, DefaultValue, Schema};
 
 /// The SQLite engine.
@@ -33,10 +33,6 @@ impl Engine for Sqlite {
 
     fn default_sql(&self, ty: &DataType, value: &DefaultValue) -> Result<Mapped, String> {
         types::default_sql(&ty.kind, value)
-    }
-
-    fn create_schema(&self, schema: &Schema) -> Translation {
-        plan::create_schema(schema)
     }
 
     fn translate(&self, schema: &Schema) -> crate::Translated {

@@ -2,8 +2,8 @@
 
 use super::types::{affinity_of_kind, default_text, strip_outer_parens};
 use crate::common::{strip_terminator, view_body};
-use diff::{squash, DiffHooks};
-use model::{name_eq, Check, Column, DefaultValue, Index, Routine, View};
+use diff::{same_index_keys, squash, DiffHooks};
+use model::{Check, Column, DefaultValue, Index, Routine, View};
 
 /// SQLite's answers to "is this the same?".
 #[derive(Debug, Clone, Copy)]
@@ -65,19 +65,7 @@ impl DiffHooks for SqliteHooks {
     // NOTE: SQLite has one index method and no INCLUDE columns or operator classes; translation
     // removes them from the document, so they are not compared.
     fn same_index(&self, from: &Index, to: &Index) -> bool {
-        from.unique == to.unique
-            && from.parts.len() == to.parts.len()
-            && from.parts.iter().zip(&to.parts).all(|(a, b)| {
-                a.descending == b.descending
-                    && match (&a.column, &b.column) {
-                        (Some(x), Some(y)) => name_eq(x, y),
-                        (None, None) => {
-                            expr_key(a.expr.as_deref().unwrap_or("")) == expr_key(b.expr.as_deref().unwrap_or(""))
-                        }
-                        _ => false,
-                    }
-            })
-            && from.predicate.as_deref().map(expr_key) == to.predicate.as_deref().map(expr_key)
+        same_index_keys(from, to, expr_key)
     }
 
     fn same_view(&self, from: &View, to: &View) -> bool {

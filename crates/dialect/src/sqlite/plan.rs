@@ -1,18 +1,17 @@
 //! Translating a document for SQLite and planning changes: native `ALTER TABLE` where SQLite has
 //! one, the documented twelve-step table rebuild everywhere else.
 
-use super::normalize::{stored_create, SqliteHooks};
+use super::normalize::stored_create;
 use super::types::{
     affinity, affinity_of_kind, declared_kind, declared_type, default_sql, default_text, foreign, is_constant_default,
     map_type, parse_default,
 };
 use crate::common::{
-    is_postgres_routine, prepare, quote_with, string_literal, strip_terminator, view_body, view_order, Order, Out,
-    Prepared,
+    created_tables, is_postgres_routine, prepare, quote_with, string_literal, strip_terminator, view_body, view_order,
+    Order, Out, Prepared,
 };
 use crate::migrate::{Hazard, HazardKind, Plan, PlanOptions, PlannedStatement, Translated};
-use crate::{Statement, Translation};
-use diff::{Change, ChangeSet, Renames};
+use diff::{Change, ChangeSet};
 use model::{
     name_eq, name_key, Check, Column, DataType, DefaultValue, Identity, Index, IndexPart, Routine, RoutineKind, Schema,
     Table, TypeKind, View,
@@ -36,19 +35,6 @@ pub(super) const REBUILD_PREFIX: &str = "_schemadoc_new_";
 
 // ---------------------------------------------------------------------------------------------
 // Translation
-
-/// Statements creating `schema` on an empty SQLite database: the plan from an empty database.
-pub(super) fn create_schema(schema: &Schema) -> Translation {
-    let translated = translate(schema);
-    let empty = Schema::default();
-    let changes = diff::diff(&empty, &translated.schema, &SqliteHooks, &Renames::default());
-    let plan = plan(&changes, &empty, &translated.schema, &PlanOptions::default());
-    Translation {
-        statements: plan.statements.into_iter().map(|s| Statement { sql: s.sql, reason: s.reason }).collect(),
-        skipped: translated.skipped,
-        notes: translated.notes,
-    }
-}
 
 /// The column that becomes `INTEGER PRIMARY KEY AUTOINCREMENT`: the single integer primary-key
 /// column, when it is generated.
@@ -434,12 +420,7 @@ struct TableChanges {
 /// Statements carrying out `changes` on SQLite.
 pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &PlanOptions) -> Plan {
     let list = &changes.changes;
-    let mut b = Builder { plan: Plan::default(), options, created: BTreeSet::new() };
-    for c in list {
-        if let Change::CreateTable { table } = c {
-            b.created.insert(name_key(&table.name));
-        }
-    }
+    let mut b = Builder { plan: Plan::default(), options, created: created_tables(changes) };
     // Old name of each renamed table, by new name key.
     let old_name: BTreeMap<String, String> = list
         .iter()
@@ -1046,7 +1027,9 @@ fn rebuild(
 
 #[cfg(test)]
 mod tests {
+    use super::super::normalize::SqliteHooks;
     use super::*;
+    use diff::Renames;
     use model::{ForeignKey, Notation, Origin, PrimaryKey};
 
     fn origin() -> Origin {
