@@ -197,11 +197,33 @@ pub fn plan_migration(
     options: &PlanOptions,
 ) -> (Translated, ChangeSet, Plan) {
     let target = engine.translate(document);
-    let changes = diff::diff(live, &target.schema, engine.hooks(), renames);
+    let mut changes = diff::diff(live, &target.schema, engine.hooks(), renames);
+    // What the document defines but this engine cannot carry (a plpgsql trigger on MySQL, a GIN
+    // index on SQLite) is skipped, not a reason to drop a live object of that name.
+    changes.changes.retain(|c| !defined_but_not_carried(c, document));
     let mut plan = engine.plan(&changes, live, &target.schema, options);
     plan.skipped.extend(target.skipped.iter().cloned());
     plan.notes.extend(target.notes.iter().cloned());
     (target, changes, plan)
+}
+
+/// Whether `change` drops an object that `document` defines (and translation therefore skipped).
+fn defined_but_not_carried(change: &diff::Change, document: &Schema) -> bool {
+    use diff::Change::*;
+    use model::name_eq;
+    match change {
+        DropRoutine { routine } => {
+            document.routines.iter().any(|r| r.kind == routine.kind && name_eq(&r.name, &routine.name))
+        }
+        DropView { view } => document.views.iter().any(|v| name_eq(&v.name, &view.name)),
+        DropIndex { index } => index
+            .name
+            .as_deref()
+            .is_some_and(|n| document.indexes.iter().any(|i| i.name.as_deref().is_some_and(|m| name_eq(m, n)))),
+        DropTable { table } => document.table(&table.name).is_some(),
+        DropExtension { extension } => document.has_extension(&extension.name),
+        _ => false,
+    }
 }
 
 /// The engine of `kind`.
@@ -216,6 +238,30 @@ pub fn engine(kind: EngineKind) -> &'static dyn Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn live_objects_the_engine_cannot_carry_are_not_dropped() {
+        let origin = Origin::new("doc.md".into(), 1, 1, model::Notation::Sql);
+        let trigger = model::Routine {
+            kind: model::RoutineKind::Trigger,
+            name: "touch_users".into(),
+            sql: "CREATE TRIGGER touch_users BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();".into(),
+            language: None,
+            table: Some("users".into()),
+            function: Some("touch".into()),
+            tables: vec![],
+            origin: origin.clone(),
+        };
+        let document = Schema { routines: vec![trigger.clone()], ..Schema::default() };
+        let live = Schema {
+            routines: vec![trigger.clone(), model::Routine { name: "stray".into(), ..trigger }],
+            ..Schema::default()
+        };
+        let (_, changes, _) =
+            plan_migration(engine(EngineKind::Mysql), &live, &document, &Renames::default(), &PlanOptions::default());
+        let drops: Vec<String> = changes.changes.iter().map(|c| c.describe()).collect();
+        assert_eq!(drops, ["drop trigger stray"], "the document's own trigger stays; a stray one goes");
+    }
 
     #[test]
     fn engine_names_parse_case_insensitively() {
