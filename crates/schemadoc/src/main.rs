@@ -124,7 +124,8 @@ struct Db {
     /// The database: sqlite://PATH, postgres://…, mysql://… (default: $DATABASE_URL, else sqlite://schemadoc.db).
     #[arg(long)]
     db: Option<String>,
-    /// Open the database read-only: schemadoc will never change it.
+    /// Open the database read-only so that nothing can change it (inspect, plan, drift and
+    /// `apply --dry-run` always do; with `apply`, it refuses to change anything).
     #[arg(long)]
     read_only: bool,
 }
@@ -250,7 +251,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Inspect { db, format, schema, table } => {
             let url = live::database_url(db.db.as_deref());
-            let mut session = live::open(&url, None, db.read_only)?;
+            // Reading never writes: the session is read-only whatever the flag says.
+            let mut session = live::open(&url, None, true)?;
             let filter = dialect::InspectFilter { schemas: schema, tables: table };
             let inspected = session.inspect(&filter)?;
             let format = match format {
@@ -266,7 +268,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (_, extraction) = read(&input, true)?;
             warn_document_errors(&extraction);
             let url = live::database_url(db.db.as_deref());
-            let mut session = live::open(&url, Some(&extraction.schema), db.read_only)?;
+            let mut session = live::open(&url, Some(&extraction.schema), true)?;
             let renames = live::renames(&extraction.schema, &migrate.rename)?;
             let m = live::migration(session.as_mut(), &extraction, &renames, migrate.online)?;
             let text = match format {
@@ -280,7 +282,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (files, extraction) = read(&input, true)?;
             warn_document_errors(&extraction);
             let url = live::database_url(db.db.as_deref());
-            let mut session = live::open(&url, Some(&extraction.schema), db.read_only)?;
+            let mut session = live::open(&url, Some(&extraction.schema), db.read_only || dry_run)?;
             let renames = live::renames(&extraction.schema, &migrate.rename)?;
             let m = live::migration(session.as_mut(), &extraction, &renames, migrate.online)?;
             write_out(&mut out, &live::plan_text(&m, session.url()))?;

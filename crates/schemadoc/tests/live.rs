@@ -223,3 +223,25 @@ fn passwords_never_appear_in_output() {
     assert!(!text(&out).contains("s3cr3t-pw"), "{}", text(&out));
     assert!(text(&out).contains("app:***@127.0.0.1"), "{}", text(&out));
 }
+
+#[test]
+fn reading_a_missing_sqlite_file_does_not_create_it() {
+    let dir = std::env::temp_dir().join(format!("schemadoc-missing-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("not-yet.db");
+    let url = format!("sqlite://{}", file.display());
+    let doc = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/shop.md");
+    for args in [
+        vec!["plan", path(&doc), "--db", &url],
+        vec!["apply", path(&doc), "--db", &url, "--dry-run"],
+        vec!["inspect", "--db", &url],
+    ] {
+        let out = schemadoc(&args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}\n{}", text(&out));
+        assert!(!file.exists(), "{args:?} created {file:?}");
+    }
+    let out = schemadoc(&["drift", path(&doc), "--db", &url]);
+    assert_eq!(out.status.code(), Some(1), "an empty database drifts from the document\n{}", text(&out));
+    assert!(!file.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -73,9 +73,11 @@ pub(super) fn connect(url: &str, options: &ConnectOptions) -> Result<SqliteSessi
     let read_only = options.read_only || target.read_only;
     let fail = |message: String| DbError::Connect { url: shown.clone(), message };
     let mut opts = SqliteConnectOptions::new().foreign_keys(true).read_only(read_only).create_if_missing(!read_only);
+    // NOTE: a file that does not exist yet is an empty database; reading it must not create it.
+    let missing = target.path.as_deref().is_some_and(|p| !std::path::Path::new(p).exists());
     opts = match &target.path {
-        Some(p) => opts.filename(p),
-        None => opts.in_memory(true),
+        Some(p) if !(read_only && missing) => opts.filename(p),
+        _ => opts.in_memory(true),
     };
     // NOTE: changing the journal mode writes to the file; a read-only connection keeps the one
     // the file has.
