@@ -1,6 +1,6 @@
 //! What every notation front-end hands to the merge.
 
-use model::{Diagnostic, Notation, Schema};
+use model::{name_key, Column, DataType, DefaultValue, Diagnostic, Identity, Notation, Schema, Span, Table};
 use std::collections::BTreeSet;
 
 /// Everything one notation of a document says, before merging with the other notations.
@@ -16,6 +16,10 @@ pub struct Partial {
     /// (table key, column key) of columns added with `ADD COLUMN IF NOT EXISTS` to a table this
     /// notation does not define: where the column exists, the addition is a no-op.
     pub if_not_exists: BTreeSet<(String, String)>,
+    /// Changes to columns and constraints of tables this notation only alters (`ALTER COLUMN …
+    /// SET NOT NULL`, `DROP COLUMN`, `COMMENT ON COLUMN`), in document order. The merge applies
+    /// them, after what `schema` adds to those tables, to the table another notation defines.
+    pub patches: Vec<TablePatch>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -26,7 +30,272 @@ impl Partial {
             schema: Schema::default(),
             altered_only: BTreeSet::new(),
             if_not_exists: BTreeSet::new(),
+            patches: Vec::new(),
             diagnostics: Vec::new(),
         }
+    }
+}
+
+/// One change a statement makes to a table that another notation defines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TablePatch {
+    /// The table, as the statement spells it.
+    pub table: String,
+    pub op: PatchOp,
+    /// Written with `IF EXISTS`: a missing column or constraint is not an error.
+    pub if_exists: bool,
+    /// The column or constraint name in the statement: where a missing one is reported.
+    pub span: Span,
+}
+
+/// What a [`TablePatch`] changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatchOp {
+    /// `ALTER COLUMN c SET NOT NULL` (`not_null`) or `DROP NOT NULL`.
+    SetNotNull { column: String, not_null: bool },
+    /// `ALTER COLUMN c SET DEFAULT …`, or `DROP DEFAULT` (`None`).
+    SetDefault { column: String, default: Option<DefaultValue> },
+    /// `ALTER COLUMN c TYPE …`.
+    SetType { column: String, ty: DataType },
+    /// `ALTER COLUMN c ADD GENERATED … AS IDENTITY` (or a serial type).
+    SetIdentity { column: String, identity: Identity },
+    /// `COMMENT ON COLUMN t.c IS …`; `IS NULL` removes the comment.
+    Comment { column: String, comment: Option<String> },
+    /// `RENAME COLUMN c TO to`.
+    Rename { column: String, to: String },
+    /// MySQL `MODIFY COLUMN` / `CHANGE COLUMN`: the column replaced by a new definition, which may
+    /// carry a new name.
+    Redefine { column: String, with: Box<Column> },
+    /// `DROP COLUMN c`, with the keys and constraints that use it.
+    Drop { column: String },
+    /// `DROP CONSTRAINT name` (MySQL `DROP FOREIGN KEY name`).
+    DropConstraint { name: String },
+    /// `DROP PRIMARY KEY`.
+    DropPrimaryKey,
+}
+
+impl PatchOp {
+    /// The column the change is about, if it is about one.
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            PatchOp::SetNotNull { column, .. }
+            | PatchOp::SetDefault { column, .. }
+            | PatchOp::SetType { column, .. }
+            | PatchOp::SetIdentity { column, .. }
+            | PatchOp::Comment { column, .. }
+            | PatchOp::Rename { column, .. }
+            | PatchOp::Redefine { column, .. }
+            | PatchOp::Drop { column } => Some(column),
+            PatchOp::DropConstraint { .. } | PatchOp::DropPrimaryKey => None,
+        }
+    }
+
+    /// The statement that makes the change, for messages (`ALTER COLUMN`).
+    pub fn statement(&self) -> &'static str {
+        match self {
+            PatchOp::SetNotNull { .. }
+            | PatchOp::SetDefault { .. }
+            | PatchOp::SetType { .. }
+            | PatchOp::SetIdentity { .. } => "ALTER COLUMN",
+            PatchOp::Comment { .. } => "COMMENT ON COLUMN",
+            PatchOp::Rename { .. } => "RENAME COLUMN",
+            PatchOp::Redefine { .. } => "MODIFY COLUMN",
+            PatchOp::Drop { .. } => "DROP COLUMN",
+            PatchOp::DropConstraint { .. } => "DROP CONSTRAINT",
+            PatchOp::DropPrimaryKey => "DROP PRIMARY KEY",
+        }
+    }
+
+    /// Applies the change to `table`; keys and constraints follow a renamed or dropped column.
+    /// Returns `false`, changing nothing, when the column or constraint it names does not exist.
+    /// Indexes and references from other tables are the caller's to update.
+    pub fn apply(&self, table: &mut Table) -> bool {
+        match self {
+            PatchOp::Rename { column, to } => rename_column(table, column, to),
+            PatchOp::Drop { column } => drop_column(table, column),
+            PatchOp::DropConstraint { name } => drop_constraint(table, name),
+            PatchOp::DropPrimaryKey => table.primary_key.take().is_some(),
+            PatchOp::Redefine { column, with } => {
+                let Some(pos) = table.columns.iter().position(|c| name_key(&c.name) == name_key(column)) else {
+                    return false;
+                };
+                let new_name = with.name.clone();
+                table.columns[pos] = (**with).clone();
+                if name_key(&new_name) != name_key(column) {
+                    rename_in_constraints(table, column, &new_name);
+                }
+                true
+            }
+            PatchOp::SetNotNull { column, not_null } => with_column(table, column, |c| {
+                c.nullable = !not_null;
+                c.stated.nullable = true;
+            }),
+            PatchOp::SetDefault { column, default } => with_column(table, column, |c| {
+                c.default = default.clone();
+                c.stated.default = true;
+            }),
+            PatchOp::SetType { column, ty } => with_column(table, column, |c| c.ty = ty.clone()),
+            PatchOp::SetIdentity { column, identity } => with_column(table, column, |c| c.identity = Some(*identity)),
+            PatchOp::Comment { column, comment } => with_column(table, column, |c| c.comment = comment.clone()),
+        }
+    }
+}
+
+fn with_column(table: &mut Table, column: &str, change: impl FnOnce(&mut Column)) -> bool {
+    match table.column_mut(column) {
+        Some(c) => {
+            change(c);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Removes `column` from `table` with the primary key, uniques, foreign keys and checks that use
+/// it (as `ALTER TABLE … DROP COLUMN` does). `false` when the table has no such column.
+pub(crate) fn drop_column(table: &mut Table, column: &str) -> bool {
+    let ck = name_key(column);
+    let before = table.columns.len();
+    table.columns.retain(|c| name_key(&c.name) != ck);
+    if before == table.columns.len() {
+        return false;
+    }
+    let mentions = |cols: &[String]| cols.iter().any(|c| name_key(c) == ck);
+    if table.primary_key.as_ref().is_some_and(|pk| mentions(&pk.columns)) {
+        table.primary_key = None;
+    }
+    table.uniques.retain(|u| !mentions(&u.columns));
+    table.foreign_keys.retain(|f| !mentions(&f.columns));
+    table.checks.retain(|c| !mentions(&c.columns));
+    true
+}
+
+/// Renames column `old` of `table` to `new`, in its keys and constraints too. `false` when the
+/// table has no column `old`.
+pub(crate) fn rename_column(table: &mut Table, old: &str, new: &str) -> bool {
+    let Some(col) = table.column_mut(old) else { return false };
+    col.name = new.to_string();
+    rename_in_constraints(table, old, new);
+    true
+}
+
+fn rename_in_constraints(table: &mut Table, old: &str, new: &str) {
+    let ok = name_key(old);
+    let fix = |cols: &mut Vec<String>| {
+        for c in cols.iter_mut() {
+            if name_key(c) == ok {
+                *c = new.to_string();
+            }
+        }
+    };
+    if let Some(pk) = table.primary_key.as_mut() {
+        fix(&mut pk.columns);
+    }
+    table.uniques.iter_mut().for_each(|u| fix(&mut u.columns));
+    table.foreign_keys.iter_mut().for_each(|f| fix(&mut f.columns));
+    table.checks.iter_mut().for_each(|c| fix(&mut c.columns));
+}
+
+/// Removes the constraint called `name` from `table`, by its declared name or, for an unnamed
+/// one, the name PostgreSQL gives it. `false` when nothing has that name.
+pub(crate) fn drop_constraint(table: &mut Table, name: &str) -> bool {
+    let nk = name_key(name);
+    let tk = name_key(&table.name);
+    // NOTE: PostgreSQL names unnamed constraints `t_pkey`, `t_a_b_key`, `t_a_fkey`,
+    // `t_a_check`; a DROP CONSTRAINT may use those names.
+    let is = |n: &Option<String>, cols: &[String], suffix: &str| match n {
+        Some(n) => name_key(n) == nk,
+        None => {
+            let cols: Vec<String> = cols.iter().map(|c| name_key(c)).collect();
+            let implicit =
+                if cols.is_empty() { format!("{tk}_{suffix}") } else { format!("{tk}_{}_{suffix}", cols.join("_")) };
+            implicit == nk
+        }
+    };
+    let t = table;
+    let before = t.uniques.len() + t.checks.len() + t.foreign_keys.len() + usize::from(t.primary_key.is_some());
+    if t.primary_key.as_ref().is_some_and(|p| is(&p.name, &[], "pkey")) {
+        t.primary_key = None;
+    }
+    t.uniques.retain(|u| !is(&u.name, &u.columns, "key"));
+    t.checks.retain(|c| !is(&c.name, &c.columns[..c.columns.len().min(1)], "check"));
+    t.foreign_keys.retain(|f| !is(&f.name, &f.columns, "fkey"));
+    let after = t.uniques.len() + t.checks.len() + t.foreign_keys.len() + usize::from(t.primary_key.is_some());
+    before != after
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::{Check, ForeignKey, Origin, PrimaryKey, Unique};
+
+    fn origin() -> Origin {
+        Origin::new("t.md".into(), 1, 1, Notation::FieldTable)
+    }
+
+    fn users() -> Table {
+        let mut t = Table::new("users", origin());
+        for name in ["id", "email", "org_id"] {
+            t.columns.push(Column::new(name, model::DataType::new(model::TypeKind::Text, "TEXT"), origin()));
+        }
+        t.primary_key = Some(PrimaryKey { name: None, columns: vec!["id".into()], origin: origin() });
+        t.uniques.push(Unique { name: None, columns: vec!["email".into()], origin: origin() });
+        t.checks.push(Check {
+            name: Some("email_len".into()),
+            expr: "length(email) > 3".into(),
+            columns: vec!["email".into()],
+            origin: origin(),
+        });
+        t.foreign_keys.push(ForeignKey {
+            name: None,
+            columns: vec!["org_id".into()],
+            ref_table: "orgs".into(),
+            ref_columns: vec!["id".into()],
+            on_delete: None,
+            on_update: None,
+            inferred: false,
+            origin: origin(),
+        });
+        t
+    }
+
+    #[test]
+    fn column_changes_say_what_they_state() {
+        let mut t = users();
+        t.columns[1].stated = model::Stated { nullable: false, default: false };
+        let op = PatchOp::SetNotNull { column: "EMAIL".into(), not_null: true };
+        assert!(op.apply(&mut t));
+        let email = t.column("email").unwrap();
+        assert!(!email.nullable && email.stated.nullable);
+        assert!(!email.stated.default);
+        let op = PatchOp::SetDefault { column: "email".into(), default: Some(DefaultValue::Null) };
+        assert!(op.apply(&mut t));
+        assert!(t.column("email").unwrap().stated.default);
+        assert!(!PatchOp::SetNotNull { column: "nope".into(), not_null: true }.apply(&mut t));
+    }
+
+    #[test]
+    fn rename_and_drop_follow_keys_and_constraints() {
+        let mut t = users();
+        assert!(PatchOp::Rename { column: "email".into(), to: "mail".into() }.apply(&mut t));
+        assert_eq!(t.uniques[0].columns, ["mail"]);
+        assert_eq!(t.checks[0].columns, ["mail"]);
+        assert!(PatchOp::Drop { column: "mail".into() }.apply(&mut t));
+        assert!(t.uniques.is_empty() && t.checks.is_empty());
+        assert!(!PatchOp::Drop { column: "mail".into() }.apply(&mut t));
+        assert!(PatchOp::DropConstraint { name: "users_org_id_fkey".into() }.apply(&mut t));
+        assert!(t.foreign_keys.is_empty());
+        assert!(!PatchOp::DropConstraint { name: "users_org_id_fkey".into() }.apply(&mut t));
+        assert!(PatchOp::DropPrimaryKey.apply(&mut t));
+        assert!(!PatchOp::DropPrimaryKey.apply(&mut t));
+    }
+
+    #[test]
+    fn redefine_replaces_the_column_in_place() {
+        let mut t = users();
+        let with = Column::new("e_mail", model::DataType::new(model::TypeKind::Text, "TEXT"), origin());
+        assert!(PatchOp::Redefine { column: "email".into(), with: Box::new(with) }.apply(&mut t));
+        assert_eq!(t.columns[1].name, "e_mail");
+        assert_eq!(t.uniques[0].columns, ["e_mail"]);
     }
 }

@@ -1,7 +1,8 @@
 //! Merges what every notation says into one canonical schema, reporting each disagreement with
 //! both origins. Disagreements of one pattern across many columns become one grouped finding.
 
-use crate::frontend::Partial;
+use crate::frontend::{Partial, PatchOp, TablePatch};
+use crate::sql::{ALTER_NOT_RECORDED, ALTER_UNKNOWN_COLUMN, DROP_UNKNOWN};
 use model::{
     name_key, singular_plural_variants, Column, DataType, Diagnostic, ForeignKey, Index, Notation, Origin, Schema,
     Span, Table, TypeKind,
@@ -79,6 +80,8 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
     }
 
     // Pass 2: what notations say about tables they do not define (ALTER TABLE, lists).
+    // Name keys of tables reported as undefined.
+    let mut undefined: BTreeSet<String> = BTreeSet::new();
     for p in &partials {
         for t in &p.schema.tables {
             let key = name_key(&t.name);
@@ -102,14 +105,10 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
                     && t.checks.is_empty()
                     && t.foreign_keys.is_empty()
                     && t.comment.is_none() => {}
-                None => diagnostics.push(
-                    ALTER_UNKNOWN_TABLE
-                        .at(span_of(&t.origin, &t.name), format!("table `{}` is not defined anywhere", t.name))
-                        .with_help(format!(
-                            "define `{}` (CREATE TABLE, a model or a field table), or fix the name",
-                            t.name
-                        )),
-                ),
+                None => {
+                    undefined.insert(key);
+                    diagnostics.push(unknown_table(span_of(&t.origin, &t.name), &t.name));
+                }
             }
         }
     }
@@ -143,6 +142,15 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
                 index.table = t;
             }
             merged.indexes.push(index);
+        }
+    }
+
+    // Pass 3: column changes (ALTER COLUMN, DROP COLUMN, …) to tables other notations define, in
+    // document order, after everything is gathered so that a drop or rename reaches the indexes
+    // and references of every notation.
+    for p in &partials {
+        for patch in &p.patches {
+            apply_patch(&mut merged, &lookup, patch, &mut undefined, &mut diagnostics);
         }
     }
 
@@ -509,6 +517,102 @@ fn type_difference(
     }
 }
 
+fn unknown_table(span: Span, name: &str) -> Diagnostic {
+    ALTER_UNKNOWN_TABLE
+        .at(span, format!("table `{name}` is not defined anywhere"))
+        .with_help(format!("define `{name}` (CREATE TABLE, a model or a field table), or fix the name"))
+}
+
+/// Applies one change to the merged table it names, with its indexes and the references other
+/// tables make to a renamed column; reports what it names but cannot find.
+fn apply_patch(
+    merged: &mut Schema,
+    lookup: &BTreeMap<String, usize>,
+    patch: &TablePatch,
+    undefined: &mut BTreeSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some(i) = find_table(lookup, &patch.table) else {
+        if undefined.insert(name_key(&patch.table)) {
+            diagnostics.push(unknown_table(patch.span.clone(), &patch.table));
+        }
+        return;
+    };
+    let table = &mut merged.tables[i];
+    if patch.op.apply(table) {
+        let renamed = match &patch.op {
+            PatchOp::Rename { column, to } => Some((column.clone(), to.clone())),
+            PatchOp::Redefine { column, with } if name_key(column) != name_key(&with.name) => {
+                Some((column.clone(), with.name.clone()))
+            }
+            _ => None,
+        };
+        let on_table = |name: &str| find_table(lookup, name) == Some(i);
+        if let Some((old, new)) = renamed {
+            let ok = name_key(&old);
+            for ix in merged.indexes.iter_mut().filter(|ix| on_table(&ix.table)) {
+                for part in &mut ix.parts {
+                    if part.column.as_deref().is_some_and(|c| name_key(c) == ok) {
+                        part.column = Some(new.clone());
+                    }
+                }
+            }
+            // NOTE: a rename keeps the foreign keys that reference the column (PostgreSQL and
+            // MySQL track them by the column, not its name).
+            for t in &mut merged.tables {
+                for fk in t.foreign_keys.iter_mut().filter(|fk| on_table(&fk.ref_table)) {
+                    for c in fk.ref_columns.iter_mut().filter(|c| name_key(c) == ok) {
+                        c.clone_from(&new);
+                    }
+                }
+            }
+        }
+        if let PatchOp::Drop { column } = &patch.op {
+            // NOTE: dropping a column drops the indexes that use it.
+            let ck = name_key(column);
+            merged.indexes.retain(|ix| {
+                !(on_table(&ix.table)
+                    && ix.parts.iter().any(|p| p.column.as_deref().is_some_and(|c| name_key(c) == ck)))
+            });
+        }
+        return;
+    }
+    if patch.if_exists {
+        return;
+    }
+    let defined = format!("table defined here ({})", table.origin.notation.label());
+    let d = match &patch.op {
+        PatchOp::DropConstraint { name } => {
+            // A notation that does not name its constraints may still define this one.
+            let unnamed = table.primary_key.as_ref().is_some_and(|k| k.name.is_none())
+                || table.uniques.iter().any(|u| u.name.is_none())
+                || table.checks.iter().any(|c| c.name.is_none())
+                || table.foreign_keys.iter().any(|f| f.name.is_none());
+            if unnamed {
+                ALTER_NOT_RECORDED
+                    .at(
+                        patch.span.clone(),
+                        format!(
+                            "DROP CONSTRAINT `{name}` is not applied: no constraint of `{}` is known by that name",
+                            table.name
+                        ),
+                    )
+                    .with_help("name the constraint where the table is defined, or drop it there")
+            } else {
+                DROP_UNKNOWN.at(patch.span.clone(), format!("table `{}` has no constraint `{name}`", table.name))
+            }
+        }
+        PatchOp::DropPrimaryKey => {
+            DROP_UNKNOWN.at(patch.span.clone(), format!("table `{}` has no primary key to drop", table.name))
+        }
+        op => ALTER_UNKNOWN_COLUMN.at(
+            patch.span.clone(),
+            format!("{}: table `{}` has no column `{}`", op.statement(), table.name, op.column().unwrap_or_default()),
+        ),
+    };
+    diagnostics.push(d.with_related(Span::from(&table.origin), defined));
+}
+
 /// Applies what a notation says about a table it does not define (ALTER TABLE, index/FK lists).
 fn apply_alteration(base: &mut Table, alter: &Table, p: &Partial, conflicts: &mut Vec<Conflict>) {
     let table_key = name_key(&alter.name);
@@ -723,5 +827,149 @@ impl FamilySpelling for TypeKind {
             TypeKind::Timestamp { tz: false, .. } => "timestamp".into(),
             other => other.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::scan;
+    use crate::{field_table, lists, sql};
+    use model::{DefaultValue, Severity};
+
+    /// Field tables, SQL and lists of one document, merged as the pipeline does.
+    fn run(md: &str) -> (Schema, Vec<Diagnostic>) {
+        let docs = [scan("t.md".into(), md)];
+        let fields = field_table::extract(&docs);
+        let mut known: BTreeSet<String> = fields.schema.tables.iter().map(|t| name_key(&t.name)).collect();
+        let sql = sql::extract(&docs, None, &known);
+        known.extend(sql.schema.tables.iter().map(|t| name_key(&t.name)).filter(|k| !sql.altered_only.contains(k)));
+        let lists = lists::extract(&docs, &known);
+        merge(vec![fields, sql, lists], &[])
+    }
+
+    fn of<'a>(d: &'a [Diagnostic], rule: &str) -> Vec<&'a Diagnostic> {
+        d.iter().filter(|x| x.rule == rule).collect()
+    }
+
+    const USERS: &str = "## users 테이블\n\n\
+| 필드명 | 타입 | 제약조건 | 설명 |\n|---|---|---|---|\n\
+| `id` | BIGINT | PK | 회원 ID |\n\
+| `email` | VARCHAR(255) | NOT NULL, UNIQUE | 이메일 |\n\
+| `nickname` | VARCHAR(50) | NULLABLE | 별명 |\n\
+| `legacy_code` | VARCHAR(20) | NULLABLE | 구 코드 |\n\n\
+#### 인덱스\n\n- `idx_users_email` ON `email`\n- `idx_users_legacy` ON `legacy_code`\n\n\
+## posts 테이블\n\n\
+| 필드명 | 타입 | 제약조건 | 설명 |\n|---|---|---|---|\n\
+| `id` | BIGINT | PK | 글 ID |\n\
+| `author_email` | VARCHAR(255) | FK(users.email) | 작성자 |\n\n";
+
+    #[test]
+    fn alters_of_a_field_table_change_the_merged_table() {
+        let md = format!(
+            "{USERS}## 마이그레이션\n\n```sql\n\
+ALTER TABLE users ALTER COLUMN nickname SET NOT NULL, ALTER COLUMN nickname SET DEFAULT 'guest';\n\
+ALTER TABLE users DROP COLUMN legacy_code;\n\
+ALTER TABLE users RENAME COLUMN email TO mail;\n\
+COMMENT ON COLUMN users.mail IS '로그인 메일';\n\
+ALTER TABLE users DROP COLUMN IF EXISTS legacy_code;\n\
+ALTER TABLE users ALTER COLUMN mail TYPE TEXT;\n\
+```\n"
+        );
+        let (schema, diags) = run(&md);
+        let bad: Vec<&Diagnostic> = diags.iter().filter(|d| d.severity != Severity::Info).collect();
+        assert!(bad.is_empty(), "{bad:#?}");
+        assert!(of(&diags, "alter-not-recorded").is_empty());
+        let users = schema.table("users").unwrap();
+        let names: Vec<&str> = users.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "mail", "nickname"]);
+        let nickname = users.column("nickname").unwrap();
+        assert!(!nickname.nullable);
+        assert_eq!(nickname.default, Some(DefaultValue::String("guest".into())));
+        assert_eq!(nickname.origin.notation, Notation::FieldTable);
+        let mail = users.column("mail").unwrap();
+        assert_eq!(mail.comment.as_deref(), Some("로그인 메일"));
+        assert_eq!(mail.ty.kind, TypeKind::Text);
+        assert!(!mail.nullable);
+        assert_eq!(users.uniques[0].columns, ["mail"]);
+        // Indexes follow: the one on the dropped column goes, the one on the renamed column moves.
+        let indexes: Vec<(Option<&str>, Vec<&str>)> =
+            schema.indexes.iter().map(|i| (i.name.as_deref(), i.leading_columns())).collect();
+        assert_eq!(indexes, [(Some("idx_users_email"), vec!["mail"])]);
+        // References to the renamed column follow too.
+        let posts = schema.table("posts").unwrap();
+        assert_eq!(posts.foreign_keys[0].ref_columns, ["mail"]);
+    }
+
+    #[test]
+    fn an_alter_naming_a_column_the_merged_table_lacks_is_an_error_at_the_alter() {
+        let md = format!(
+            "{USERS}```sql\n\
+ALTER TABLE users DROP COLUMN legacy_code;\n\
+ALTER TABLE users ALTER COLUMN legacy_code SET NOT NULL;\n\
+ALTER TABLE users RENAME COLUMN nick TO name;\n\
+ALTER TABLE users DROP COLUMN IF EXISTS nick;\n\
+```\n"
+        );
+        let (schema, diags) = run(&md);
+        let unknown = of(&diags, "alter-unknown-column");
+        assert_eq!(unknown.len(), 2, "{diags:#?}");
+        assert_eq!(unknown[0].severity, Severity::Error);
+        assert_eq!((unknown[0].span.line, unknown[0].span.column, unknown[0].span.len), (24, 32, 11));
+        assert!(unknown[0].message.contains("`legacy_code`"), "{}", unknown[0].message);
+        assert_eq!(unknown[0].related[0].span.line, 1);
+        assert!(unknown[0].related[0].message.contains("field table"));
+        assert_eq!((unknown[1].span.line, unknown[1].span.column), (25, 33));
+        assert!(unknown[1].message.starts_with("RENAME COLUMN"));
+        assert!(schema.table("users").unwrap().column("nickname").is_some());
+    }
+
+    #[test]
+    fn if_not_exists_additions_then_changes_reach_the_existing_column() {
+        let md = format!(
+            "{USERS}```sql\n\
+ALTER TABLE users ADD COLUMN IF NOT EXISTS nickname VARCHAR(50), ADD COLUMN IF NOT EXISTS bio TEXT;\n\
+ALTER TABLE users ALTER COLUMN nickname SET NOT NULL, ALTER COLUMN bio SET DEFAULT '';\n\
+```\n"
+        );
+        let (schema, diags) = run(&md);
+        assert!(diags.iter().all(|d| d.severity == Severity::Info), "{diags:#?}");
+        let users = schema.table("users").unwrap();
+        let nickname = users.column("nickname").unwrap();
+        assert!(!nickname.nullable);
+        assert_eq!(nickname.origin.notation, Notation::FieldTable);
+        let bio = users.column("bio").unwrap();
+        assert_eq!((bio.origin.notation, bio.default.clone()), (Notation::Sql, Some(DefaultValue::String("".into()))));
+    }
+
+    #[test]
+    fn constraints_keys_and_unknown_tables() {
+        let md = format!(
+            "{USERS}```sql\n\
+ALTER TABLE users DROP CONSTRAINT users_email_key;\n\
+ALTER TABLE users DROP CONSTRAINT users_email_unique;\n\
+ALTER TABLE posts DROP CONSTRAINT IF EXISTS posts_nope;\n\
+ALTER TABLE posts DROP PRIMARY KEY;\n\
+ALTER TABLE ghosts ALTER COLUMN a SET NOT NULL, ALTER COLUMN b SET NOT NULL;\n\
+ALTER TABLE tags DROP CONSTRAINT tags_pkey;\n\
+ALTER TABLE tags DROP PRIMARY KEY;\n\
+```\n\n\
+## tags 테이블\n\n| 필드명 | 타입 | 제약조건 | 설명 |\n|---|---|---|---|\n| `name` | TEXT | NOT NULL | 태그 |\n"
+        );
+        let (schema, diags) = run(&md);
+        assert!(schema.table("users").unwrap().uniques.is_empty());
+        assert!(schema.table("posts").unwrap().primary_key.is_none());
+        let kept = of(&diags, "alter-not-recorded");
+        assert_eq!(kept.len(), 1, "{diags:#?}");
+        assert_eq!((kept[0].span.line, kept[0].span.column), (24, 35));
+        let ghosts = of(&diags, "alter-unknown-table");
+        assert_eq!(ghosts.len(), 1, "{diags:#?}");
+        assert_eq!((ghosts[0].span.line, ghosts[0].span.column), (27, 33));
+        // A table whose notation declares no constraint at all: nothing can have that name.
+        let missing = of(&diags, "drop-unknown");
+        assert_eq!(missing.len(), 2, "{diags:#?}");
+        assert_eq!((missing[0].span.line, missing[0].span.column), (28, 34));
+        assert!(missing[1].message.contains("no primary key"), "{}", missing[1].message);
+        assert!(schema.table("tags").unwrap().column("name").is_some());
     }
 }

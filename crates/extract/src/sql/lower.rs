@@ -7,11 +7,11 @@ use super::{
     DUPLICATE_COLUMN, DUPLICATE_CONSTRAINT, DUPLICATE_OBJECT, DUPLICATE_TABLE, MULTIPLE_PRIMARY_KEYS, NOT_SCHEMA,
     REDUNDANT_ADD_COLUMN, STATEMENT_NOT_MODELLED,
 };
-use crate::frontend::Partial;
+use crate::frontend::{self, Partial, PatchOp, TablePatch};
 use crate::types::{is_serial, parse_sql_default, parse_sql_type, sql_string_literal};
 use model::{
-    name_key, Check, Column, DataStatement, Diagnostic, Enum, Extension, ForeignKey, Identity, Index, IndexPart,
-    Notation, PrimaryKey, ReferentialAction, Schema, Severity, Span, Table, TypeKind, Unique, View,
+    name_key, Check, Column, DataStatement, DataType, Diagnostic, Enum, Extension, ForeignKey, Identity, Index,
+    IndexPart, Notation, PrimaryKey, ReferentialAction, Schema, Severity, Span, Table, TypeKind, Unique, View,
 };
 use sqlparser::ast::{
     self as ast, AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, ColumnOptionDef, CommentObject,
@@ -53,6 +53,8 @@ pub(crate) struct Builder<'k> {
     pub schema: Schema,
     pub altered_only: BTreeSet<String>,
     pub if_not_exists: BTreeSet<(String, String)>,
+    /// Changes to tables other notations define, in document order.
+    pub patches: Vec<TablePatch>,
     pub diagnostics: Vec<Diagnostic>,
     pub known_tables: &'k BTreeSet<String>,
     /// `known_tables` plus every table the SQL creates.
@@ -723,6 +725,7 @@ impl<'k> Builder<'k> {
             schema: Schema::default(),
             altered_only: BTreeSet::new(),
             if_not_exists: BTreeSet::new(),
+            patches: Vec::new(),
             diagnostics: Vec::new(),
             known_tables,
             known,
@@ -733,18 +736,29 @@ impl<'k> Builder<'k> {
         let mut schema = std::mem::take(&mut self.schema);
         schema.tables = self.tables.into_iter().flatten().map(|s| s.table).collect();
         schema.indexes = self.indexes.into_iter().flatten().collect();
+        let mut patches = std::mem::take(&mut self.patches);
         // Columns typed with a `CREATE TYPE … AS ENUM`, wherever the type is declared.
         if !schema.enums.is_empty() {
             let enums: BTreeMap<String, String> =
                 schema.enums.iter().map(|e| (name_key(&e.name), e.name.clone())).collect();
+            let resolve = |ty: &mut DataType| {
+                if let TypeKind::Other { raw } = &ty.kind {
+                    let bare = raw.rsplit('.').next().unwrap_or(raw);
+                    if let Some(name) = enums.get(&name_key(bare)) {
+                        ty.kind = TypeKind::Enum { name: name.clone() };
+                    }
+                }
+            };
             for t in &mut schema.tables {
                 for c in &mut t.columns {
-                    if let TypeKind::Other { raw } = &c.ty.kind {
-                        let bare = raw.rsplit('.').next().unwrap_or(raw);
-                        if let Some(name) = enums.get(&name_key(bare)) {
-                            c.ty.kind = TypeKind::Enum { name: name.clone() };
-                        }
-                    }
+                    resolve(&mut c.ty);
+                }
+            }
+            for patch in &mut patches {
+                match &mut patch.op {
+                    PatchOp::SetType { ty, .. } => resolve(ty),
+                    PatchOp::Redefine { with, .. } => resolve(&mut with.ty),
+                    _ => {}
                 }
             }
         }
@@ -752,6 +766,7 @@ impl<'k> Builder<'k> {
         partial.schema = schema;
         partial.altered_only = self.altered_only;
         partial.if_not_exists = self.if_not_exists;
+        partial.patches = patches;
         partial.diagnostics = self.diagnostics;
         partial
     }
@@ -766,6 +781,21 @@ impl<'k> Builder<'k> {
 
     pub fn is_own(&self, key: &str) -> bool {
         self.table_index(key).and_then(|i| self.tables[i].as_ref()).is_some_and(|s| s.own)
+    }
+
+    /// Whether table `idx` has column `column` because this SQL declared it (not merely added it
+    /// with `ADD COLUMN IF NOT EXISTS` to a table another notation defines, where it may exist
+    /// already).
+    fn declares_column(&self, idx: usize, column: &str) -> bool {
+        let Some(st) = self.tables.get(idx).and_then(Option::as_ref) else { return false };
+        st.table.column(column).is_some()
+            && (st.own || !self.if_not_exists.contains(&(name_key(&st.table.name), name_key(column))))
+    }
+
+    /// Records a change to table `idx`, which another notation defines, for the merge to apply.
+    fn patch(&mut self, idx: usize, op: PatchOp, if_exists: bool, span: Span) {
+        let Some(st) = self.tables.get(idx).and_then(Option::as_ref) else { return };
+        self.patches.push(TablePatch { table: st.table.name.clone(), op, if_exists, span });
     }
 
     /// The entry of a table this SQL alters without creating it, made on first mention.
@@ -1005,29 +1035,32 @@ impl<'k> Builder<'k> {
                 }
             }
             CommentObject::Column if parts.len() >= 2 => {
-                let table = &parts[parts.len() - 2];
-                let column = &parts[parts.len() - 1];
-                let found = self.table_index(&name_key(table)).and_then(|i| self.state_mut(i)).and_then(|st| {
-                    st.table.column_mut(column).map(|c| {
-                        c.comment = comment.clone();
-                    })
-                });
-                if found.is_none() {
-                    // On a table this SQL creates, the column does not exist; on a table another
-                    // notation defines, it may.
-                    let d = if self.is_own(&name_key(table)) {
-                        ALTER_UNKNOWN_COLUMN.at(
-                            cx.span(s.first),
-                            format!("COMMENT ON COLUMN: table `{table}` has no column `{column}`"),
-                        )
-                    } else {
-                        ALTER_NOT_RECORDED.at(
-                            cx.span(s.first),
-                            format!("comment on `{table}.{column}` not recorded: the SQL never declares that column"),
-                        )
-                    };
-                    self.diagnostics.push(d);
+                let table = parts[parts.len() - 2].clone();
+                let column = parts[parts.len() - 1].clone();
+                let namespace = (parts.len() >= 3).then(|| parts[parts.len() - 3].clone());
+                let key = name_key(&table);
+                let own = self.is_own(&key);
+                let idx = self.table_index(&key);
+                if let Some(i) = idx.filter(|&i| self.declares_column(i, &column)) {
+                    if let Some(c) = self.state_mut(i).and_then(|st| st.table.column_mut(&column)) {
+                        c.comment = comment;
+                    }
+                    return;
                 }
+                if own {
+                    let d = ALTER_UNKNOWN_COLUMN
+                        .at(cx.span(s.first), format!("COMMENT ON COLUMN: table `{table}` has no column `{column}`"));
+                    self.diagnostics.push(d);
+                    return;
+                }
+                // A table another notation defines: the merge applies the comment to its column.
+                let table_tok = s.sig.iter().copied().find(|&i| src_ident_is(cx.src, i, &table)).unwrap_or(s.first);
+                let column_tok = s.sig.iter().copied().rfind(|&i| src_ident_is(cx.src, i, &column)).unwrap_or(s.first);
+                let idx = match idx {
+                    Some(i) => i,
+                    None => self.altered_entry(&table, namespace, cx.origin(table_tok, Notation::Sql)),
+                };
+                self.patch(idx, PatchOp::Comment { column, comment }, false, cx.span(column_tok));
             }
             _ => self.not_modelled(cx, s, "COMMENT ON this kind of object"),
         }
@@ -1212,9 +1245,29 @@ impl<'k> Builder<'k> {
                         st.names.entry(k).or_insert(v);
                     }
                 }
+                let created = st.table.origin.clone();
                 self.tables[idx] = Some(st);
                 self.altered_only.remove(&key);
                 self.if_not_exists.retain(|(t, _)| *t != key);
+                // Changes to columns the table did not have yet: the CREATE is the definition.
+                let (early, rest): (Vec<TablePatch>, Vec<TablePatch>) =
+                    std::mem::take(&mut self.patches).into_iter().partition(|p| name_key(&p.table) == key);
+                self.patches = rest;
+                for p in early {
+                    let d = ALTER_NOT_RECORDED
+                        .at(
+                            p.span,
+                            format!(
+                                "{} on `{}` comes before its CREATE TABLE (line {}) and is not applied",
+                                p.op.statement(),
+                                p.table,
+                                created.line
+                            ),
+                        )
+                        .with_related((&created).into(), "table created here")
+                        .with_help("move the ALTER after the CREATE TABLE, or fold the change into it");
+                    self.diagnostics.push(d);
+                }
             }
             None => {
                 self.tables.push(Some(st));
@@ -1404,9 +1457,14 @@ impl<'k> Builder<'k> {
             }
             AlterTableOperation::DropColumn { column_names, if_exists, .. } => {
                 for c in column_names {
+                    if !own && !self.declares_column(idx, &c.value) {
+                        let span = column_span(cx, seg, &c.value);
+                        self.patch(idx, PatchOp::Drop { column: c.value.clone() }, *if_exists, span);
+                        continue;
+                    }
                     let removed = self.drop_column(idx, &c.value);
                     if !removed && !if_exists {
-                        self.unknown_column(cx, seg, idx, &c.value, own, "DROP COLUMN");
+                        self.unknown_column(cx, seg, idx, &c.value, "DROP COLUMN");
                     }
                 }
             }
@@ -1417,8 +1475,9 @@ impl<'k> Builder<'k> {
                 self.drop_named_constraint(cx, seg, idx, &name.value, false);
             }
             AlterTableOperation::DropPrimaryKey { .. } => {
-                if let Some(st) = self.state_mut(idx) {
-                    st.table.primary_key = None;
+                let dropped = self.state_mut(idx).and_then(|st| st.table.primary_key.take()).is_some();
+                if !dropped && !own {
+                    self.patch(idx, PatchOp::DropPrimaryKey, false, cx.span(seg_tok));
                 }
             }
             AlterTableOperation::DropIndex { name } => {
@@ -1429,38 +1488,59 @@ impl<'k> Builder<'k> {
             AlterTableOperation::AlterColumn { column_name, op } => {
                 let ty_text = nth_kw(src, &seg.sig, "TYPE", 0).map(|k| type_text(src, &seg.sig, k + 1));
                 let def_text = default_text(src, &seg.sig);
-                let Some(col) = self.state_mut(idx).and_then(|st| st.table.column_mut(&column_name.value)) else {
-                    self.unknown_column(cx, seg, idx, &column_name.value, own, "ALTER COLUMN");
-                    return;
-                };
-                match op {
-                    AlterColumnOperation::SetNotNull => col.nullable = false,
-                    AlterColumnOperation::DropNotNull => col.nullable = true,
+                let column = column_name.value.clone();
+                let c = column.clone();
+                let changes = match op {
+                    AlterColumnOperation::SetNotNull => vec![PatchOp::SetNotNull { column: c, not_null: true }],
+                    AlterColumnOperation::DropNotNull => vec![PatchOp::SetNotNull { column: c, not_null: false }],
                     AlterColumnOperation::SetDefault { value } => {
-                        col.default = Some(parse_sql_default(&def_text.unwrap_or_else(|| value.to_string())))
+                        let text = def_text.unwrap_or_else(|| value.to_string());
+                        vec![PatchOp::SetDefault { column: c, default: Some(parse_sql_default(&text)) }]
                     }
-                    AlterColumnOperation::DropDefault => col.default = None,
+                    AlterColumnOperation::DropDefault => vec![PatchOp::SetDefault { column: c, default: None }],
                     AlterColumnOperation::SetDataType { data_type, .. } => {
                         let text = ty_text.filter(|t| !t.is_empty()).unwrap_or_else(|| data_type.to_string());
-                        col.ty = parse_sql_type(&text);
+                        let mut v = vec![PatchOp::SetType { column: c.clone(), ty: parse_sql_type(&text) }];
                         if is_serial(&text) {
-                            col.identity = Some(Identity::Serial);
+                            v.push(PatchOp::SetIdentity { column: c, identity: Identity::Serial });
                         }
+                        v
                     }
                     AlterColumnOperation::AddGenerated { generated_as, .. } => {
-                        col.identity = Some(match generated_as {
+                        let identity = match generated_as {
                             Some(ast::GeneratedAs::ByDefault) => Identity::ByDefault,
                             _ => Identity::Always,
-                        })
+                        };
+                        vec![PatchOp::SetIdentity { column: c, identity }]
                     }
+                };
+                if !own && !self.declares_column(idx, &column) {
+                    let span = column_span(cx, seg, &column);
+                    for change in changes {
+                        self.patch(idx, change, false, span.clone());
+                    }
+                    return;
+                }
+                let Some(st) = self.state_mut(idx) else { return };
+                if st.table.column(&column).is_none() {
+                    self.unknown_column(cx, seg, idx, &column, "ALTER COLUMN");
+                    return;
+                }
+                for change in &changes {
+                    change.apply(&mut st.table);
                 }
             }
             AlterTableOperation::RenameColumn { old_column_name, new_column_name } => {
                 let old = old_column_name.value.clone();
                 let new = new_column_name.value.clone();
+                if !own && !self.declares_column(idx, &old) {
+                    let span = column_span(cx, seg, &old);
+                    self.patch(idx, PatchOp::Rename { column: old, to: new }, false, span);
+                    return;
+                }
                 let renamed = self.rename_column(idx, &old, &new);
                 if !renamed {
-                    self.unknown_column(cx, seg, idx, &old, own, "RENAME COLUMN");
+                    self.unknown_column(cx, seg, idx, &old, "RENAME COLUMN");
                 }
             }
             AlterTableOperation::RenameTable { table_name } => {
@@ -1487,10 +1567,16 @@ impl<'k> Builder<'k> {
                     .unwrap_or(0);
                 let el = seg.from(k);
                 let lowered = lower_column(cx, &def, &el, Notation::Sql);
+                if !own && !self.declares_column(idx, &old_name) {
+                    let span = column_span(cx, seg, &old_name);
+                    let op = PatchOp::Redefine { column: old_name, with: Box::new(lowered.column) };
+                    self.patch(idx, op, false, span);
+                    return;
+                }
                 let Some(st) = self.state_mut(idx) else { return };
                 match st.table.columns.iter().position(|c| name_key(&c.name) == name_key(&old_name)) {
                     Some(p) => st.table.columns[p] = lowered.column,
-                    None => self.unknown_column(cx, seg, idx, &old_name, own, "MODIFY COLUMN"),
+                    None => self.unknown_column(cx, seg, idx, &old_name, "MODIFY COLUMN"),
                 }
             }
             _ => {
@@ -1505,26 +1591,14 @@ impl<'k> Builder<'k> {
         }
     }
 
-    fn unknown_column(&mut self, cx: &Cx, seg: &Elem, idx: usize, column: &str, own: bool, what: &str) {
+    /// Reports `what` naming a column that table `idx`, created by this SQL, does not have.
+    fn unknown_column(&mut self, cx: &Cx, seg: &Elem, idx: usize, column: &str, what: &str) {
         let table = self.tables.get(idx).and_then(Option::as_ref).map(|s| s.table.name.clone()).unwrap_or_default();
-        let tok = seg.sig.iter().copied().find(|&i| src_ident_is(cx.src, i, column)).or(seg.first()).unwrap_or(0);
-        let d = if own {
-            ALTER_UNKNOWN_COLUMN
-                .at(cx.span(tok), format!("{what}: table `{table}` has no column `{column}`"))
-                .with_related(
-                    (&self.tables[idx]
-                        .as_ref()
-                        .map(|s| s.table.origin.clone())
-                        .unwrap_or_else(|| cx.origin(tok, Notation::Sql)))
-                        .into(),
-                    "table created here",
-                )
-        } else {
-            ALTER_NOT_RECORDED.at(
-                cx.span(tok),
-                format!("{what} `{table}.{column}` is not recorded: the SQL never declares that column"),
-            )
-        };
+        let span = column_span(cx, seg, column);
+        let created = self.tables[idx].as_ref().map(|s| Span::from(&s.table.origin)).unwrap_or_else(|| span.clone());
+        let d = ALTER_UNKNOWN_COLUMN
+            .at(span, format!("{what}: table `{table}` has no column `{column}`"))
+            .with_related(created, "table created here");
         self.diagnostics.push(d);
     }
 
@@ -1595,39 +1669,28 @@ impl<'k> Builder<'k> {
     fn drop_named_constraint(&mut self, cx: &Cx, seg: &Elem, idx: usize, name: &str, if_exists: bool) {
         let own = self.tables.get(idx).and_then(Option::as_ref).is_some_and(|st| st.own);
         let table = self.tables.get(idx).and_then(Option::as_ref).map(|st| st.table.name.clone()).unwrap_or_default();
-        let removed = self.drop_constraint(idx, name);
-        if removed || if_exists {
+        if self.drop_constraint(idx, name) {
             return;
         }
-        let tok = seg.sig.iter().copied().find(|&i| src_ident_is(cx.src, i, name)).or(seg.first()).unwrap_or(0);
-        let d = if own {
-            DROP_UNKNOWN.at(cx.span(tok), format!("table `{table}` has no constraint `{name}`"))
-        } else {
-            ALTER_NOT_RECORDED.at(
-                cx.span(tok),
-                format!("dropping constraint `{name}` of `{table}` is not recorded: the SQL never declares it"),
-            )
-        };
-        self.diagnostics.push(d);
+        let span = column_span(cx, seg, name);
+        if !own {
+            // A constraint of the table another notation defines.
+            self.patch(idx, PatchOp::DropConstraint { name: name.to_string() }, if_exists, span);
+            return;
+        }
+        if !if_exists {
+            let d = DROP_UNKNOWN.at(span, format!("table `{table}` has no constraint `{name}`"));
+            self.diagnostics.push(d);
+        }
     }
 
     fn drop_column(&mut self, idx: usize, column: &str) -> bool {
         let ck = name_key(column);
         let Some(st) = self.state_mut(idx) else { return false };
-        let t = &mut st.table;
-        let before = t.columns.len();
-        t.columns.retain(|c| name_key(&c.name) != ck);
-        if before == t.columns.len() {
+        if !frontend::drop_column(&mut st.table, column) {
             return false;
         }
-        let mentions = |cols: &[String]| cols.iter().any(|c| name_key(c) == ck);
-        if t.primary_key.as_ref().is_some_and(|pk| mentions(&pk.columns)) {
-            t.primary_key = None;
-        }
-        t.uniques.retain(|u| !mentions(&u.columns));
-        t.foreign_keys.retain(|f| !mentions(&f.columns));
-        t.checks.retain(|c| !mentions(&c.columns));
-        let tkey = name_key(&t.name);
+        let tkey = name_key(&st.table.name);
         for slot in &mut self.indexes {
             if slot.as_ref().is_some_and(|ix| {
                 name_key(&ix.table) == tkey
@@ -1645,56 +1708,19 @@ impl<'k> Builder<'k> {
     }
 
     fn drop_constraint(&mut self, idx: usize, name: &str) -> bool {
-        let nk = name_key(name);
         let Some(st) = self.state_mut(idx) else { return false };
-        let t = &mut st.table;
-        let tk = name_key(&t.name);
-        // NOTE: PostgreSQL names unnamed constraints `t_pkey`, `t_a_b_key`, `t_a_fkey`,
-        // `t_a_check`; a DROP CONSTRAINT may use those names.
-        let is = |n: &Option<String>, cols: &[String], suffix: &str| match n {
-            Some(n) => name_key(n) == nk,
-            None => {
-                let cols: Vec<String> = cols.iter().map(|c| name_key(c)).collect();
-                let implicit = if cols.is_empty() {
-                    format!("{tk}_{suffix}")
-                } else {
-                    format!("{tk}_{}_{suffix}", cols.join("_"))
-                };
-                implicit == nk
-            }
-        };
-        let before = t.uniques.len() + t.checks.len() + t.foreign_keys.len() + usize::from(t.primary_key.is_some());
-        if t.primary_key.as_ref().is_some_and(|p| is(&p.name, &[], "pkey")) {
-            t.primary_key = None;
-        }
-        t.uniques.retain(|u| !is(&u.name, &u.columns, "key"));
-        t.checks.retain(|c| !is(&c.name, &c.columns[..c.columns.len().min(1)], "check"));
-        t.foreign_keys.retain(|f| !is(&f.name, &f.columns, "fkey"));
-        let after = t.uniques.len() + t.checks.len() + t.foreign_keys.len() + usize::from(t.primary_key.is_some());
-        st.names.remove(&nk);
-        before != after
+        let dropped = frontend::drop_constraint(&mut st.table, name);
+        st.names.remove(&name_key(name));
+        dropped
     }
 
     fn rename_column(&mut self, idx: usize, old: &str, new: &str) -> bool {
         let ok = name_key(old);
         let Some(st) = self.state_mut(idx) else { return false };
-        let t = &mut st.table;
-        let Some(col) = t.column_mut(old) else { return false };
-        col.name = new.to_string();
-        let fix = |cols: &mut Vec<String>| {
-            for c in cols.iter_mut() {
-                if name_key(c) == ok {
-                    *c = new.to_string();
-                }
-            }
-        };
-        if let Some(pk) = t.primary_key.as_mut() {
-            fix(&mut pk.columns);
+        if !frontend::rename_column(&mut st.table, old, new) {
+            return false;
         }
-        t.uniques.iter_mut().for_each(|u| fix(&mut u.columns));
-        t.foreign_keys.iter_mut().for_each(|f| fix(&mut f.columns));
-        t.checks.iter_mut().for_each(|c| fix(&mut c.columns));
-        let tkey = name_key(&t.name);
+        let tkey = name_key(&st.table.name);
         for ix in self.indexes.iter_mut().flatten().filter(|ix| name_key(&ix.table) == tkey) {
             for p in &mut ix.parts {
                 if p.column.as_deref().is_some_and(|c| name_key(c) == ok) {
@@ -1737,6 +1763,13 @@ impl<'k> Builder<'k> {
         }
         self.known.insert(nk);
     }
+}
+
+/// The span of `name` (a column or constraint) in an ALTER TABLE segment, or of the segment's
+/// first token when it is not written there.
+fn column_span(cx: &Cx, seg: &Elem, name: &str) -> Span {
+    let tok = seg.sig.iter().copied().find(|&i| src_ident_is(cx.src, i, name)).or(seg.first()).unwrap_or(0);
+    cx.span(tok)
 }
 
 /// Whether token `i` is the identifier `name`.

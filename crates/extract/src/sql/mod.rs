@@ -103,7 +103,7 @@ model::declare_rule! {
 
 model::declare_rule! {
     /// What it does: flags an `ALTER TABLE` or `COMMENT ON COLUMN` that names a column its table
-    /// does not have.
+    /// does not have, whichever notation defines the table.
     ///
     /// Why it matters: the database rejects the statement ("column does not exist").
     ///
@@ -123,13 +123,15 @@ model::declare_rule! {
 }
 
 model::declare_rule! {
-    /// What it does: notes a change to a table defined in another notation that the SQL model
-    /// cannot record (dropping or altering a column the SQL never declared).
+    /// What it does: notes an `ALTER TABLE` that schemadoc cannot apply to the merged schema: one
+    /// written before the `CREATE TABLE` of its table, or a `DROP CONSTRAINT` naming a constraint
+    /// that the notation defining the table (a field table, a model, an ERD) does not name.
     ///
-    /// Why it matters: the change is not part of the merged schema; apply it by hand or restate
-    /// the column in SQL.
+    /// Why it matters: the change is not part of the merged schema; on a database built from the
+    /// document it fails or removes something the documents still show.
     ///
-    /// Example: `ALTER TABLE users DROP COLUMN legacy;` where `users` is a markdown field table.
+    /// Example: `ALTER TABLE users DROP CONSTRAINT users_email_unique;` where `users` is a markdown
+    /// field table whose `email` is `UNIQUE`.
     pub ALTER_NOT_RECORDED = "alter-not-recorded", Info
 }
 

@@ -1,6 +1,7 @@
 //! Tests of the SQL front-end over inline markdown fixtures.
 
 use super::*;
+use crate::frontend::PatchOp;
 use crate::scan::scan;
 use model::{DefaultValue, Identity, ReferentialAction, RoutineKind, Severity, Table, TypeKind};
 
@@ -195,8 +196,96 @@ fn alter_on_tables_defined_elsewhere_is_recorded_as_altered_only() {
     let t = table(&p, "users");
     assert_eq!(t.columns.len(), 2);
     assert_eq!(t.column("is_active").unwrap().default, Some(DefaultValue::Bool(true)));
-    assert_eq!(diags(&p, "alter-not-recorded").len(), 1);
-    assert!(errors(&p).is_empty());
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert_eq!(p.patches.len(), 1);
+    assert_eq!(p.patches[0].op, PatchOp::SetNotNull { column: "email".into(), not_null: true });
+    assert_eq!((p.patches[0].span.line, p.patches[0].span.column, p.patches[0].span.len), (6, 32, 5));
+}
+
+#[test]
+fn changes_to_tables_defined_elsewhere_become_patches_in_document_order() {
+    let md = "# 마이그레이션\n\n```sql\nCREATE TYPE mood AS ENUM ('happy', 'sad');\nALTER TABLE users\n  ALTER COLUMN nickname SET NOT NULL,\n  ALTER COLUMN nickname SET DEFAULT 'guest',\n  ALTER COLUMN bio DROP DEFAULT,\n  ALTER COLUMN state TYPE mood;\nALTER TABLE users DROP COLUMN IF EXISTS legacy, DROP COLUMN old;\nALTER TABLE users RENAME COLUMN email TO mail;\nCOMMENT ON COLUMN users.mail IS '메일 주소';\nALTER TABLE users DROP CONSTRAINT IF EXISTS users_mail_key;\nALTER TABLE users ALTER COLUMN id TYPE BIGSERIAL;\nALTER TABLE users MODIFY COLUMN bio VARCHAR(500) NOT NULL;\nALTER TABLE users DROP PRIMARY KEY;\n```\n";
+    let known: BTreeSet<String> = ["users".to_string()].into();
+    let p = run_with(md, &known);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert!(p.altered_only.contains("users"));
+    assert!(table(&p, "users").columns.is_empty());
+    let ops: Vec<&PatchOp> = p.patches.iter().map(|x| &x.op).collect();
+    assert_eq!(ops.len(), 13, "{ops:#?}");
+    assert_eq!(ops[0], &PatchOp::SetNotNull { column: "nickname".into(), not_null: true });
+    let guest = DefaultValue::String("guest".into());
+    assert_eq!(ops[1], &PatchOp::SetDefault { column: "nickname".into(), default: Some(guest) });
+    assert_eq!(ops[2], &PatchOp::SetDefault { column: "bio".into(), default: None });
+    assert!(matches!(ops[3], PatchOp::SetType { column, ty } if column == "state"
+        && ty.kind == TypeKind::Enum { name: "mood".into() }));
+    assert_eq!(ops[4], &PatchOp::Drop { column: "legacy".into() });
+    assert!(p.patches[4].if_exists && !p.patches[5].if_exists);
+    assert_eq!(ops[5], &PatchOp::Drop { column: "old".into() });
+    assert_eq!(ops[6], &PatchOp::Rename { column: "email".into(), to: "mail".into() });
+    assert_eq!(ops[7], &PatchOp::Comment { column: "mail".into(), comment: Some("메일 주소".into()) });
+    assert_eq!(ops[8], &PatchOp::DropConstraint { name: "users_mail_key".into() });
+    assert!(p.patches[8].if_exists);
+    assert!(matches!(ops[9], PatchOp::SetType { column, ty } if column == "id" && ty.spelling == "BIGSERIAL"));
+    assert_eq!(ops[10], &PatchOp::SetIdentity { column: "id".into(), identity: Identity::Serial });
+    assert!(matches!(ops[11], PatchOp::Redefine { column, with } if column == "bio" && !with.nullable
+        && with.ty.kind == TypeKind::Varchar { len: Some(500) } && with.origin.line == 15));
+    assert_eq!(ops[12], &PatchOp::DropPrimaryKey);
+    // Each change is reported at the name it is about, on the statement's line.
+    let at: Vec<(u32, u32)> = p.patches.iter().map(|x| (x.span.line, x.span.column)).collect();
+    assert_eq!(&at[..9], [(6, 16), (7, 16), (8, 16), (9, 16), (10, 41), (10, 61), (11, 33), (12, 25), (13, 45)]);
+    assert!(p.patches.iter().all(|x| x.table == "users"));
+}
+
+#[test]
+fn columns_the_sql_adds_are_altered_in_place_and_if_not_exists_ones_by_patch() {
+    let md = "```sql\nALTER TABLE users ADD COLUMN score INT, ADD COLUMN IF NOT EXISTS picture TEXT;\nALTER TABLE users ALTER COLUMN score SET NOT NULL, ALTER COLUMN picture SET NOT NULL;\nALTER TABLE users ADD CONSTRAINT score_positive CHECK (score > 0);\nALTER TABLE users DROP CONSTRAINT score_positive, DROP CONSTRAINT users_email_key;\nALTER TABLE users RENAME COLUMN score TO points;\nALTER TABLE users DROP COLUMN IF EXISTS picture;\n```\n";
+    let known: BTreeSet<String> = ["users".to_string()].into();
+    let p = run_with(md, &known);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let t = table(&p, "users");
+    let points = t.column("points").unwrap();
+    assert!(!points.nullable);
+    assert!(t.checks.is_empty());
+    assert!(t.column("picture").unwrap().nullable, "the addition is a no-op where the column exists");
+    let ops: Vec<&PatchOp> = p.patches.iter().map(|x| &x.op).collect();
+    assert_eq!(
+        ops,
+        [
+            &PatchOp::SetNotNull { column: "picture".into(), not_null: true },
+            &PatchOp::DropConstraint { name: "users_email_key".into() },
+            &PatchOp::Drop { column: "picture".into() },
+        ]
+    );
+}
+
+#[test]
+fn changes_written_before_the_create_table_are_not_applied() {
+    let md = "```sql\nALTER TABLE posts ALTER COLUMN title SET NOT NULL;\nCOMMENT ON COLUMN posts.body IS '본문';\n\nCREATE TABLE posts (id INT PRIMARY KEY, title TEXT, body TEXT);\n```\n";
+    let p = run(md);
+    assert!(p.patches.is_empty(), "{:?}", p.patches);
+    assert!(p.altered_only.is_empty());
+    let early = diags(&p, "alter-not-recorded");
+    assert_eq!(early.len(), 2, "{:?}", p.diagnostics);
+    assert_eq!((early[0].span.line, early[0].span.column), (2, 32));
+    assert!(early[0].message.contains("line 5"), "{}", early[0].message);
+    assert_eq!(early[0].related[0].span.line, 5);
+    assert_eq!((early[1].span.line, early[1].span.column), (3, 25));
+    let t = table(&p, "posts");
+    assert!(t.column("title").unwrap().nullable);
+    assert_eq!(t.column("body").unwrap().comment, None);
+}
+
+#[test]
+fn unknown_columns_of_tables_the_sql_creates_are_errors() {
+    let md = "```sql\nCREATE TABLE posts (id INT PRIMARY KEY, title TEXT);\nALTER TABLE posts ALTER COLUMN titel SET NOT NULL;\nALTER TABLE posts RENAME COLUMN body TO content;\nALTER TABLE posts DROP COLUMN IF EXISTS body;\nALTER TABLE posts DROP CONSTRAINT IF EXISTS posts_body_key;\n```\n";
+    let p = run(md);
+    assert!(p.patches.is_empty());
+    let unknown = diags(&p, "alter-unknown-column");
+    assert_eq!(unknown.len(), 2, "{:?}", p.diagnostics);
+    assert_eq!((unknown[0].span.line, unknown[0].span.column, unknown[0].span.len), (3, 32, 5));
+    assert_eq!(unknown[0].related[0].span.line, 2);
+    assert_eq!(unknown[1].span.line, 4);
+    assert_eq!(p.diagnostics.len(), 2);
 }
 
 #[test]
