@@ -245,3 +245,25 @@ fn reading_a_missing_sqlite_file_does_not_create_it() {
     assert!(!file.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn seed_000_grows_from_its_implemented_section_to_the_full_document_keeping_rows() {
+    let Some(doc) = seed("000_") else { return };
+    let Some(db) = ScratchDb::new(EngineKind::Sqlite) else { return };
+    let out = schemadoc(&["apply", path(&doc), "--section", "1.", "--db", &db.url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let mut session = db.session();
+    assert_eq!(session.inspect(&dialect::InspectFilter::default()).expect("inspect").tables.len(), 1);
+    session
+        .execute("INSERT INTO launch_runs VALUES ('r1', '2026-01-01', 'm', 'p', 'k', '{}'), ('r2', '2026-01-02', 'm', 'p', 'k', '{}')")
+        .expect("rows");
+    let out = schemadoc(&["plan", path(&doc), "--db", &db.url, "--format", "json"]);
+    let plan: Value = serde_json::from_slice(&out.stdout).expect("plan json");
+    let reasons: Vec<&str> =
+        plan["statements"].as_array().expect("statements").iter().filter_map(|s| s["reason"].as_str()).collect();
+    assert_eq!(reasons.len(), 5, "{reasons:?}");
+    assert!(reasons.iter().all(|r| r.starts_with("create table")), "{reasons:?}");
+    let out = schemadoc(&["apply", path(&doc), "--db", &db.url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(session.count("SELECT count(*) FROM launch_runs WHERE request_id IN ('r1', 'r2')").expect("count"), 2);
+}
