@@ -65,8 +65,8 @@ pub fn migration(
 ) -> Result<Migration> {
     let engine = dialect::engine(session.kind());
     let live = session.inspect(&InspectFilter::default())?;
-    let empty_tables = Vec::new();
-    let options = PlanOptions { online, empty_tables };
+    // Every existing table counts as populated: the safe way to add constraints to it.
+    let options = PlanOptions { online, ..PlanOptions::default() };
     let (target, changes, plan) = dialect::plan_migration(engine, &live, &extraction.schema, renames, &options);
     let measured = guard::measure(session, &plan)?;
     Ok(Migration { live, target, changes, plan, measured })
