@@ -4,7 +4,7 @@
 
 use crate::{Note, Skipped, Translation};
 use diff::{Change, ChangeSet};
-use model::{dependency_order, name_key, DefaultValue, ForeignKey, Index, Origin, Schema, Table, TypeKind};
+use model::{dependency_order, name_key, Column, DefaultValue, ForeignKey, Index, Origin, Schema, Table, TypeKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// schemadoc's own bookkeeping table, where applies are recorded; never part of an inspected schema.
@@ -224,6 +224,7 @@ pub(crate) fn prepare(schema: &Schema) -> Prepared {
                     }
                 }
             }
+            generated_only(&mut c, &table.name, &mut out);
             t.columns.push(c);
         }
         if let Some(pk) = &table.primary_key {
@@ -397,6 +398,27 @@ pub(crate) fn prepare(schema: &Schema) -> Prepared {
         s.indexes.push(ix);
     }
     Prepared { schema: s, out }
+}
+
+/// A generated column keeps only what engines allow beside a generation expression.
+// NOTE: no engine accepts a DEFAULT, an identity or an ON UPDATE clause on a generated column;
+// an empty expression cannot be generated at all, so the column stays an ordinary one.
+fn generated_only(c: &mut Column, table: &str, out: &mut Out) {
+    let Some(g) = &c.generated else { return };
+    if g.expr.trim().is_empty() {
+        out.skip(format!("generated expression of {table}.{}", c.name), "the expression is empty", &c.origin);
+        c.generated = None;
+        return;
+    }
+    if let Some(d) = c.default.take() {
+        out.skip(format!("default {d} of {table}.{}", c.name), "a generated column cannot have a default", &c.origin);
+    }
+    if c.identity.take().is_some() {
+        out.skip(format!("identity of {table}.{}", c.name), "a generated column cannot be an identity", &c.origin);
+    }
+    if let Some(u) = c.on_update.take() {
+        out.skip(format!("ON UPDATE {u} of {table}.{}", c.name), "a generated column cannot have one", &c.origin);
+    }
 }
 
 fn enum_name(kind: &TypeKind) -> Option<String> {

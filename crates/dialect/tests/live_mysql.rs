@@ -369,3 +369,52 @@ fn passwords_never_appear_in_connection_errors() {
     let err = connect("mysql://root:hunter2@127.0.0.1:1/x", &ConnectOptions::default()).err().expect("no server there");
     assert!(!err.to_string().contains("hunter2"), "{err}");
 }
+
+const ITEMS: &str = "```sql\nCREATE TABLE items (\n  id INT PRIMARY KEY,\n  qty INT NOT NULL,\n  price DECIMAL(10,2) NOT NULL,\n  total DECIMAL(12,2) AS (qty * price) STORED,\n  label VARCHAR(20) AS (CONCAT('#', id)) VIRTUAL,\n  sku_key VARCHAR(20) GENERATED ALWAYS AS (lower(CONCAT('S', id)))\n);\n```\n";
+
+#[test]
+fn generated_columns_round_trip_and_follow_a_changed_expression() {
+    let Some(db) = ScratchDb::new(EngineKind::Mysql) else { return };
+    let mut s = db.session();
+    let before = read_doc("items.md", ITEMS);
+    apply(s.as_mut(), &before, &Renames::default());
+    assert_no_drift(s.as_mut(), &before, "generated columns");
+    let values: Vec<String> = (1..=60).map(|i| format!("({i}, {}, {}.5)", i % 7, i % 11)).collect();
+    s.execute(&format!("INSERT INTO items (id, qty, price) VALUES {}", values.join(", "))).expect("rows");
+    let sum = || "SELECT COALESCE(SUM(CRC32(CONCAT_WS('|', id, qty, price))), 0) FROM items";
+    let base = s.count(sum()).expect("checksum");
+
+    for (what, text) in [
+        ("changed expression", ITEMS.replace("(qty * price) STORED", "(qty * price * 2) STORED")),
+        (
+            "virtual to stored",
+            ITEMS.replace("(qty * price) STORED", "(qty * price * 2) STORED").replace("id)) VIRTUAL", "id)) STORED"),
+        ),
+    ] {
+        let after = read_doc("after.md", &text);
+        let (plan, _) = plan_for(s.as_mut(), &after, &Renames::default());
+        assert!(plan.destructive().next().is_none(), "{what}");
+        assert!(plan.statements.iter().flat_map(|st| &st.hazards).any(|h| h.kind == HazardKind::Rewrite), "{what}");
+        apply(s.as_mut(), &after, &Renames::default());
+        assert_eq!(s.count(sum()).expect("checksum"), base, "{what}");
+        assert_eq!(s.count("SELECT count(*) FROM items WHERE total = qty * price * 2").expect("count"), 60, "{what}");
+        assert_eq!(s.count("SELECT count(*) FROM items WHERE label = CONCAT('#', id)").expect("count"), 60, "{what}");
+        assert_no_drift(s.as_mut(), &after, what);
+    }
+
+    // Generated columns becoming ordinary ones keep their values.
+    // `label` is STORED by now; `sku_key` is VIRTUAL.
+    let text = ITEMS
+        .replace(" AS (qty * price) STORED", "")
+        .replace(" AS (CONCAT('#', id)) VIRTUAL", "")
+        .replace(" GENERATED ALWAYS AS (lower(CONCAT('S', id)))", "");
+    let plain = read_doc("plain.md", &text);
+    let plan = apply(s.as_mut(), &plain, &Renames::default());
+    assert!(plan.destructive().next().is_none());
+    assert_eq!(s.count(sum()).expect("checksum"), base);
+    assert_eq!(s.count("SELECT count(*) FROM items WHERE total = qty * price * 2").expect("count"), 60);
+    assert_eq!(s.count("SELECT count(*) FROM items WHERE label = CONCAT('#', id)").expect("count"), 60);
+    assert_eq!(s.count("SELECT count(*) FROM items WHERE sku_key = lower(CONCAT('S', id))").expect("count"), 60);
+    assert!(plan.statements.iter().any(|st| st.sql.starts_with("UPDATE `items` SET `_schemadoc_sku_key`")));
+    assert_no_drift(s.as_mut(), &plain, "ordinary columns");
+}

@@ -308,3 +308,43 @@ fn inspection_uses_a_fixed_number_of_queries() {
     let used = s.queries_issued().expect("count") - before;
     assert!(used <= 10, "{used} queries");
 }
+
+const ITEMS: &str = "CREATE TABLE items (
+  id integer PRIMARY KEY,
+  qty integer NOT NULL,
+  price numeric(10, 2) NOT NULL,
+  total numeric(12, 2) GENERATED ALWAYS AS (qty * price) STORED,
+  label text GENERATED ALWAYS AS ('#' || id::text) STORED
+);";
+
+#[test]
+fn generated_columns_round_trip_and_follow_a_changed_expression() {
+    let Some(db) = ScratchDb::new(EngineKind::Postgres) else { return };
+    let mut s = db.session();
+    let before = doc(ITEMS);
+    apply(s.as_mut(), &before).expect("create items");
+    assert_no_drift(s.as_mut(), &before, "generated columns");
+    s.execute("INSERT INTO items (id, qty, price) SELECT i, i % 7, i % 11 + 0.5 FROM generate_series(1, 300) i")
+        .expect("rows");
+    let sum = checksum(s.as_mut(), "items", "id, qty, price");
+
+    let after = doc(&ITEMS.replace("(qty * price) STORED", "(qty * price * 2) STORED"));
+    let plan = plan_for(s.as_mut(), &after, &Renames::default());
+    assert_eq!(plan.destructive().count(), 0, "{}", show(&plan));
+    assert!(
+        plan.statements.iter().flat_map(|st| &st.hazards).any(|h| h.kind == HazardKind::Rewrite),
+        "{}",
+        show(&plan)
+    );
+    s.apply(&plan, "h").expect("changed expression");
+    assert_eq!(checksum(s.as_mut(), "items", "id, qty, price"), sum);
+    assert_eq!(s.count("SELECT count(*) FROM items WHERE total = qty * price * 2").expect("count"), 300);
+    assert_eq!(s.count("SELECT count(*) FROM items WHERE label = '#' || id").expect("count"), 300);
+    assert_no_drift(s.as_mut(), &after, "changed expression");
+
+    // A VIRTUAL column becomes STORED (PostgreSQL 15 has no other kind) and shows no drift.
+    let virt = doc(&ITEMS
+        .replace("(qty * price) STORED", "(qty * price * 2) STORED")
+        .replace("id::text) STORED", "id::text) VIRTUAL"));
+    assert_no_drift(s.as_mut(), &virt, "virtual as stored");
+}

@@ -29,6 +29,16 @@ pub trait DiffHooks {
         from.identity == to.identity
     }
 
+    /// Whether the columns are computed the same way: both ordinary, or both generated from the
+    /// same expression with the same storage (the server may have rewritten the expression).
+    fn same_generated(&self, from: &Column, to: &Column) -> bool {
+        match (&from.generated, &to.generated) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.stored == b.stored && squash(&a.expr) == squash(&b.expr),
+            _ => false,
+        }
+    }
+
     /// Whether two CHECK constraints are the same (the server may have rewritten the expression).
     fn same_check(&self, from: &Check, to: &Check) -> bool {
         squash(&from.expr) == squash(&to.expr)
@@ -118,11 +128,14 @@ pub struct ColumnChanges {
     pub default: bool,
     pub identity: bool,
     pub comment: bool,
+    /// The generation expression or its storage changed, or the column became (or stopped
+    /// being) a generated one.
+    pub generated: bool,
 }
 
 impl ColumnChanges {
     pub fn any(&self) -> bool {
-        self.ty || self.nullable || self.default || self.identity || self.comment
+        self.ty || self.nullable || self.default || self.identity || self.comment || self.generated
     }
 }
 
@@ -295,6 +308,9 @@ impl Change {
                 if changes.comment {
                     what.push("comment");
                 }
+                if changes.generated {
+                    what.push("generated expression");
+                }
                 format!("alter column {table}.{} ({})", to.name, what.join(", "))
             }
             Change::SetPrimaryKey { table, to, .. } => match to {
@@ -329,7 +345,9 @@ impl Change {
     pub fn loses_data(&self) -> bool {
         match self {
             Change::DropTable { .. } | Change::DropColumn { .. } => true,
-            Change::AlterColumn { changes, .. } => changes.ty,
+            // NOTE: a generated column's values are derived: retyping or recomputing it loses
+            // nothing, but turning an ordinary column into a generated one replaces its values.
+            Change::AlterColumn { from, changes, .. } => from.generated.is_none() && (changes.ty || changes.generated),
             _ => false,
         }
     }
@@ -514,12 +532,17 @@ fn diff_table(
                 let nullable_old = old.nullable && !in_pk(f, old);
                 let nullable_new = c.nullable && !in_pk(t, c);
                 let identity = !hooks.same_identity(old, c);
+                let generated = !hooks.same_generated(old, c);
+                // NOTE: generated columns cannot have defaults; a default on either side is
+                // whatever the generated change brings.
+                let computed = old.generated.is_some() || c.generated.is_some();
                 let cc = ColumnChanges {
                     ty: !hooks.same_type(old, c),
                     nullable: nullable_old != nullable_new,
-                    default: !identity && old.identity.is_none() && !hooks.same_default(old, c),
+                    default: !identity && !computed && old.identity.is_none() && !hooks.same_default(old, c),
                     identity,
                     comment: hooks.compares_comments() && old.comment != c.comment,
+                    generated,
                 };
                 if cc.any() {
                     changes.push(Change::AlterColumn {

@@ -229,3 +229,49 @@ fn index_keys_and_options_split_the_default_comparison() {
     assert!(!same_index_keys(&plain, &wrapped, squash));
     assert!(same_index_keys(&plain, &wrapped, no_parens));
 }
+
+fn generated(expr: &str, stored: bool) -> Option<model::Generated> {
+    Some(model::Generated { expr: expr.into(), stored })
+}
+
+#[test]
+fn a_changed_generation_expression_is_a_column_change_without_data_loss() {
+    let mut u = users();
+    u.columns.push(col("total", int(), true));
+    u.columns[3].generated = generated("id * 2", true);
+    let from = schema(vec![u.clone()]);
+
+    // The same expression spelled differently is no change.
+    let mut same = u.clone();
+    same.columns[3].generated = generated("ID*2", true);
+    assert!(diff(&from, &schema(vec![same]), &Strict, &Renames::default()).is_empty());
+
+    let mut changed = u.clone();
+    changed.columns[3].generated = generated("id * 3", true);
+    changed.columns[3].default = Some(DefaultValue::Number("1".into()));
+    let set = diff(&from, &schema(vec![changed]), &Strict, &Renames::default());
+    assert_eq!(kinds(&set), ["alter column users.total (generated expression)"]);
+    let Change::AlterColumn { changes, .. } = &set.changes[0] else { panic!("{set:?}") };
+    assert!(changes.generated && !changes.default);
+    assert!(!set.changes[0].loses_data());
+
+    let mut stored = u.clone();
+    stored.columns[3].generated = generated("id * 2", false);
+    assert_eq!(
+        kinds(&diff(&from, &schema(vec![stored]), &Strict, &Renames::default())),
+        ["alter column users.total (generated expression)"]
+    );
+}
+
+#[test]
+fn an_ordinary_column_becoming_generated_loses_its_values() {
+    let from = schema(vec![users()]);
+    let mut u = users();
+    u.columns[2].generated = generated("upper(email)", true);
+    let set = diff(&from, &schema(vec![u.clone()]), &Strict, &Renames::default());
+    assert_eq!(kinds(&set), ["alter column users.name (generated expression)"]);
+    assert!(set.changes[0].loses_data());
+    // The way back keeps (derived) values.
+    let back = diff(&schema(vec![u]), &from, &Strict, &Renames::default());
+    assert!(!back.changes[0].loses_data());
+}

@@ -401,6 +401,9 @@ fn fill_column(base: &mut Column, other: &Column) {
     if base.identity.is_none() {
         base.identity = other.identity;
     }
+    if base.generated.is_none() {
+        base.generated = other.generated.clone();
+    }
     if base.client_default.is_none() {
         base.client_default = other.client_default.clone();
     }

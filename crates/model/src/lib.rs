@@ -18,8 +18,8 @@ pub use order::{dependency_order, DependencyOrder};
 pub use origin::{Notation, Origin};
 pub use rule::RuleInfo;
 pub use schema::{
-    Check, Column, DataStatement, Enum, Extension, ForeignKey, Identity, Index, IndexPart, PrimaryKey, QueryHint,
-    QueryHintKind, Rename, Routine, RoutineKind, Schema, Setting, Stated, Table, Unique, View,
+    Check, Column, DataStatement, Enum, Extension, ForeignKey, Generated, Identity, Index, IndexPart, PrimaryKey,
+    QueryHint, QueryHintKind, Rename, Routine, RoutineKind, Schema, Setting, Stated, Table, Unique, View,
 };
 pub use types::{DataType, TypeKind};
 pub use value::{DefaultValue, ReferentialAction};

@@ -117,6 +117,9 @@ pub struct Column {
     /// `ON UPDATE …` (MySQL) or SQLAlchemy `onupdate=`, as written.
     pub on_update: Option<String>,
     pub comment: Option<String>,
+    /// The expression the database computes the column from (`GENERATED ALWAYS AS (…)`), when
+    /// the column is a generated one.
+    pub generated: Option<Generated>,
     pub stated: Stated,
     pub origin: Origin,
 }
@@ -133,10 +136,21 @@ impl Column {
             client_default: None,
             on_update: None,
             comment: None,
+            generated: None,
             stated: Stated { nullable: true, default: true },
             origin,
         }
     }
+}
+
+/// A generated (computed) column's definition: `GENERATED ALWAYS AS (expr) STORED` (PostgreSQL,
+/// SQLite), `AS (expr) VIRTUAL` (MySQL/MariaDB).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Generated {
+    /// The expression, as written (without the surrounding parentheses).
+    pub expr: String,
+    /// Whether the values are stored (`STORED`) rather than computed when read (`VIRTUAL`).
+    pub stored: bool,
 }
 
 /// How a database generates a column's values.

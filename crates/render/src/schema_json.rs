@@ -129,7 +129,15 @@ struct JsonColumn<'a> {
     client_default: Option<&'a str>,
     on_update: Option<&'a str>,
     comment: Option<&'a str>,
+    /// The generation expression of a generated (computed) column, null otherwise.
+    generated: Option<JsonGenerated<'a>>,
     origin: JsonOrigin<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonGenerated<'a> {
+    expr: &'a str,
+    stored: bool,
 }
 
 impl<'a> From<&'a Column> for JsonColumn<'a> {
@@ -145,6 +153,7 @@ impl<'a> From<&'a Column> for JsonColumn<'a> {
             client_default: c.client_default.as_deref(),
             on_update: c.on_update.as_deref(),
             comment: c.comment.as_deref(),
+            generated: c.generated.as_ref().map(|g| JsonGenerated { expr: &g.expr, stored: g.stored }),
             origin: (&c.origin).into(),
         }
     }
@@ -373,5 +382,31 @@ impl<'a> From<&'a QueryHint> for JsonQueryHint<'a> {
             descending: q.descending,
             origin: (&q.origin).into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::{DataType, Generated, Notation, Origin, Table, TypeKind};
+
+    #[test]
+    fn generated_columns_carry_their_expression() {
+        let origin = Origin::new("t.md".into(), 1, 1, Notation::Sql);
+        let mut t = Table::new("items", origin.clone());
+        t.columns.push(Column::new(
+            "price",
+            DataType::new(TypeKind::Decimal { precision: None, scale: None }, "numeric"),
+            origin.clone(),
+        ));
+        let mut total =
+            Column::new("total", DataType::new(TypeKind::Decimal { precision: None, scale: None }, "numeric"), origin);
+        total.generated = Some(Generated { expr: "price * 1.1".into(), stored: true });
+        t.columns.push(total);
+        let schema = Schema { tables: vec![t], ..Schema::default() };
+        let value: serde_json::Value = serde_json::from_str(&schema_json(&schema)).expect("valid JSON");
+        let cols = &value["tables"][0]["columns"];
+        assert_eq!(cols[0]["generated"], serde_json::Value::Null);
+        assert_eq!(cols[1]["generated"], serde_json::json!({"expr": "price * 1.1", "stored": true}));
     }
 }

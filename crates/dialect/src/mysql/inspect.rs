@@ -6,8 +6,8 @@ use super::types::{kind_of, normalize_type, parse_default};
 use crate::common::HISTORY_TABLE;
 use crate::session::InspectFilter;
 use model::{
-    name_eq, name_key, Check, Column, DataType, ForeignKey, Identity, Index, IndexPart, Notation, Origin, PrimaryKey,
-    ReferentialAction, Routine, RoutineKind, Schema, Table, TypeKind, Unique, View,
+    name_eq, name_key, Check, Column, DataType, ForeignKey, Generated, Identity, Index, IndexPart, Notation, Origin,
+    PrimaryKey, ReferentialAction, Routine, RoutineKind, Schema, Table, TypeKind, Unique, View,
 };
 use sqlx::{MySqlConnection, Row};
 use std::collections::BTreeMap;
@@ -34,6 +34,8 @@ pub(super) struct ColumnRow {
     pub default: Option<String>,
     pub extra: String,
     pub comment: String,
+    /// `GENERATION_EXPRESSION`: the expression of a generated column (empty or NULL otherwise).
+    pub generation: Option<String>,
 }
 
 /// A row of `information_schema.STATISTICS`: one column (or expression) of one index.
@@ -199,8 +201,8 @@ pub(super) async fn read(conn: &mut MySqlConnection, filter: &InspectFilter) -> 
     let columns = rows(
         conn,
         format!(
-            "SELECT {}, {}, {}, {}, {}, {}, {}, {} FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN {schemas} \
-             ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION",
+            "SELECT {}, {}, {}, {}, {}, {}, {}, {}, {} FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN \
+             {schemas} ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION",
             c("TABLE_SCHEMA"),
             c("TABLE_NAME"),
             c("COLUMN_NAME"),
@@ -208,7 +210,8 @@ pub(super) async fn read(conn: &mut MySqlConnection, filter: &InspectFilter) -> 
             c("IS_NULLABLE"),
             c("COLUMN_DEFAULT"),
             c("EXTRA"),
-            c("COLUMN_COMMENT")
+            c("COLUMN_COMMENT"),
+            c("GENERATION_EXPRESSION")
         ),
     )
     .await
@@ -345,6 +348,7 @@ pub(super) async fn read(conn: &mut MySqlConnection, filter: &InspectFilter) -> 
             default: opt(r, 5),
             extra: text(r, 6),
             comment: text(r, 7),
+            generation: opt(r, 8),
         })
         .collect();
     catalog.indexes = indexes
@@ -530,6 +534,12 @@ pub(super) fn interpret(catalog: &Catalog, filter: &InspectFilter, source: &str)
         if extra.contains("on update") {
             col.on_update = Some("CURRENT_TIMESTAMP".to_string());
         }
+        // NOTE: EXTRA says `VIRTUAL GENERATED` or `STORED GENERATED` (MySQL 8 and MariaDB alike).
+        if extra.contains("virtual generated") || extra.contains("stored generated") {
+            let expr = c.generation.as_deref().map(str::trim).unwrap_or_default().to_string();
+            col.generated = Some(Generated { expr, stored: extra.contains("stored") });
+            col.default = None;
+        }
         col.comment = Some(c.comment.clone()).filter(|x| !x.is_empty());
         schema.tables[i].columns.push(col);
     }
@@ -695,6 +705,7 @@ mod tests {
             default: default.map(String::from),
             extra: extra.into(),
             comment: String::new(),
+            generation: None,
         }
     }
 
@@ -871,5 +882,29 @@ mod tests {
         };
         let s = interpret(&odd, &InspectFilter::default(), "x");
         assert_eq!(s.tables[0].columns[0].ty.kind, TypeKind::Other { raw: String::new() });
+    }
+
+    #[test]
+    fn generated_columns_come_from_extra_and_their_expression() {
+        let mut stored = column("t", "total", "decimal(12,2)", true, None, "STORED GENERATED");
+        stored.generation = Some("`qty` * `price`".into());
+        let mut virt = column("t", "k", "varchar(20)", true, Some("NULL"), "VIRTUAL GENERATED");
+        virt.generation = Some("lcase(`sku`)".into());
+        let catalog = Catalog {
+            version: "10.11.6-MariaDB".into(),
+            tables: vec![table("t")],
+            columns: vec![
+                column("t", "at", "datetime", true, Some("current_timestamp()"), "DEFAULT_GENERATED"),
+                stored,
+                virt,
+            ],
+            ..Catalog::default()
+        };
+        let s = interpret(&catalog, &InspectFilter::default(), "mysql://h/db");
+        let g = |c: &str| s.tables[0].column(c).and_then(|c| c.generated.clone()).map(|g| (g.expr, g.stored));
+        assert_eq!(g("at"), None);
+        assert_eq!(g("total"), Some(("`qty` * `price`".to_string(), true)));
+        assert_eq!(g("k"), Some(("lcase(`sku`)".to_string(), false)));
+        assert_eq!(s.tables[0].column("k").and_then(|c| c.default.clone()), None);
     }
 }

@@ -25,6 +25,16 @@ impl DiffHooks for Hooks {
         expression_key(&from.expr) == expression_key(&to.expr)
     }
 
+    // NOTE: the server keeps a generation expression rewritten (backticks, `_utf8mb4` string
+    // introducers, its own spacing), like a CHECK's.
+    fn same_generated(&self, from: &Column, to: &Column) -> bool {
+        match (&from.generated, &to.generated) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.stored == b.stored && generated_key(&a.expr) == generated_key(&b.expr),
+            _ => false,
+        }
+    }
+
     fn same_view(&self, from: &View, to: &View) -> bool {
         let (a, b) = (view_key(&from.sql), view_key(&to.sql));
         if a == b {
@@ -175,6 +185,23 @@ fn simplified(tokens: Vec<Token>) -> Vec<Token> {
     out
 }
 
+/// A generation expression reduced like a CHECK's, with the function names MariaDB writes back
+/// in place of their synonyms.
+// NOTE: MariaDB stores `lower(x)` as `lcase(x)`, `upper` as `ucase`, `length` as `octet_length`
+// and `substring` as `substr`.
+pub(super) fn generated_key(expr: &str) -> Vec<String> {
+    expression_key(expr)
+        .into_iter()
+        .map(|w| match w.as_str() {
+            "lower" => "lcase".to_string(),
+            "upper" => "ucase".to_string(),
+            "length" => "octet_length".to_string(),
+            "substring" => "substr".to_string(),
+            _ => w,
+        })
+        .collect()
+}
+
 /// A CHECK expression reduced to what it means, as far as spelling goes.
 pub(super) fn expression_key(expr: &str) -> Vec<String> {
     render(simplified(tokens(expr)))
@@ -300,6 +327,15 @@ mod tests {
         assert_eq!(expression_key("amount >= 0.0"), expression_key("`amount` >= 0"));
         assert_eq!(expression_key("a != b"), expression_key("`a` <> `b`"));
         assert_ne!(expression_key("amount >= 1"), expression_key("`amount` >= 0"));
+    }
+
+    #[test]
+    fn server_rewritten_generation_expressions_compare_equal() {
+        assert_eq!(generated_key("lower(sku)"), generated_key("lcase(`sku`)"));
+        assert_eq!(generated_key("quantity * unit_price * 1.1"), generated_key("`quantity` * `unit_price` * 1.1"));
+        assert_eq!(generated_key("ifnull(length(sku), 0)"), generated_key("ifnull(octet_length(`sku`),0)"));
+        assert_eq!(generated_key("CONCAT('#', id)"), generated_key("concat(_utf8mb4'#',`id`)"));
+        assert_ne!(generated_key("lower(sku)"), generated_key("upper(`sku`)"));
     }
 
     #[test]

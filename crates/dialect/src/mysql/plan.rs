@@ -10,8 +10,8 @@ use crate::common::{
 use crate::{Hazard, HazardKind, Mapped, Plan, PlanOptions, PlannedStatement, Skipped, Translated};
 use diff::{Change, ChangeSet};
 use model::{
-    name_eq, name_key, Check, Column, DataType, ForeignKey, Identity, Index, IndexPart, ReferentialAction, RoutineKind,
-    Schema, Table, TypeKind, Unique, View,
+    name_eq, name_key, Check, Column, DataType, ForeignKey, Generated, Identity, Index, IndexPart, ReferentialAction,
+    RoutineKind, Schema, Table, TypeKind, Unique, View,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -335,6 +335,32 @@ pub(super) fn translate(schema: &Schema) -> Translated {
                 }
                 c.comment = Some(cm).filter(|x| !x.is_empty());
             }
+            if let Some(g) = &col.generated {
+                let object = format!("column {}.{}", table.name, col.name);
+                let expr = mysql_expr(g.expr.trim(), &names);
+                if let Some(found) = foreign(&expr) {
+                    out.skip(
+                        format!("generated expression of {}.{}", table.name, col.name),
+                        format!("uses `{}`, which MySQL does not have; the column is an ordinary one", found.trim()),
+                        &col.origin,
+                    );
+                    c.generated = None;
+                } else if pk_keys.contains(&key) {
+                    out.skip(
+                        format!("generated expression of {}.{}", table.name, col.name),
+                        "MariaDB does not allow a generated column in the primary key; the column is an ordinary one",
+                        &col.origin,
+                    );
+                    c.generated = None;
+                } else {
+                    // NOTE: MariaDB rejects NOT NULL on a generated column (MySQL 8 accepts it).
+                    if !c.nullable {
+                        out.note(&object, "MariaDB does not allow NOT NULL on a generated column", &col.origin);
+                        c.nullable = true;
+                    }
+                    c.generated = Some(Generated { expr, stored: g.stored });
+                }
+            }
             tt.columns.push(c);
         }
         let json_in = |cs: &[String]| cs.iter().find(|c| is_json(t(c))).cloned();
@@ -644,13 +670,20 @@ fn carried_views(s: &Schema, names: &BTreeSet<String>, target: &mut Schema, out:
 /// The SQL type, nullability, generation, default, `ON UPDATE` and comment of `col`.
 fn column_def(col: &Column) -> String {
     let mut def = format!("{} {}", q(&col.name), col.ty.spelling);
+    if let Some(g) = &col.generated {
+        def.push_str(&format!(
+            " GENERATED ALWAYS AS ({}) {}",
+            g.expr.trim(),
+            if g.stored { "STORED" } else { "VIRTUAL" }
+        ));
+    }
     if !col.nullable {
         def.push_str(" NOT NULL");
     }
     if col.identity.is_some() {
         def.push_str(" AUTO_INCREMENT");
     }
-    if let Some(d) = &col.default {
+    if let Some(d) = col.default.as_ref().filter(|_| col.generated.is_none()) {
         if let Ok(m) = default_sql(&col.ty.kind, &col.ty.spelling, d) {
             def.push_str(&format!(" DEFAULT {}", m.sql));
         }
@@ -1043,12 +1076,17 @@ pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &Pl
     }
     for (i, c) in each(&|c| matches!(c, Change::DropColumn { .. })) {
         if let Change::DropColumn { table, column } = c {
-            let mut hazards =
-                vec![Hazard::new(HazardKind::DataLoss, format!("the values of {table}.{} are deleted", column.name))
-                    .counted(
-                        format!("SELECT count(*) FROM {} WHERE {} IS NOT NULL", q(table), q(&column.name)),
-                        format!("non-null values in {table}.{}", column.name),
-                    )];
+            let mut hazards = Vec::new();
+            // NOTE: a generated column's values are derived from the others: dropping it loses nothing.
+            if column.generated.is_none() {
+                hazards.push(
+                    Hazard::new(HazardKind::DataLoss, format!("the values of {table}.{} are deleted", column.name))
+                        .counted(
+                            format!("SELECT count(*) FROM {} WHERE {} IS NOT NULL", q(table), q(&column.name)),
+                            format!("non-null values in {table}.{}", column.name),
+                        ),
+                );
+            }
             if let Some(r) =
                 changes.likely_renames.iter().find(|r| name_eq(&r.table, table) && name_eq(&r.from, &column.name))
             {
@@ -1171,6 +1209,14 @@ fn unnamed(change: &Change, origin: &model::Origin) -> Skipped {
 
 fn alter_column(steps: &mut Steps<'_>, i: usize, change: &Change) {
     let Change::AlterColumn { table, from, to, changes } = change else { return };
+    if changes.generated && to.generated.is_some() {
+        regenerate(steps, i, change, table, from, to);
+        return;
+    }
+    if changes.generated && from.generated.as_ref().is_some_and(|g| !g.stored) {
+        materialize(steps, i, change, table, from, to);
+        return;
+    }
     let mut hazards = Vec::new();
     let populated = steps.populated(table);
     if changes.ty {
@@ -1199,6 +1245,59 @@ fn alter_column(steps: &mut Steps<'_>, i: usize, change: &Change) {
         );
     }
     steps.push(i, format!("ALTER TABLE {} MODIFY COLUMN {}", q(table), column_def(to)), change.describe(), hazards);
+}
+
+/// A generated column whose expression or storage changed, or an ordinary column becoming
+/// generated: dropped and added again.
+// NOTE: MariaDB refuses MODIFY COLUMN between VIRTUAL and STORED and from an ordinary column to a
+// generated one ("not yet supported for generated columns"); a drop and an add works everywhere.
+fn regenerate(steps: &mut Steps<'_>, i: usize, change: &Change, table: &str, from: &Column, to: &Column) {
+    let mut hazards = vec![Hazard::new(
+        HazardKind::Rewrite,
+        format!(
+            "{table}.{} is dropped and added again: {table} is copied to compute it, and indexes on the column \
+             must be created again",
+            to.name
+        ),
+    )];
+    if from.generated.is_none() {
+        hazards.push(
+            Hazard::new(
+                HazardKind::DataLoss,
+                format!("{table}.{} becomes generated: its values are replaced", to.name),
+            )
+            .counted(
+                format!("SELECT count(*) FROM {} WHERE {} IS NOT NULL", q(table), q(&from.name)),
+                format!("non-null values in {table}.{}", from.name),
+            ),
+        );
+    }
+    steps.push(i, format!("ALTER TABLE {} DROP COLUMN {}", q(table), q(&from.name)), change.describe(), hazards);
+    steps.push(i, format!("ALTER TABLE {} ADD COLUMN {}", q(table), column_def(to)), change.describe(), Vec::new());
+}
+
+/// A VIRTUAL generated column becoming an ordinary one: its values are copied into a new column
+/// that takes its place.
+// NOTE: MariaDB refuses MODIFY COLUMN from a VIRTUAL generated column to an ordinary one; a STORED
+// one is modified in place and keeps its values.
+fn materialize(steps: &mut Steps<'_>, i: usize, change: &Change, table: &str, from: &Column, to: &Column) {
+    let temp = fit(&format!("_schemadoc_{}", to.name));
+    let column = Column { name: temp.clone(), nullable: true, ..to.clone() };
+    let rewrite = Hazard::new(HazardKind::Rewrite, format!("{table}.{} is copied into a new column", to.name));
+    let t = q(table);
+    steps.push(i, format!("ALTER TABLE {t} ADD COLUMN {}", column_def(&column)), change.describe(), vec![rewrite]);
+    steps.push(i, format!("UPDATE {t} SET {} = {}", q(&temp), q(&from.name)), change.describe(), Vec::new());
+    steps.push(i, format!("ALTER TABLE {t} DROP COLUMN {}", q(&from.name)), change.describe(), Vec::new());
+    let mut hazards = Vec::new();
+    if !to.nullable && steps.populated(table) {
+        hazards.push(
+            Hazard::new(HazardKind::MayFail, format!("NULLs in {table}.{} make NOT NULL fail", to.name)).counted(
+                format!("SELECT count(*) FROM {t} WHERE {} IS NULL", q(&from.name)),
+                format!("NULL values in {table}.{}", to.name),
+            ),
+        );
+    }
+    steps.push(i, format!("ALTER TABLE {t} CHANGE COLUMN {} {}", q(&temp), column_def(to)), change.describe(), hazards);
 }
 
 #[cfg(test)]
@@ -1314,5 +1413,34 @@ mod tests {
         let dec = |p, s| TypeKind::Decimal { precision: Some(p), scale: Some(s) };
         assert!(widens(&dec(10, 2), &dec(12, 2)));
         assert!(!widens(&dec(10, 2), &dec(10, 3)));
+    }
+
+    #[test]
+    fn generated_columns_keep_their_kind_and_are_replaced_when_they_change() {
+        let mut from =
+            Schema { tables: vec![table("items", &[("id", INT), ("qty", INT), ("total", INT)])], ..Schema::default() };
+        let total = &mut from.tables[0].columns[2];
+        total.generated = Some(model::Generated { expr: "\"qty\" * 2".into(), stored: false });
+        total.nullable = false;
+        total.default = Some(model::DefaultValue::Number("0".into()));
+        let t = crate::Engine::translate(&super::super::Mysql, &from);
+        assert!(t.notes.iter().any(|n| n.note.contains("NOT NULL")), "{:?}", t.notes);
+        let created = planned(&Schema::default(), &from);
+        let sql = &created.statements[0].sql;
+        assert!(sql.contains("`total` BIGINT GENERATED ALWAYS AS (`qty` * 2) VIRTUAL,"), "{sql}");
+
+        let mut to = from.clone();
+        to.tables[0].columns[2].generated = Some(model::Generated { expr: "qty * 3".into(), stored: true });
+        let p = planned(&from, &to);
+        let sql: Vec<&str> = p.statements.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(
+            sql,
+            [
+                "ALTER TABLE `items` DROP COLUMN `total`",
+                "ALTER TABLE `items` ADD COLUMN `total` BIGINT GENERATED ALWAYS AS (qty * 3) STORED"
+            ]
+        );
+        assert!(p.destructive().next().is_none());
+        assert!(p.statements[0].hazards.iter().any(|h| h.kind == HazardKind::Rewrite));
     }
 }

@@ -7,8 +7,8 @@ use super::types::{parse_default, parse_type, unquote_ident};
 use crate::common::HISTORY_TABLE;
 use crate::InspectFilter;
 use model::{
-    name_key, Check, Column, DataType, Enum, Extension, ForeignKey, Identity, Index, IndexPart, Notation, Origin,
-    PrimaryKey, ReferentialAction, Routine, RoutineKind, Schema, Table, Unique, View,
+    name_key, Check, Column, DataType, Enum, Extension, ForeignKey, Generated, Identity, Index, IndexPart, Notation,
+    Origin, PrimaryKey, ReferentialAction, Routine, RoutineKind, Schema, Table, Unique, View,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -286,8 +286,12 @@ pub(super) fn interpret(catalog: &Catalog, filter: &InspectFilter, source: &str)
             _ if serial => Some(Identity::Serial),
             _ => None,
         };
-        // NOTE: a stored generated column's expression is not a default.
-        if c.identity.is_none() && row.generated.is_empty() {
+        // NOTE: a stored generated column's expression is kept in pg_attrdef like a default;
+        // `attgenerated = 's'` tells them apart.
+        if row.generated == "s" {
+            let expr = row.default.as_deref().map(|d| d.trim().to_string()).unwrap_or_default();
+            c.generated = Some(Generated { expr, stored: true });
+        } else if c.identity.is_none() && row.generated.is_empty() {
             c.default = row.default.as_deref().map(parse_default);
         }
         t.columns.push(c);
@@ -598,5 +602,17 @@ mod tests {
         assert_eq!(schema.tables.len(), 1);
         assert!(schema.indexes.is_empty());
         assert!(schema.routines.is_empty());
+    }
+
+    #[test]
+    fn stored_generated_columns_are_not_defaults() {
+        let mut c = catalog();
+        let mut total = column("tags", "total", "numeric", false, Some("((n)::numeric * 1.1)"));
+        total.generated = s("s");
+        c.columns.push(total);
+        let schema = interpret(&c, &InspectFilter::default(), "x");
+        let total = schema.tables[1].column("total").expect("total");
+        assert_eq!(total.default, None);
+        assert_eq!(total.generated.as_ref().map(|g| (g.expr.as_str(), g.stored)), Some(("((n)::numeric * 1.1)", true)));
     }
 }

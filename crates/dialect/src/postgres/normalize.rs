@@ -422,6 +422,16 @@ impl DiffHooks for PgHooks {
         canonical(&from.expr) == canonical(&to.expr)
     }
 
+    // NOTE: PostgreSQL keeps a generation expression as a parse tree; `pg_get_expr` prints it
+    // back with casts and parentheses added, which `canonical` removes.
+    fn same_generated(&self, from: &Column, to: &Column) -> bool {
+        match (&from.generated, &to.generated) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.stored == b.stored && canonical(&a.expr) == canonical(&b.expr),
+            _ => false,
+        }
+    }
+
     fn same_index(&self, from: &Index, to: &Index) -> bool {
         from.unique == to.unique
             && same_index_options(from, to)

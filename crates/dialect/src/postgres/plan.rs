@@ -263,6 +263,18 @@ fn translate_column(table: &str, col: &mut Column, in_pk: bool, is_enum: &dyn Fn
         );
     }
     col.client_default = None;
+    if let Some(g) = &mut col.generated {
+        if !g.stored {
+            // NOTE: PostgreSQL before 18 has only STORED generated columns.
+            out.note(
+                format!("generated column {table}.{}", col.name),
+                "PostgreSQL stores generated columns (no VIRTUAL): the column is STORED",
+                &col.origin,
+            );
+            g.stored = true;
+        }
+        g.expr = pg_expr(g.expr.trim());
+    }
 }
 
 /// The index as PostgreSQL can build it, or `None` (with the reason in `out`).
@@ -596,14 +608,20 @@ impl<'a> Planner<'a> {
             Change::AddColumn { table, column } => self.add_column(i, table, column),
             Change::DropColumn { table, column } => {
                 let t = self.qt(table);
-                let mut hazards = vec![Hazard::new(
-                    HazardKind::DataLoss,
-                    format!("drops column {table}.{} and its values", column.name),
-                )
-                .counted(
-                    format!("SELECT count(*) FROM {t} WHERE {} IS NOT NULL", q(&column.name)),
-                    format!("non-null values in {table}.{}", column.name),
-                )];
+                let mut hazards = Vec::new();
+                // NOTE: a generated column's values are derived from the others: dropping it loses nothing.
+                if column.generated.is_none() {
+                    hazards.push(
+                        Hazard::new(
+                            HazardKind::DataLoss,
+                            format!("drops column {table}.{} and its values", column.name),
+                        )
+                        .counted(
+                            format!("SELECT count(*) FROM {t} WHERE {} IS NOT NULL", q(&column.name)),
+                            format!("non-null values in {table}.{}", column.name),
+                        ),
+                    );
+                }
                 hazards.extend(self.likely_rename(table, &column.name));
                 let sql = format!("ALTER TABLE {t} DROP COLUMN {}", q(&column.name));
                 self.push(Phase::DropColumns, i, sql, change.describe(), hazards);
@@ -759,6 +777,44 @@ impl<'a> Planner<'a> {
         )
     }
 
+    /// A generated column whose expression changed, or an ordinary column becoming generated:
+    /// dropped and added again (PostgreSQL 15 cannot change a generation expression in place).
+    fn regenerate(&mut self, i: usize, table: &str, from: &Column, to: &Column) {
+        let t = self.qt(table);
+        let in_pk = self
+            .to
+            .table(table)
+            .and_then(|t| t.primary_key.as_ref())
+            .is_some_and(|pk| pk.columns.iter().any(|c| name_eq(c, &to.name)));
+        let reason = format!("alter column {table}.{} (generated expression)", to.name);
+        let mut hazards = vec![Hazard::new(
+            HazardKind::DataLoss,
+            format!("{table}.{} becomes generated: its stored values are replaced", to.name),
+        )
+        .counted(
+            format!("SELECT count(*) FROM {t} WHERE {} IS NOT NULL", q(&from.name)),
+            format!("non-null values in {table}.{}", from.name),
+        )];
+        if from.generated.is_some() {
+            hazards.clear();
+        }
+        hazards.push(Hazard::new(
+            HazardKind::Rewrite,
+            format!(
+                "{table}.{} is dropped and added again: the table is rewritten under an ACCESS EXCLUSIVE lock to \
+                 compute it, and indexes or constraints on the column must be created again",
+                to.name
+            ),
+        ));
+        self.push(Phase::Columns, i, format!("ALTER TABLE {t} DROP COLUMN {}", q(&from.name)), reason.clone(), hazards);
+        let sql = format!("ALTER TABLE {t} ADD COLUMN {}", column_sql(to, in_pk));
+        self.push(Phase::Columns, i, sql, reason, vec![]);
+        if let Some(comment) = &to.comment {
+            let sql = format!("COMMENT ON COLUMN {t}.{} IS {}", q(&to.name), lit(comment));
+            self.push(Phase::Comments, i, sql, format!("comment on column {table}.{}", to.name), vec![]);
+        }
+    }
+
     fn add_column(&mut self, i: usize, table: &str, column: &Column) {
         let t = self.qt(table);
         let in_pk = self
@@ -768,7 +824,12 @@ impl<'a> Planner<'a> {
             .is_some_and(|pk| pk.columns.iter().any(|c| name_eq(c, &column.name)));
         let mut hazards = Vec::new();
         let populated = self.populated(table);
-        if populated && !column.nullable && column.default.is_none() && column.identity.is_none() {
+        if populated
+            && !column.nullable
+            && column.default.is_none()
+            && column.identity.is_none()
+            && column.generated.is_none()
+        {
             hazards.push(
                 Hazard::new(
                     HazardKind::MayFail,
@@ -784,6 +845,7 @@ impl<'a> Planner<'a> {
             );
         }
         let volatile = column.identity.is_some()
+            || column.generated.is_some()
             || matches!(column.default, Some(DefaultValue::GeneratedUuid) | Some(DefaultValue::Raw(_)));
         if populated && volatile {
             hazards.push(Hazard::new(
@@ -807,6 +869,15 @@ impl<'a> Planner<'a> {
         let c = q(&to.name);
         let reason = format!("alter column {table}.{}", to.name);
         let alter = |what: String| format!("ALTER TABLE {t} ALTER COLUMN {c} {what}");
+        if changes.generated {
+            if from.generated.is_some() && to.generated.is_none() {
+                // NOTE: DROP EXPRESSION keeps the computed values as ordinary ones.
+                self.push(Phase::Columns, i, alter("DROP EXPRESSION".into()), reason.clone(), vec![]);
+            } else {
+                self.regenerate(i, table, from, to);
+                return;
+            }
+        }
         let serial_default = from.identity == Some(Identity::Serial);
         // The default is set again after a type or identity change.
         let mut reset_default = changes.default;
@@ -1356,10 +1427,13 @@ fn column_sql(col: &Column, in_pk: bool) -> String {
         None => {}
     }
     let mut def = format!("{} {}{}", q(&col.name), ty, generated);
+    if let Some(g) = &col.generated {
+        def.push_str(&format!(" GENERATED ALWAYS AS ({}) STORED", g.expr.trim()));
+    }
     if !col.nullable || in_pk || col.identity.is_some() {
         def.push_str(" NOT NULL");
     }
-    if let (Some(d), None) = (&col.default, col.identity) {
+    if let (Some(d), None, None) = (&col.default, col.identity, &col.generated) {
         def.push_str(&format!(" DEFAULT {}", default_text(col, d)));
     }
     def
@@ -1653,5 +1727,43 @@ mod tests {
             or_replace("create function f() returns int as $$ select 1 $$ language sql;"),
             "CREATE OR REPLACE FUNCTION f() returns int as $$ select 1 $$ language sql"
         );
+    }
+
+    #[test]
+    fn generated_columns_are_stored_and_a_changed_expression_is_dropped_and_added() {
+        let mut total = col("total", TypeKind::Int { bytes: 8 });
+        total.generated = Some(model::Generated { expr: "id * 2".into(), stored: false });
+        total.default = Some(DefaultValue::Number("1".into()));
+        let doc = schema(vec![table("items", vec![col("id", TypeKind::Int { bytes: 8 }), total])]);
+        let t = translate(&doc);
+        assert!(t.notes.iter().any(|n| n.note.contains("STORED")), "{:?}", t.notes);
+        assert!(t.skipped.iter().any(|s| s.object.starts_with("default 1 of items.total")), "{:?}", t.skipped);
+        let created = plan_between(&Schema::default(), &t.schema, &PlanOptions::default());
+        let sql = &created.statements[0].sql;
+        assert!(sql.contains("\"total\" bigint GENERATED ALWAYS AS (id * 2) STORED,"), "{sql}");
+        assert!(!sql.contains("DEFAULT"), "{sql}");
+
+        let mut changed = t.schema.clone();
+        if let Some(g) = &mut changed.tables[0].columns[1].generated {
+            g.expr = "id * 3".into();
+        }
+        let p = plan_between(&t.schema, &changed, &PlanOptions::default());
+        let sql: Vec<&str> = p.statements.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(
+            sql,
+            [
+                "ALTER TABLE \"items\" DROP COLUMN \"total\"",
+                "ALTER TABLE \"items\" ADD COLUMN \"total\" bigint GENERATED ALWAYS AS (id * 3) STORED"
+            ]
+        );
+        assert_eq!(p.destructive().count(), 0);
+        assert!(p.statements[0].hazards.iter().any(|h| h.kind == HazardKind::Rewrite));
+
+        // Back to an ordinary column: the computed values stay.
+        let mut plain = t.schema.clone();
+        plain.tables[0].columns[1].generated = None;
+        let p = plan_between(&t.schema, &plain, &PlanOptions::default());
+        let sql: Vec<&str> = p.statements.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(sql, ["ALTER TABLE \"items\" ALTER COLUMN \"total\" DROP EXPRESSION"]);
     }
 }

@@ -8,7 +8,7 @@ use super::types::{declared_kind, parse_default, strip_outer_parens};
 use crate::common::HISTORY_TABLE;
 use crate::session::InspectFilter;
 use model::{
-    name_eq, name_key, Check, Column, DataType, ForeignKey, Identity, Index, IndexPart, Origin, PrimaryKey,
+    name_eq, name_key, Check, Column, DataType, ForeignKey, Generated, Identity, Index, IndexPart, Origin, PrimaryKey,
     ReferentialAction, Routine, RoutineKind, Schema, Table, Unique, View,
 };
 use std::collections::BTreeMap;
@@ -174,6 +174,13 @@ fn interpret_table(cat: &Catalog, obj: &ObjectRow, origin: &Origin) -> Table {
             c.identity = Some(Identity::AutoIncrement);
         }
         c.comment = text.comments.get(&name_key(&r.name)).cloned();
+        // NOTE: `hidden` is 2 for a VIRTUAL and 3 for a STORED generated column; the expression
+        // exists only in the CREATE TABLE text.
+        if r.hidden == 2 || r.hidden == 3 {
+            let expr = text.generated.get(&name_key(&r.name)).cloned().unwrap_or_default();
+            c.generated = Some(Generated { expr, stored: r.hidden == 3 });
+            c.default = None;
+        }
         t.columns.push(c);
     }
     let mut pk: Vec<&ColumnRow> = rows.iter().copied().filter(|r| r.pk > 0).collect();
@@ -469,6 +476,9 @@ pub(super) struct TableText {
     pub foreign_keys: Vec<(Option<String>, Vec<String>, String)>,
     /// `--` or `/* */` comments beside a column definition, by column name key.
     pub comments: BTreeMap<String, String>,
+    /// The expression of each generated column (`GENERATED ALWAYS AS (…)` or `AS (…)`), by
+    /// column name key.
+    pub generated: BTreeMap<String, String>,
 }
 
 /// Reads constraints, names and comments out of a `CREATE TABLE` statement.
@@ -577,6 +587,12 @@ fn column_definition(sql: &str, toks: &[Token], out: &mut TableText) {
         if t.is_word("check") {
             if let Some((expr, close)) = group_text(sql, toks, i + 1) {
                 out.checks.push((name.take(), expr.to_string()));
+                i = close + 1;
+                continue;
+            }
+        } else if t.is_word("as") {
+            if let Some((expr, close)) = group_text(sql, toks, i + 1) {
+                out.generated.insert(name_key(&column), expr.to_string());
                 i = close + 1;
                 continue;
             }
@@ -776,5 +792,29 @@ mod tests {
         let s = interpret(&cat, &origin(), &only_teams);
         assert_eq!(s.tables.len(), 1);
         assert!(s.indexes.is_empty() && s.views.is_empty());
+    }
+
+    #[test]
+    fn generated_columns_take_their_expression_from_the_create_text() {
+        let sql = "CREATE TABLE items (\n  id INTEGER PRIMARY KEY,\n  price REAL,\n  total REAL GENERATED ALWAYS AS (price * (1 + 0.1)) STORED,\n  label TEXT AS ('#' || id)\n)";
+        let mut total = col("items", 2, "total", "REAL", false, None, 0);
+        total.hidden = 3;
+        let mut label = col("items", 3, "label", "TEXT", false, None, 0);
+        label.hidden = 2;
+        let cat = Catalog {
+            objects: vec![object("table", "items", "items", sql)],
+            columns: vec![
+                col("items", 0, "id", "INTEGER", false, None, 1),
+                col("items", 1, "price", "REAL", false, None, 0),
+                total,
+                label,
+            ],
+            ..Catalog::default()
+        };
+        let s = interpret(&cat, &origin(), &InspectFilter::default());
+        let g = |c: &str| s.tables[0].column(c).and_then(|c| c.generated.clone()).map(|g| (g.expr, g.stored));
+        assert_eq!(g("total"), Some(("price * (1 + 0.1)".to_string(), true)));
+        assert_eq!(g("label"), Some(("'#' || id".to_string(), false)));
+        assert_eq!(g("price"), None);
     }
 }

@@ -62,6 +62,15 @@ impl DiffHooks for SqliteHooks {
         expr_key(&from.expr) == expr_key(&to.expr)
     }
 
+    // NOTE: SQLite keeps the generation expression exactly as the CREATE TABLE text wrote it.
+    fn same_generated(&self, from: &Column, to: &Column) -> bool {
+        match (&from.generated, &to.generated) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.stored == b.stored && expr_key(&a.expr) == expr_key(&b.expr),
+            _ => false,
+        }
+    }
+
     // NOTE: SQLite has one index method and no INCLUDE columns or operator classes; translation
     // removes them from the document, so they are not compared.
     fn same_index(&self, from: &Index, to: &Index) -> bool {

@@ -13,8 +13,8 @@ use crate::common::{
 use crate::migrate::{Hazard, HazardKind, Plan, PlanOptions, PlannedStatement, Translated};
 use diff::{Change, ChangeSet};
 use model::{
-    name_eq, name_key, Check, Column, DataType, DefaultValue, Identity, Index, IndexPart, Routine, RoutineKind, Schema,
-    Table, TypeKind, View,
+    name_eq, name_key, Check, Column, DataType, DefaultValue, Generated, Identity, Index, IndexPart, Routine,
+    RoutineKind, Schema, Table, TypeKind, View,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -122,6 +122,14 @@ fn translate_table(s: &Schema, table: &Table, out: &mut Out) -> Option<Table> {
                 "SQLite has no ON UPDATE clause for columns; a trigger is needed",
                 &col.origin,
             );
+        }
+        if let Some(found) = col.generated.as_ref().and_then(|g| foreign(&g.expr)) {
+            out.skip(
+                format!("generated expression of {}.{}", table.name, col.name),
+                format!("uses `{}`, which SQLite does not have; the column is an ordinary one", found.trim()),
+                &col.origin,
+            );
+            col.generated = None;
         }
     }
     for col in &table.columns {
@@ -284,10 +292,18 @@ fn create_table_sql(table: &Table, name: &str) -> String {
         } else {
             format!("{} {}", q(&col.name), declared_type(&col.ty))
         };
+        if let Some(g) = col.generated.as_ref().filter(|_| !is_auto) {
+            def.push_str(&generated_clause(g));
+        }
         if !is_auto && (!col.nullable || pk.contains(&key)) {
             def.push_str(" NOT NULL");
         }
-        if let Some(text) = col.default.as_ref().filter(|_| !is_auto).and_then(|d| default_text(&col.ty.kind, d)) {
+        if let Some(text) = col
+            .default
+            .as_ref()
+            .filter(|_| !is_auto && col.generated.is_none())
+            .and_then(|d| default_text(&col.ty.kind, d))
+        {
             def.push_str(&format!(" DEFAULT {text}"));
         }
         lines.push(def);
@@ -349,12 +365,22 @@ fn create_index_sql(index: &Index) -> String {
     sql
 }
 
+/// ` GENERATED ALWAYS AS (expr) STORED|VIRTUAL`.
+fn generated_clause(g: &Generated) -> String {
+    format!(" GENERATED ALWAYS AS ({}) {}", g.expr.trim(), if g.stored { "STORED" } else { "VIRTUAL" })
+}
+
 fn column_sql(col: &Column) -> String {
     let mut def = format!("{} {}", q(&col.name), declared_type(&col.ty));
+    if let Some(g) = &col.generated {
+        def.push_str(&generated_clause(g));
+    }
     if !col.nullable {
         def.push_str(" NOT NULL");
     }
-    if let Some(text) = col.default.as_ref().and_then(|d| default_text(&col.ty.kind, d)) {
+    if let Some(text) =
+        col.default.as_ref().filter(|_| col.generated.is_none()).and_then(|d| default_text(&col.ty.kind, d))
+    {
         def.push_str(&format!(" DEFAULT {text}"));
     }
     def
@@ -692,7 +718,9 @@ fn needs_rebuild(
     match change {
         Change::AddColumn { column, .. } => !can_add_natively(column, target),
         Change::DropColumn { column, .. } => live.is_none_or(|t| !can_drop_natively(t, &column.name, from, dropped)),
-        Change::AlterColumn { changes, .. } => changes.ty || changes.nullable || changes.default || changes.identity,
+        Change::AlterColumn { changes, .. } => {
+            changes.ty || changes.nullable || changes.default || changes.identity || changes.generated
+        }
         Change::SetPrimaryKey { .. }
         | Change::AddUnique { .. }
         | Change::DropUnique { .. }
@@ -705,26 +733,32 @@ fn needs_rebuild(
 }
 
 // NOTE: SQLite's ADD COLUMN refuses PRIMARY KEY and UNIQUE columns, non-constant defaults
-// (CURRENT_TIMESTAMP, expressions) and NOT NULL without a non-NULL default.
+// (CURRENT_TIMESTAMP, expressions), NOT NULL without a non-NULL default and STORED generated
+// columns (a VIRTUAL one is computed when read, so it can be added).
 fn can_add_natively(column: &Column, target: Option<&Table>) -> bool {
     let Some(t) = target else { return false };
     let in_key = t.primary_key.iter().any(|pk| pk.columns.iter().any(|c| name_eq(c, &column.name)))
         || t.uniques.iter().any(|u| u.columns.iter().any(|c| name_eq(c, &column.name)));
-    let default_ok = match &column.default {
-        None | Some(DefaultValue::Null) => column.nullable,
-        Some(d) => is_constant_default(d),
+    let default_ok = match (&column.generated, &column.default) {
+        (Some(g), _) => !g.stored && column.nullable,
+        (None, None | Some(DefaultValue::Null)) => column.nullable,
+        (None, Some(d)) => is_constant_default(d),
     };
     !in_key && default_ok && column.identity.is_none()
 }
 
 // NOTE: SQLite's DROP COLUMN (3.35+) refuses a column of the primary key, a UNIQUE constraint,
-// an index, a foreign key or a CHECK.
+// an index, a foreign key, a CHECK or a generated column's expression.
 fn can_drop_natively(live: &Table, column: &str, from: &Schema, dropped: &[&Index]) -> bool {
     let named = |list: &[String]| list.iter().any(|c| name_eq(c, column));
     let in_keys = live.primary_key.as_ref().is_some_and(|pk| named(&pk.columns))
         || live.uniques.iter().any(|u| named(&u.columns))
         || live.foreign_keys.iter().any(|fk| named(&fk.columns))
-        || live.checks.iter().any(|c| named(&c.columns) || mentions(&c.expr, column));
+        || live.checks.iter().any(|c| named(&c.columns) || mentions(&c.expr, column))
+        || live
+            .columns
+            .iter()
+            .any(|c| !name_eq(&c.name, column) && c.generated.as_ref().is_some_and(|g| mentions(&g.expr, column)));
     let indexed = from.indexes_of(&live.name).any(|ix| {
         let uses = ix.parts.iter().any(|p| {
             p.column.as_deref().is_some_and(|c| name_eq(c, column))
@@ -743,7 +777,7 @@ fn native(b: &mut Builder, changes: &ChangeSet, i: usize, live: &Table) {
             b.push(format!("ALTER TABLE {} ADD COLUMN {}", q(table), column_sql(column)), reason(c), vec![], i);
         }
         Change::DropColumn { table, column } => {
-            let hazards = drop_column_hazards(changes, table, &live.name, &column.name);
+            let hazards = drop_column_hazards(changes, table, &live.name, column);
             b.push(format!("ALTER TABLE {} DROP COLUMN {}", q(table), q(&column.name)), reason(c), hazards, i);
         }
         // Nothing else reaches here (everything else needs a rebuild); comments do not exist.
@@ -751,12 +785,18 @@ fn native(b: &mut Builder, changes: &ChangeSet, i: usize, live: &Table) {
     }
 }
 
-fn drop_column_hazards(changes: &ChangeSet, table: &str, live_table: &str, column: &str) -> Vec<Hazard> {
-    let mut hazards = vec![Hazard::new(HazardKind::DataLoss, format!("drops column {table}.{column} and its values"))
-        .counted(
-            format!("SELECT count(*) FROM {} WHERE {} IS NOT NULL", q(live_table), q(column)),
-            format!("non-null values in {table}.{column}"),
-        )];
+fn drop_column_hazards(changes: &ChangeSet, table: &str, live_table: &str, col: &Column) -> Vec<Hazard> {
+    let column = col.name.as_str();
+    let mut hazards = Vec::new();
+    // NOTE: a generated column's values are derived from the others: dropping it loses nothing.
+    if col.generated.is_none() {
+        hazards.push(
+            Hazard::new(HazardKind::DataLoss, format!("drops column {table}.{column} and its values")).counted(
+                format!("SELECT count(*) FROM {} WHERE {} IS NOT NULL", q(live_table), q(column)),
+                format!("non-null values in {table}.{column}"),
+            ),
+        );
+    }
     if let Some(r) = changes.likely_renames.iter().find(|r| name_eq(&r.table, table) && name_eq(&r.from, column)) {
         hazards.push(Hazard::new(
             HazardKind::LikelyRename,
@@ -842,7 +882,8 @@ fn rebuild(
     let kept: Vec<String> = target
         .columns
         .iter()
-        .filter(|c| live_columns.iter().any(|l| name_eq(l, &c.name)))
+        // NOTE: SQLite refuses to INSERT into a generated column; it computes the values itself.
+        .filter(|c| c.generated.is_none() && live_columns.iter().any(|l| name_eq(l, &c.name)))
         .map(|c| c.name.clone())
         .collect();
 
@@ -866,11 +907,11 @@ fn rebuild(
     for &i in &tc.others {
         match &list[i] {
             Change::DropColumn { table, column } => {
-                hazards.extend(drop_column_hazards(changes, table, &live.name, &column.name));
+                hazards.extend(drop_column_hazards(changes, table, &live.name, column));
             }
             Change::AlterColumn { from: old, to: new, changes: cc, .. } => {
                 let col = q(&old.name);
-                if cc.ty && narrows(&old.ty.kind, &new.ty.kind) {
+                if cc.ty && new.generated.is_none() && old.generated.is_none() && narrows(&old.ty.kind, &new.ty.kind) {
                     let aff = affinity(&declared_type(&new.ty));
                     hazards.push(
                         Hazard::new(
@@ -887,6 +928,18 @@ fn rebuild(
                                 natural_classes(aff)
                             ),
                             format!("values in {name}.{} not stored as {aff}", new.name),
+                        ),
+                    );
+                }
+                if cc.generated && old.generated.is_none() {
+                    hazards.push(
+                        Hazard::new(
+                            HazardKind::DataLoss,
+                            format!("{name}.{} becomes generated: its stored values are replaced", new.name),
+                        )
+                        .counted(
+                            format!("SELECT count(*) FROM {lt} WHERE {col} IS NOT NULL"),
+                            format!("non-null values in {name}.{}", new.name),
                         ),
                     );
                 }
@@ -1175,5 +1228,54 @@ mod tests {
         let p = plan(&changes, &from, &to, &PlanOptions::default());
         let sql: Vec<&str> = p.statements.iter().map(|s| s.sql.as_str()).collect();
         assert_eq!(sql, ["ALTER TABLE \"users\" RENAME COLUMN \"mail\" TO \"email\""]);
+    }
+
+    fn generated(name: &str, kind: TypeKind, expr: &str, stored: bool) -> Column {
+        let mut c = column(name, kind);
+        c.generated = Some(Generated { expr: expr.into(), stored });
+        c
+    }
+
+    #[test]
+    fn generated_columns_are_written_with_their_clause_and_without_defaults() {
+        let mut total = generated("total", TypeKind::Float { bytes: 8 }, "id * 2", true);
+        total.default = Some(DefaultValue::Number("0".into()));
+        total.nullable = false;
+        let t = translate(&users(vec![total, generated("label", TypeKind::Text, "'#' || id", false)]));
+        assert!(t.skipped.iter().any(|s| s.object.starts_with("default 0 of users.total")), "{:?}", t.skipped);
+        let sql = create_table_sql(&t.schema.tables[0], "users");
+        assert!(sql.contains("\"total\" REAL GENERATED ALWAYS AS (id * 2) STORED NOT NULL,"), "{sql}");
+        assert!(sql.contains("\"label\" TEXT GENERATED ALWAYS AS ('#' || id) VIRTUAL,"), "{sql}");
+    }
+
+    #[test]
+    fn a_stored_generated_column_is_added_by_a_rebuild_that_does_not_copy_it() {
+        let stored = generated("total", TypeKind::Int { bytes: 8 }, "id * 2", true);
+        let p = planned(&users(vec![]), &users(vec![stored.clone()]));
+        let sql: Vec<&str> = p.statements.iter().map(|s| s.sql.as_str()).collect();
+        assert!(sql[0].starts_with("CREATE TABLE \"_schemadoc_new_users\""), "{sql:?}");
+        assert_eq!(
+            sql[1],
+            "INSERT INTO \"_schemadoc_new_users\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"users\""
+        );
+
+        let virt = generated("half", TypeKind::Float { bytes: 8 }, "id / 2.0", false);
+        let p = planned(&users(vec![]), &users(vec![virt]));
+        let sql: Vec<&str> = p.statements.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(sql, ["ALTER TABLE \"users\" ADD COLUMN \"half\" REAL GENERATED ALWAYS AS (id / 2.0) VIRTUAL"]);
+
+        // A changed expression rebuilds: a rewrite, no data loss, the column not copied.
+        let changed = generated("total", TypeKind::Int { bytes: 8 }, "id * 3", true);
+        let p = planned(&users(vec![stored.clone()]), &users(vec![changed]));
+        let copy = p.statements.iter().find(|s| s.sql.starts_with("INSERT")).expect("a copy");
+        assert!(!copy.sql.contains("total"), "{}", copy.sql);
+        assert!(copy.hazards.iter().any(|h| h.kind == HazardKind::Rewrite));
+        assert!(p.statements.iter().all(|s| s.hazards.iter().all(|h| h.kind != HazardKind::DataLoss)));
+
+        // Dropping a generated column loses nothing.
+        let p =
+            planned(&users(vec![generated("half", TypeKind::Float { bytes: 8 }, "id / 2.0", false)]), &users(vec![]));
+        assert_eq!(p.statements[0].sql, "ALTER TABLE \"users\" DROP COLUMN \"half\"");
+        assert!(p.statements[0].hazards.is_empty());
     }
 }

@@ -10,8 +10,8 @@ use super::{
 use crate::frontend::{self, Partial, PatchOp, TablePatch};
 use crate::types::{is_serial, parse_sql_default, parse_sql_type, sql_string_literal};
 use model::{
-    name_key, Check, Column, DataStatement, DataType, Diagnostic, Enum, Extension, ForeignKey, Identity, Index,
-    IndexPart, Notation, PrimaryKey, ReferentialAction, Schema, Severity, Span, Table, TypeKind, Unique, View,
+    name_key, Check, Column, DataStatement, DataType, Diagnostic, Enum, Extension, ForeignKey, Generated, Identity,
+    Index, IndexPart, Notation, PrimaryKey, ReferentialAction, Schema, Severity, Span, Table, TypeKind, Unique, View,
 };
 use sqlparser::ast::{
     self as ast, AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, ColumnOptionDef, CommentObject,
@@ -360,6 +360,24 @@ fn default_text(src: &Src, sig: &[usize]) -> Option<String> {
     last.map(|l| src.span_text(sig[from], sig[l]).to_string())
 }
 
+/// The expression of a generated column as written: the parenthesized text after the first
+/// top-level `AS (` that follows the name (`GENERATED ALWAYS AS (…)`, MySQL `AS (…)`).
+fn generated_text(src: &Src, sig: &[usize]) -> Option<String> {
+    let mut depth = 0i32;
+    for (k, &i) in sig.iter().enumerate().skip(1) {
+        if src.is_punct(i, '(') {
+            depth += 1;
+        } else if src.is_punct(i, ')') {
+            depth -= 1;
+        } else if depth == 0 && src.is_kw(i, "AS") {
+            if let Some((text, _, _)) = paren_after(src, sig, k) {
+                return Some(text.trim().to_string()).filter(|t| !t.is_empty());
+            }
+        }
+    }
+    None
+}
+
 /// Reads one column definition. `el.sig[0]` is the column's name.
 pub(crate) fn lower_column(cx: &Cx, def: &ColumnDef, el: &Elem, notation: Notation) -> LoweredColumn {
     let src = cx.src;
@@ -435,6 +453,11 @@ pub(crate) fn lower_column(cx: &Cx, def: &ColumnDef, el: &Elem, notation: Notati
                     ast::GeneratedAs::ByDefault => Identity::ByDefault,
                     _ => Identity::Always,
                 });
+            }
+            ColumnOption::Generated { generation_expr: Some(expr), generation_expr_mode, .. } => {
+                let expr = generated_text(src, sig).unwrap_or_else(|| expr.to_string());
+                let stored = matches!(generation_expr_mode, Some(ast::GeneratedExpressionMode::Stored));
+                column.generated = Some(Generated { expr, stored });
             }
             ColumnOption::Comment(c) => column.comment = Some(c.clone()),
             ColumnOption::OnUpdate(expr) => column.on_update = Some(expr.to_string()),

@@ -542,3 +542,44 @@ proptest::proptest! {
         let _ = run(&format!("```sql\nCREATE TABLE t (\n{body}\n);\nCREATE FUNCTION f() AS $x${body}\n```\n"));
     }
 }
+
+#[test]
+fn generated_columns_keep_their_expression_in_three_dialects() {
+    let md = "```sql\nCREATE TABLE items (\n  id BIGSERIAL PRIMARY KEY,\n  price NUMERIC(10, 2) NOT NULL,\n  price_with_tax NUMERIC GENERATED ALWAYS AS (price * 1.1) STORED\n);\n```\n\n```sql\nCREATE TABLE orders (\n  id INT AUTO_INCREMENT PRIMARY KEY,\n  qty INT NOT NULL,\n  unit DECIMAL(10,2),\n  total DECIMAL(12,2) AS (qty * unit) STORED,\n  label VARCHAR(40) AS (CONCAT('#', id)) VIRTUAL,\n  doubled INT GENERATED ALWAYS AS (qty * 2)\n) ENGINE=InnoDB;\n```\n\n```sql\nCREATE TABLE people (\n  id INTEGER PRIMARY KEY,\n  first TEXT,\n  last TEXT,\n  full_name TEXT GENERATED ALWAYS AS (first || ' ' || last) VIRTUAL,\n  initials TEXT GENERATED ALWAYS AS (substr(first, 1, 1)) STORED NOT NULL\n);\n```\n";
+    let p = run(md);
+    assert!(errors(&p).is_empty(), "{:?}", p.diagnostics);
+    let g = |t: &str, c: &str| {
+        let col = table(&p, t).column(c).unwrap_or_else(|| panic!("no column {t}.{c}"));
+        col.generated.as_ref().map(|g| (g.expr.clone(), g.stored))
+    };
+    assert_eq!(g("items", "price_with_tax"), Some(("price * 1.1".to_string(), true)));
+    assert_eq!(g("items", "price"), None);
+    let items = table(&p, "items");
+    let pwt = items.column("price_with_tax").unwrap();
+    assert_eq!(pwt.ty.kind, TypeKind::Decimal { precision: None, scale: None });
+    assert_eq!(pwt.default, None);
+    assert_eq!(pwt.identity, None);
+    assert_eq!(g("orders", "total"), Some(("qty * unit".to_string(), true)));
+    assert_eq!(g("orders", "label"), Some(("CONCAT('#', id)".to_string(), false)));
+    assert_eq!(g("orders", "doubled"), Some(("qty * 2".to_string(), false)));
+    assert_eq!(table(&p, "orders").column("total").unwrap().ty.spelling, "DECIMAL(12,2)");
+    assert_eq!(g("people", "full_name"), Some(("first || ' ' || last".to_string(), false)));
+    assert_eq!(g("people", "initials"), Some(("substr(first, 1, 1)".to_string(), true)));
+    assert!(!table(&p, "people").column("initials").unwrap().nullable);
+    // An identity is not a generated expression.
+    let md = "```sql\nCREATE TABLE t (id INT GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\n```\n";
+    let p = run(md);
+    let id = table(&p, "t").column("id").unwrap();
+    assert_eq!((id.identity, id.generated.clone()), (Some(Identity::Always), None));
+}
+
+#[test]
+fn truncated_generated_columns_do_not_panic() {
+    for md in [
+        "```sql\nCREATE TABLE t (a INT, b INT GENERATED ALWAYS AS (a *\n```\n",
+        "```sql\nCREATE TABLE t (a INT, b INT AS (\n```\n",
+        "```sql\nCREATE TABLE t (a INT, b INT GENERATED ALWAYS AS () STORED);\n```\n",
+    ] {
+        let _ = run(md);
+    }
+}
