@@ -4,7 +4,9 @@
 
 use crate::{Note, Skipped, Translation};
 use diff::{Change, ChangeSet};
-use model::{dependency_order, name_key, Column, DefaultValue, ForeignKey, Index, Origin, Schema, Table, TypeKind};
+use model::{
+    dependency_order, name_eq, name_key, Column, DefaultValue, ForeignKey, Index, Origin, Schema, Table, TypeKind,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// schemadoc's own bookkeeping table, where applies are recorded; never part of an inspected schema.
@@ -439,6 +441,96 @@ fn replace_enum(kind: &mut TypeKind) {
 
 fn index_columns_label(index: &Index) -> String {
     index.parts.iter().map(|p| p.column.clone().unwrap_or_else(|| "expr".to_string())).collect::<Vec<_>>().join("_")
+}
+
+/// The identifiers `sql` names outside string literals, as name keys: bare words and names quoted
+/// with `"` or `` ` `` (a qualified `t.c` gives both `t` and `c`).
+pub(crate) fn identifiers(sql: &str) -> BTreeSet<String> {
+    let chars: Vec<char> = sql.chars().collect();
+    let mut out = BTreeSet::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' {
+            i = read_quoted(&chars, i + 1, '\'').1;
+        } else if c == '"' || c == '`' {
+            let (name, next) = read_quoted(&chars, i + 1, c);
+            out.insert(name_key(&name));
+            i = next;
+        } else if c.is_alphabetic() || c == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$') {
+                i += 1;
+            }
+            out.insert(name_key(&chars[start..i].iter().collect::<String>()));
+        } else if c.is_ascii_digit() {
+            // A number with letters in it (`1e5`, `0x1F`) is no name.
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '.') {
+                i += 1;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether `sql` (an expression or a query) names `name` outside string literals.
+pub(crate) fn mentions(sql: &str, name: &str) -> bool {
+    identifiers(sql).contains(&name_key(name))
+}
+
+/// Whether `index` of a table uses its column `column`: as a key part, in an expression, in its
+/// predicate or as an INCLUDE column.
+pub(crate) fn index_uses(index: &Index, column: &str) -> bool {
+    index.parts.iter().any(|p| {
+        p.column.as_deref().is_some_and(|c| name_key(c) == name_key(column))
+            || p.expr.as_deref().is_some_and(|e| mentions(e, column))
+    }) || index.predicate.as_deref().is_some_and(|e| mentions(e, column))
+        || index.include.iter().any(|c| name_key(c) == name_key(column))
+}
+
+/// Whether `check` uses `column`.
+pub(crate) fn check_uses(check: &model::Check, column: &str) -> bool {
+    check.columns.iter().any(|c| name_key(c) == name_key(column)) || mentions(&check.expr, column)
+}
+
+/// The views of `schema` that read `table`'s column `column`, and the views reading those, in an
+/// order where every view comes after the views it reads (drop them in reverse).
+pub(crate) fn views_using(schema: &Schema, table: &str, column: &str) -> Vec<usize> {
+    let reads = |v: &model::View, name: &str| {
+        v.tables.iter().any(|t| name_key(t) == name_key(name) || t.rsplit('.').next().is_some_and(|x| name_eq(x, name)))
+            || mentions(&v.sql, name)
+    };
+    let mut hit: BTreeSet<usize> = BTreeSet::new();
+    for (i, v) in schema.views.iter().enumerate() {
+        // NOTE: inspected view text lists the columns a `SELECT *` expands to, so the column's
+        // name is in it whenever the view reads the column.
+        if reads(v, table) && mentions(&v.sql, column) {
+            hit.insert(i);
+        }
+    }
+    loop {
+        let more: Vec<usize> = (0..schema.views.len())
+            .filter(|i| !hit.contains(i) && hit.iter().any(|&h| reads(&schema.views[*i], &schema.views[h].name)))
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        hit.extend(more);
+    }
+    // NOTE: inspected views name no tables (only their text does), so the order is worked out here
+    // from what each view's text reads rather than with `view_order`.
+    let mut left: Vec<usize> = hit.into_iter().collect();
+    let mut order = Vec::with_capacity(left.len());
+    while !left.is_empty() {
+        let ready = left
+            .iter()
+            .position(|&i| !left.iter().any(|&j| j != i && reads(&schema.views[i], &schema.views[j].name)))
+            .unwrap_or(0);
+        order.push(left.remove(ready));
+    }
+    order
 }
 
 /// Table creation order, and which foreign keys must be added after all tables exist.
@@ -883,6 +975,32 @@ mod tests {
         let names: Vec<String> = p.schema.indexes.iter().filter_map(|i| i.name.clone()).collect();
         // `t_b_key` is what PostgreSQL calls the unnamed unique constraint; `t` is the table.
         assert_eq!(names, ["t_b_key_2", "t_2", "t_a_idx", "t_a_idx_2"]);
+    }
+
+    #[test]
+    fn names_are_found_outside_strings_and_views_follow_their_columns() {
+        assert!(mentions("\"Total\" >= 0 AND qty > 1e5", "Total"));
+        assert!(mentions("items.total * 2", "total"));
+        assert!(!mentions("label = 'total'", "total"));
+        assert!(!mentions("subtotal > 0", "total"));
+        let view = |name: &str, sql: &str| model::View {
+            name: name.into(),
+            sql: sql.into(),
+            materialized: false,
+            tables: vec![],
+            origin: origin(),
+        };
+        let schema = Schema {
+            views: vec![
+                view("top", "CREATE VIEW top AS SELECT name FROM names WHERE id < 10"),
+                view("names", "CREATE VIEW names AS SELECT users.id, users.name FROM users"),
+                view("scores", "CREATE VIEW scores AS SELECT users.score FROM users"),
+            ],
+            ..Schema::default()
+        };
+        // Dependants after what they read; a view not reading the column is left alone.
+        assert_eq!(views_using(&schema, "users", "name"), [1, 0]);
+        assert_eq!(views_using(&schema, "users", "bio"), Vec::<usize>::new());
     }
 
     #[test]

@@ -348,3 +348,57 @@ fn generated_columns_round_trip_and_follow_a_changed_expression() {
         .replace("id::text) STORED", "id::text) VIRTUAL"));
     assert_no_drift(s.as_mut(), &virt, "virtual as stored");
 }
+
+#[test]
+fn indexes_checks_and_views_on_a_regenerated_column_come_back() {
+    let Some(db) = ScratchDb::new(EngineKind::Postgres) else { return };
+    let mut s = db.session();
+    let v1 = format!(
+        "{ITEMS}\nCREATE INDEX items_total_idx ON items (total);\nCREATE UNIQUE INDEX items_label_total_key ON items (label, total);\n\
+         ALTER TABLE items ADD CONSTRAINT items_total_check CHECK (total >= 0);\n\
+         CREATE VIEW big_items AS SELECT id, total FROM items WHERE total > 10;"
+    );
+    let before = doc(&v1);
+    apply(s.as_mut(), &before).expect("create items");
+    assert_no_drift(s.as_mut(), &before, "indexed generated column");
+    s.execute("INSERT INTO items (id, qty, price) SELECT i, i % 7, i % 11 + 0.5 FROM generate_series(1, 300) i")
+        .expect("rows");
+    let sum = checksum(s.as_mut(), "items", "id, qty, price");
+
+    let after = doc(&v1.replace("(qty * price) STORED", "(qty * price * 2) STORED"));
+    let plan = apply(s.as_mut(), &after).expect("changed expression");
+    let sql = show(&plan);
+    assert!(sql.contains("CREATE INDEX \"items_total_idx\"") && sql.contains("CREATE UNIQUE INDEX"), "{sql}");
+    assert!(sql.contains("DROP VIEW IF EXISTS \"big_items\"") && sql.contains("items_total_check"), "{sql}");
+    assert_eq!(checksum(s.as_mut(), "items", "id, qty, price"), sum);
+    assert_eq!(s.count("SELECT count(*) FROM pg_indexes WHERE tablename = 'items'").expect("count"), 3);
+    assert_eq!(
+        s.count("SELECT count(*) FROM big_items").expect("view"),
+        s.count("SELECT count(*) FROM items WHERE total > 10").expect("count")
+    );
+    assert_no_drift(s.as_mut(), &after, "index on a regenerated column");
+}
+
+#[test]
+fn a_type_change_under_views_drops_and_recreates_them() {
+    let Some((_db, mut s)) = populated() else { return };
+    let views = "CREATE VIEW user_names AS SELECT id, name FROM users;\n\
+                 CREATE VIEW first_names AS SELECT name FROM user_names WHERE id < 10;\n\
+                 CREATE VIEW scores AS SELECT id, score FROM users;";
+    let v1 = doc(&format!("{USERS}\n{views}"));
+    apply(s.as_mut(), &v1).expect("views");
+    assert_no_drift(s.as_mut(), &v1, "views");
+    let before = checksum(s.as_mut(), "users", "id, name, bio, code, score");
+    let wide = doc(&format!("{}\n{views}", USERS.replace("name varchar(50)", "name varchar(200)")));
+    let plan = apply(s.as_mut(), &wide).expect("widen under views");
+    let sql = show(&plan);
+    assert!(sql.contains("DROP VIEW IF EXISTS \"first_names\"") && sql.contains("DROP VIEW IF EXISTS \"user_names\""));
+    // A view that does not read the column stays.
+    assert!(!sql.contains("\"scores\""), "{sql}");
+    let retype = plan.statements.iter().find(|st| st.sql.contains("TYPE varchar(200)")).expect("type change");
+    assert!(retype.hazards.iter().any(|h| h.message.contains("user_names")), "{sql}");
+    assert_eq!(plan.destructive().count(), 0, "{sql}");
+    assert_eq!(checksum(s.as_mut(), "users", "id, name, bio, code, score"), before);
+    assert_eq!(s.count("SELECT count(*) FROM first_names").expect("view"), 9);
+    assert_no_drift(s.as_mut(), &wide, "type change under views");
+}

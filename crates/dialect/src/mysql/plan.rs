@@ -4,8 +4,8 @@ use super::types::{
     default_sql, foreign, foreign_in_check, kind_of, map_type, needs_expression_default, parse_default,
 };
 use crate::common::{
-    created_tables, fk_label, on_update_is_now, prepare, quote_with, requote, shorten, string_literal, view_body,
-    view_order, Order, Out, Prepared,
+    check_uses, created_tables, fk_label, index_uses, on_update_is_now, prepare, quote_with, requote, shorten,
+    string_literal, view_body, view_order, Order, Out, Prepared,
 };
 use crate::{Hazard, HazardKind, Mapped, Plan, PlanOptions, PlannedStatement, Skipped, Translated};
 use diff::{Change, ChangeSet};
@@ -834,6 +834,10 @@ fn narrowing_probe(table: &str, column: &str, to: &TypeKind) -> Option<String> {
 struct Steps<'a> {
     statements: Vec<PlannedStatement>,
     options: &'a PlanOptions,
+    /// The live schema, the target and the changes between them.
+    from: &'a Schema,
+    to: &'a Schema,
+    changes: &'a ChangeSet,
 }
 
 impl Steps<'_> {
@@ -858,7 +862,7 @@ impl Steps<'_> {
 /// referenced table already exists); column changes; dropped tables; new foreign keys; new
 /// indexes; new views.
 pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &PlanOptions) -> Plan {
-    let mut steps = Steps { statements: Vec::new(), options };
+    let mut steps = Steps { statements: Vec::new(), options, from, to, changes };
     let mut skipped = Vec::new();
     let list: Vec<(usize, &Change)> = changes.changes.iter().enumerate().collect();
     let each = |f: &dyn Fn(&Change) -> bool| list.iter().filter(move |(_, c)| f(c)).copied().collect::<Vec<_>>();
@@ -1272,8 +1276,155 @@ fn regenerate(steps: &mut Steps<'_>, i: usize, change: &Change, table: &str, fro
             ),
         );
     }
+    release(steps, i, table, &from.name);
     steps.push(i, format!("ALTER TABLE {} DROP COLUMN {}", q(table), q(&from.name)), change.describe(), hazards);
     steps.push(i, format!("ALTER TABLE {} ADD COLUMN {}", q(table), column_def(to)), change.describe(), Vec::new());
+    restore(steps, i, table, &to.name);
+}
+
+/// Before `table.column` is dropped to be added again: drops the live indexes, unique keys,
+/// checks and foreign keys using it and the foreign keys of other tables referencing it, unless a
+/// change of the plan drops them already.
+// NOTE: MariaDB refuses to drop a column a CHECK or a foreign key uses, and dropping a column of a
+// multi-column index leaves the index on the other columns; dropping them first avoids both.
+fn release(steps: &mut Steps<'_>, i: usize, table: &str, column: &str) {
+    let (from, changes) = (steps.from, steps.changes);
+    let uses = |cs: &[String]| cs.iter().any(|c| name_eq(c, column));
+    let dropped = |f: &dyn Fn(&Change) -> bool| changes.changes.iter().any(f);
+    let reason = |what: String| format!("drop {what} while {table}.{column} is added again");
+    for t in &from.tables {
+        for fk in &t.foreign_keys {
+            let using = (name_eq(&t.name, table) && uses(&fk.columns))
+                || (name_eq(&fk.ref_table, table) && uses(&fk.ref_columns));
+            let Some(name) = fk.name.as_deref().filter(|_| using) else { continue };
+            let gone = dropped(&|c| match c {
+                Change::DropForeignKey { table: x, foreign_key: f } => {
+                    name_eq(x, &t.name) && f.name.as_deref().is_some_and(|n| name_eq(n, name))
+                }
+                Change::DropTable { table: x } => name_eq(&x.name, &t.name),
+                _ => false,
+            });
+            if !gone {
+                let sql = format!("ALTER TABLE {} DROP FOREIGN KEY {}", q(&t.name), q(name));
+                steps.push(i, sql, reason(format!("foreign key {}", fk_label(t, fk))), Vec::new());
+            }
+        }
+    }
+    let Some(live) = from.table(table) else { return };
+    for check in live.checks.iter().filter(|c| check_uses(c, column)) {
+        let Some(name) = check.name.as_deref() else { continue };
+        let gone = dropped(
+            &|c| matches!(c, Change::DropCheck { table: x, check: k } if name_eq(x, table) && k.name.as_deref().is_some_and(|n| name_eq(n, name))),
+        );
+        if !gone {
+            let sql = format!("ALTER TABLE {} DROP CONSTRAINT {}", q(table), q(name));
+            steps.push(i, sql, reason(format!("check {name} on {table}")), Vec::new());
+        }
+    }
+    for unique in live.uniques.iter().filter(|u| uses(&u.columns)) {
+        let Some(name) = unique.name.as_deref() else { continue };
+        let gone = dropped(
+            &|c| matches!(c, Change::DropUnique { table: x, unique: u } if name_eq(x, table) && u.name.as_deref().is_some_and(|n| name_eq(n, name))),
+        );
+        if !gone {
+            let sql = format!("ALTER TABLE {} DROP INDEX {}", q(table), q(name));
+            steps.push(i, sql, reason(format!("unique key {name} on {table}")), Vec::new());
+        }
+    }
+    for index in from.indexes_of(table).filter(|ix| index_uses(ix, column)) {
+        let Some(name) = index.name.as_deref() else { continue };
+        let gone = dropped(
+            &|c| matches!(c, Change::DropIndex { index: x } if name_eq(&x.table, table) && x.name.as_deref().is_some_and(|n| name_eq(n, name))),
+        );
+        if !gone {
+            let sql = format!("DROP INDEX {} ON {}", q(name), q(table));
+            steps.push(i, sql, reason(format!("index {name} on {table}")), Vec::new());
+        }
+    }
+}
+
+/// After `table.column` was added again: the target's indexes, unique keys, checks and foreign
+/// keys using it and the foreign keys of other tables referencing it, unless a change of the plan
+/// creates them anyway (later in the plan).
+fn restore(steps: &mut Steps<'_>, i: usize, table: &str, column: &str) {
+    let (to, changes) = (steps.to, steps.changes);
+    let Some(target) = to.table(table) else { return };
+    let uses = |cs: &[String]| cs.iter().any(|c| name_eq(c, column));
+    let same = |a: &[String], b: &[String]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| name_eq(x, y));
+    let planned = |f: &dyn Fn(&Change) -> bool| changes.changes.iter().any(f);
+    let populated = steps.populated(table);
+    let reason = |what: String| format!("add {what} again after {table}.{column} was added again");
+    for index in to.indexes_of(table).filter(|ix| index_uses(ix, column)) {
+        let created = planned(
+            &|c| matches!(c, Change::CreateIndex { index: x } if name_eq(&x.table, table) && x.name.as_deref().map(name_key) == index.name.as_deref().map(name_key)),
+        );
+        if !created {
+            let what = format!("index {} on {table}", index.name.as_deref().unwrap_or_default());
+            steps.push(i, create_index_sql(index, Some(target)), reason(what), Vec::new());
+        }
+    }
+    for unique in target.uniques.iter().filter(|u| uses(&u.columns)) {
+        let added = planned(
+            &|c| matches!(c, Change::AddUnique { table: x, unique: u } if name_eq(x, table) && same(&u.columns, &unique.columns)),
+        );
+        if added {
+            continue;
+        }
+        let mut hazards = Vec::new();
+        if populated {
+            hazards.push(
+                Hazard::new(
+                    HazardKind::MayFail,
+                    format!("rows of {table} sharing ({}) make the key fail", unique.columns.join(", ")),
+                )
+                .counted(
+                    duplicates_probe(table, &unique.columns),
+                    format!("duplicated ({}) in {table}", unique.columns.join(", ")),
+                ),
+            );
+        }
+        let what = format!("unique ({}) on {table}", unique.columns.join(", "));
+        steps.push(i, format!("ALTER TABLE {} ADD {}", q(table), unique_sql(unique)), reason(what), hazards);
+    }
+    for check in target.checks.iter().filter(|c| check_uses(c, column)) {
+        let added = planned(
+            &|c| matches!(c, Change::AddCheck { table: x, check: k } if name_eq(x, table) && (k.expr == check.expr || (k.name.is_some() && k.name == check.name))),
+        );
+        if added {
+            continue;
+        }
+        let mut hazards = Vec::new();
+        if populated {
+            hazards.push(
+                Hazard::new(HazardKind::MayFail, format!("rows of {table} violating the check make it fail")).counted(
+                    format!("SELECT count(*) FROM {} WHERE NOT ({})", q(table), check.expr.trim()),
+                    format!("rows of {table} violating the check"),
+                ),
+            );
+        }
+        let what = format!("check {} on {table}", check.name.as_deref().unwrap_or(check.expr.trim()));
+        steps.push(i, format!("ALTER TABLE {} ADD {}", q(table), check_sql(check)), reason(what), hazards);
+    }
+    for t in &to.tables {
+        for fk in &t.foreign_keys {
+            let using = (name_eq(&t.name, table) && uses(&fk.columns))
+                || (name_eq(&fk.ref_table, table) && uses(&fk.ref_columns));
+            if !using {
+                continue;
+            }
+            let added = planned(&|c| match c {
+                Change::AddForeignKey { table: x, foreign_key: f } => {
+                    name_eq(x, &t.name) && same(&f.columns, &fk.columns) && name_eq(&f.ref_table, &fk.ref_table)
+                }
+                Change::CreateTable { table: x } => name_eq(&x.name, &t.name),
+                _ => false,
+            });
+            if !added {
+                let what = format!("foreign key {}", fk_label(t, fk));
+                steps.push(i, format!("ALTER TABLE {} ADD {}", q(&t.name), fk_sql(fk)), reason(what), Vec::new());
+            }
+        }
+    }
 }
 
 /// A VIRTUAL generated column becoming an ordinary one: its values are copied into a new column
@@ -1287,6 +1438,7 @@ fn materialize(steps: &mut Steps<'_>, i: usize, change: &Change, table: &str, fr
     let t = q(table);
     steps.push(i, format!("ALTER TABLE {t} ADD COLUMN {}", column_def(&column)), change.describe(), vec![rewrite]);
     steps.push(i, format!("UPDATE {t} SET {} = {}", q(&temp), q(&from.name)), change.describe(), Vec::new());
+    release(steps, i, table, &from.name);
     steps.push(i, format!("ALTER TABLE {t} DROP COLUMN {}", q(&from.name)), change.describe(), Vec::new());
     let mut hazards = Vec::new();
     if !to.nullable && steps.populated(table) {
@@ -1298,6 +1450,7 @@ fn materialize(steps: &mut Steps<'_>, i: usize, change: &Change, table: &str, fr
         );
     }
     steps.push(i, format!("ALTER TABLE {t} CHANGE COLUMN {} {}", q(&temp), column_def(to)), change.describe(), hazards);
+    restore(steps, i, table, &to.name);
 }
 
 #[cfg(test)]

@@ -5,14 +5,15 @@
 use super::normalize::{view_fingerprint, VIEW_COMMENT_PREFIX};
 use super::types::{default_sql, map_type, parse_default, parse_type};
 use crate::common::{
-    created_tables, find_foreign, fk_label, is_postgres_routine, prepare, quote_with, requote, routine_key,
-    string_literal, strip_terminator, view_body, view_order, Order, Out, Prepared, FOREIGN_TO_POSTGRES,
+    check_uses, created_tables, find_foreign, fk_label, index_uses, is_postgres_routine, prepare, quote_with, requote,
+    routine_key, string_literal, strip_terminator, view_body, view_order, views_using, Order, Out, Prepared,
+    FOREIGN_TO_POSTGRES,
 };
 use crate::migrate::{Hazard, HazardKind, Plan, PlanOptions, PlannedStatement, Translated};
 use diff::{Change, ChangeSet, ColumnChanges};
 use model::{
     dependency_order, name_eq, name_key, Check, Column, DefaultValue, Enum, ForeignKey, Identity, Index, Routine,
-    RoutineKind, Schema, Table, TypeKind, View,
+    RoutineKind, Schema, Table, TypeKind, Unique, View,
 };
 use std::collections::BTreeSet;
 
@@ -387,17 +388,22 @@ struct Planner<'a> {
     options: &'a PlanOptions,
     created: BTreeSet<String>,
     phases: Vec<Vec<PlannedStatement>>,
+    /// Live views dropped because a column they read changes (name keys), with the change that
+    /// dropped them: created again from the target schema.
+    rebuilt_views: Vec<(String, usize)>,
 }
 
 /// The statements that carry out `changes` (from `from` to `to`, both as PostgreSQL holds them).
 pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &PlanOptions) -> Plan {
     let created = created_tables(changes);
-    let mut p = Planner { from, to, changes, options, created, phases: vec![Vec::new(); PHASES] };
+    let mut p =
+        Planner { from, to, changes, options, created, phases: vec![Vec::new(); PHASES], rebuilt_views: Vec::new() };
     p.tables();
     p.dropped_tables();
     for (i, change) in changes.changes.iter().enumerate() {
         p.change(i, change);
     }
+    p.rebuild_views();
     Plan { statements: p.phases.into_iter().flatten().collect(), ..Plan::default() }
 }
 
@@ -663,19 +669,7 @@ impl<'a> Planner<'a> {
                     self.push(Phase::Keys, i, sql, change.describe(), hazards);
                 }
             }
-            Change::AddUnique { table, unique } => {
-                let t = self.qt(table);
-                let mut hazards = Vec::new();
-                if self.populated(table) {
-                    hazards.push(self.duplicates(table, &unique.columns));
-                }
-                let sql = format!(
-                    "ALTER TABLE {t} ADD {}UNIQUE ({})",
-                    constraint_name(unique.name.as_deref()),
-                    cols(&unique.columns)
-                );
-                self.push(Phase::Keys, i, sql, change.describe(), hazards);
-            }
+            Change::AddUnique { table, unique } => self.add_unique(i, table, unique, change.describe()),
             Change::DropUnique { table, unique } => {
                 let name = unique.name.clone().unwrap_or_else(|| format!("{table}_{}_key", unique.columns.join("_")));
                 let sql = format!("ALTER TABLE {} DROP CONSTRAINT {}", self.qt(table), q(&name));
@@ -727,18 +721,14 @@ impl<'a> Planner<'a> {
                 }
             }
             Change::CreateView { view } => {
-                self.push(Phase::Views, i, view.sql.clone(), format!("create view {}", view.name), vec![]);
-                let kind = if view.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
-                let name = q(&view.name);
-                // NOTE: the server rewrites a view's query; the comment records which document
-                // query produced the definition it holds now, so that inspection can tell.
-                let sql = format!(
-                    "DO $schemadoc$BEGIN EXECUTE {} || quote_literal({} || md5(pg_get_viewdef({}::regclass))); END$schemadoc$",
-                    lit(&format!("COMMENT ON {kind} {name} IS ")),
-                    lit(&format!("{VIEW_COMMENT_PREFIX}{}:", view_fingerprint(&view.sql))),
-                    lit(&name)
-                );
-                self.push(Phase::Views, i, sql, format!("record the document query of view {}", view.name), vec![]);
+                let sql = create_view_sql(view);
+                self.phases[Phase::Views as usize].extend(sql.into_iter().map(|(sql, reason)| PlannedStatement {
+                    sql,
+                    reason,
+                    hazards: vec![],
+                    transactional: true,
+                    change: i,
+                }));
             }
             Change::DropView { view } => {
                 let kind = if view.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
@@ -806,6 +796,9 @@ impl<'a> Planner<'a> {
                 to.name
             ),
         ));
+        // Keys of other tables referencing the column and views reading it would block the drop.
+        self.drop_referencing(i, table, &|fk| fk.ref_columns.iter().any(|c| name_eq(c, &from.name)));
+        self.drop_dependent_views(i, table, &from.name);
         self.push(Phase::Columns, i, format!("ALTER TABLE {t} DROP COLUMN {}", q(&from.name)), reason.clone(), hazards);
         let sql = format!("ALTER TABLE {t} ADD COLUMN {}", column_sql(to, in_pk));
         self.push(Phase::Columns, i, sql, reason, vec![]);
@@ -813,6 +806,7 @@ impl<'a> Planner<'a> {
             let sql = format!("COMMENT ON COLUMN {t}.{} IS {}", q(&to.name), lit(comment));
             self.push(Phase::Comments, i, sql, format!("comment on column {table}.{}", to.name), vec![]);
         }
+        self.restore_dependents(i, table, &to.name);
     }
 
     fn add_column(&mut self, i: usize, table: &str, column: &Column) {
@@ -897,7 +891,18 @@ impl<'a> Planner<'a> {
             if from.default.is_some() && !serial_default {
                 self.push(Phase::Columns, i, alter("DROP DEFAULT".into()), reason.clone(), vec![]);
             }
-            let (using, hazards) = retype(&t, table, from, to);
+            let (using, mut hazards) = retype(&t, table, from, to);
+            let views = self.drop_dependent_views(i, table, &from.name);
+            if !views.is_empty() {
+                hazards.push(Hazard::new(
+                    HazardKind::Locks,
+                    format!(
+                        "view(s) {} read {table}.{}: they are dropped before the type changes and created again                          after it, in the same transaction",
+                        views.join(", "),
+                        from.name
+                    ),
+                ));
+            }
             let ty = sql_type(to);
             let sql = match using {
                 Some(expr) => alter(format!("TYPE {ty} USING {expr}")),
@@ -1102,10 +1107,17 @@ impl<'a> Planner<'a> {
     /// block dropping it: dropped first and added again afterwards when the target keeps them.
     fn drop_referencing_keys(&mut self, i: usize, table: &str, columns: &[String]) {
         let same = |a: &[String], b: &[String]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| name_eq(x, y));
+        self.drop_referencing(i, table, &|fk| same(&fk.ref_columns, columns));
+    }
+
+    /// Foreign keys of the live database referencing `table` that `refers` picks: dropped first and
+    /// added again afterwards when the target keeps them (and no change adds them anyway).
+    fn drop_referencing(&mut self, i: usize, table: &str, refers: &dyn Fn(&ForeignKey) -> bool) {
+        let same = |a: &[String], b: &[String]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| name_eq(x, y));
         let mut found: Vec<(&'a Table, &'a ForeignKey)> = Vec::new();
         for t in &self.from.tables {
             for fk in &t.foreign_keys {
-                if name_eq(&fk.ref_table, table) && same(&fk.ref_columns, columns) {
+                if name_eq(&fk.ref_table, table) && refers(fk) {
                     found.push((t, fk));
                 }
             }
@@ -1133,6 +1145,149 @@ impl<'a> Planner<'a> {
             });
             if let (Some(keep), false) = (kept, added) {
                 self.add_foreign_key(i, &t.name, keep);
+            }
+        }
+    }
+
+    fn add_unique(&mut self, i: usize, table: &str, unique: &Unique, reason: String) {
+        let t = self.qt(table);
+        let mut hazards = Vec::new();
+        if self.populated(table) {
+            hazards.push(self.duplicates(table, &unique.columns));
+        }
+        let sql = format!(
+            "ALTER TABLE {t} ADD {}UNIQUE ({})",
+            constraint_name(unique.name.as_deref()),
+            cols(&unique.columns)
+        );
+        self.push(Phase::Keys, i, sql, reason, hazards);
+    }
+
+    /// Drops the live views reading `table.column` (and the views reading those) before the column
+    /// changes; [`Planner::rebuild_views`] creates them again from the target. The names dropped.
+    // NOTE: PostgreSQL refuses to change the type of, or drop, a column a view reads ("cannot alter
+    // type of a column used by a view or rule"); views have no data, so they are dropped and
+    // created again in the same transaction.
+    fn drop_dependent_views(&mut self, i: usize, table: &str, column: &str) -> Vec<String> {
+        let order = views_using(self.from, table, column);
+        let mut names = Vec::new();
+        for &vi in order.iter().rev() {
+            let view = &self.from.views[vi];
+            names.push(view.name.clone());
+            let key = name_key(&view.name);
+            if self.rebuilt_views.iter().any(|(k, _)| *k == key) {
+                continue;
+            }
+            self.rebuilt_views.push((key, i));
+            let kind = if view.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+            let hazard = Hazard::new(
+                HazardKind::Locks,
+                format!(
+                    "view {} reads {table}.{column}: it is dropped and created again in the same transaction;                      queries on it wait until the transaction commits, and privileges granted on it must be                      granted again",
+                    view.name
+                ),
+            );
+            self.push(
+                Phase::DropViews,
+                i,
+                format!("DROP {kind} IF EXISTS {}", q(&view.name)),
+                format!("drop view {} while {table}.{column} changes", view.name),
+                vec![hazard],
+            );
+        }
+        names.reverse();
+        names
+    }
+
+    /// Creates again, from the target schema, the views dropped for column changes (unless a
+    /// change creates them anyway), first among the views and in dependency order.
+    fn rebuild_views(&mut self) {
+        let mut statements = Vec::new();
+        for vi in view_order(self.to) {
+            let view = &self.to.views[vi];
+            let key = name_key(&view.name);
+            let Some(&(_, i)) = self.rebuilt_views.iter().find(|(k, _)| *k == key) else { continue };
+            let created = self
+                .changes
+                .changes
+                .iter()
+                .any(|c| matches!(c, Change::CreateView { view: v } if name_key(&v.name) == key));
+            if created {
+                continue;
+            }
+            for (sql, _) in create_view_sql(view) {
+                statements.push(PlannedStatement {
+                    sql,
+                    reason: format!("create view {} again", view.name),
+                    hazards: vec![],
+                    transactional: true,
+                    change: i,
+                });
+            }
+        }
+        let views = &mut self.phases[Phase::Views as usize];
+        let rest = std::mem::take(views);
+        *views = statements.into_iter().chain(rest).collect();
+    }
+
+    /// After `table.column` was dropped and added again: the target's primary key, indexes, unique
+    /// keys, checks and foreign keys using the column (which went with it), and the foreign keys
+    /// of other tables referencing it, unless a change of the plan creates them anyway.
+    fn restore_dependents(&mut self, i: usize, table: &str, column: &str) {
+        let Some(target) = self.to.table(table) else { return };
+        let uses = |cs: &[String]| cs.iter().any(|c| name_eq(c, column));
+        let same = |a: &[String], b: &[String]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| name_eq(x, y));
+        let changes = &self.changes.changes;
+        let pk_changes =
+            changes.iter().any(|c| matches!(c, Change::SetPrimaryKey { table: x, .. } if name_eq(x, table)));
+        if let Some(pk) = target.primary_key.as_ref().filter(|pk| uses(&pk.columns) && !pk_changes) {
+            let sql = format!(
+                "ALTER TABLE {} ADD {}PRIMARY KEY ({})",
+                self.qt(table),
+                constraint_name(pk.name.as_deref()),
+                cols(&pk.columns)
+            );
+            let hazards = vec![Hazard::new(
+                HazardKind::Locks,
+                format!("builds a unique index on {table} under an ACCESS EXCLUSIVE lock"),
+            )];
+            self.push(Phase::Keys, i, sql, format!("add primary key of {table} again"), hazards);
+        }
+        for index in self.to.indexes_of(table).filter(|ix| index_uses(ix, column)) {
+            let created = changes.iter().any(|c| {
+                matches!(c, Change::CreateIndex { index: x } if name_eq(&x.table, table) && x.name.as_deref().map(name_key) == index.name.as_deref().map(name_key))
+            });
+            if !created {
+                self.create_index(i, index);
+            }
+        }
+        for unique in target.uniques.iter().filter(|u| uses(&u.columns)) {
+            let added = changes.iter().any(|c| {
+                matches!(c, Change::AddUnique { table: x, unique: u } if name_eq(x, table) && same(&u.columns, &unique.columns))
+            });
+            if !added {
+                self.add_unique(
+                    i,
+                    table,
+                    unique,
+                    format!("add unique ({}) on {table} again", unique.columns.join(", ")),
+                );
+            }
+        }
+        for check in target.checks.iter().filter(|c| check_uses(c, column)) {
+            let added = changes.iter().any(|c| {
+                matches!(c, Change::AddCheck { table: x, check: k } if name_eq(x, table) && (k.expr == check.expr || (k.name.is_some() && k.name == check.name)))
+            });
+            if !added {
+                self.add_check(i, table, check);
+            }
+        }
+        for fk in target.foreign_keys.iter().filter(|fk| uses(&fk.columns)) {
+            let added = changes.iter().any(|c| {
+                matches!(c, Change::AddForeignKey { table: x, foreign_key: f } if name_eq(x, table) && same(&f.columns, &fk.columns) && name_eq(&f.ref_table, &fk.ref_table))
+            });
+            if !added {
+                self.add_foreign_key(i, table, fk);
             }
         }
     }
@@ -1269,6 +1424,19 @@ impl<'a> Planner<'a> {
                     );
                 }
                 let target = self.to.table(&t.name).and_then(|nt| nt.column(&c.name));
+                let views = self.drop_dependent_views(i, &t.name, &c.name);
+                if !views.is_empty() {
+                    hazards.push(Hazard::new(
+                        HazardKind::Locks,
+                        format!(
+                            "view(s) {} read {}.{}: they are dropped before the type changes and created again after \
+                             it, in the same transaction",
+                            views.join(", "),
+                            t.name,
+                            c.name
+                        ),
+                    ));
+                }
                 if c.default.is_some() {
                     self.push(
                         Phase::Types,
@@ -1303,6 +1471,25 @@ impl<'a> Planner<'a> {
         }
         self.push(Phase::Types, i, format!("DROP TYPE {}", q(&old)), reason, vec![]);
     }
+}
+
+/// `CREATE VIEW` for a view as PostgreSQL holds it, and the statement recording which document query
+/// produced it, each with its reason.
+fn create_view_sql(view: &View) -> Vec<(String, String)> {
+    let kind = if view.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+    let name = q(&view.name);
+    // NOTE: the server rewrites a view's query; the comment records which document query produced
+    // the definition it holds now, so that inspection can tell.
+    let record = format!(
+        "DO $schemadoc$BEGIN EXECUTE {} || quote_literal({} || md5(pg_get_viewdef({}::regclass))); END$schemadoc$",
+        lit(&format!("COMMENT ON {kind} {name} IS ")),
+        lit(&format!("{VIEW_COMMENT_PREFIX}{}:", view_fingerprint(&view.sql))),
+        lit(&name)
+    );
+    vec![
+        (view.sql.clone(), format!("create view {}", view.name)),
+        (record, format!("record the document query of view {}", view.name)),
+    ]
 }
 
 /// Whether two tables have the same column names (a dropped table recreated under a new name).
