@@ -20,6 +20,9 @@ pub struct Partial {
     /// SET NOT NULL`, `DROP COLUMN`, `COMMENT ON COLUMN`), in document order. The merge applies
     /// them, after what `schema` adds to those tables, to the table another notation defines.
     pub patches: Vec<TablePatch>,
+    /// `model::name_key`s of tables this notation mentions only in `ALTER TABLE IF EXISTS`: where
+    /// no notation defines them, what those statements say is a no-op, not an error.
+    pub if_exists_tables: BTreeSet<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -31,6 +34,7 @@ impl Partial {
             altered_only: BTreeSet::new(),
             if_not_exists: BTreeSet::new(),
             patches: Vec::new(),
+            if_exists_tables: BTreeSet::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -39,11 +43,14 @@ impl Partial {
 /// One change a statement makes to a table that another notation defines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TablePatch {
-    /// The table, as the statement spells it.
+    /// The table, as the statement spells it; empty for a `DROP INDEX name` that names no table
+    /// (PostgreSQL, SQLite), whose index is found by its name alone.
     pub table: String,
     pub op: PatchOp,
-    /// Written with `IF EXISTS`: a missing column or constraint is not an error.
+    /// Written with `IF EXISTS`: a missing column, constraint or index is not an error.
     pub if_exists: bool,
+    /// Written `ALTER TABLE IF EXISTS`: a missing table is not an error (the statement is a no-op).
+    pub table_if_exists: bool,
     /// The column or constraint name in the statement: where a missing one is reported.
     pub span: Span,
 }
@@ -72,6 +79,11 @@ pub enum PatchOp {
     DropConstraint { name: String },
     /// `DROP PRIMARY KEY`.
     DropPrimaryKey,
+    /// `ALTER TABLE t RENAME TO to`: later statements name the table `to`.
+    RenameTable { to: String },
+    /// `DROP INDEX name` (PostgreSQL, SQLite: [`TablePatch::table`] is empty) or MySQL `ALTER TABLE
+    /// t DROP INDEX name` / `DROP INDEX name ON t`.
+    DropIndex { name: String },
 }
 
 impl PatchOp {
@@ -86,7 +98,10 @@ impl PatchOp {
             | PatchOp::Rename { column, .. }
             | PatchOp::Redefine { column, .. }
             | PatchOp::Drop { column } => Some(column),
-            PatchOp::DropConstraint { .. } | PatchOp::DropPrimaryKey => None,
+            PatchOp::DropConstraint { .. }
+            | PatchOp::DropPrimaryKey
+            | PatchOp::RenameTable { .. }
+            | PatchOp::DropIndex { .. } => None,
         }
     }
 
@@ -103,14 +118,22 @@ impl PatchOp {
             PatchOp::Drop { .. } => "DROP COLUMN",
             PatchOp::DropConstraint { .. } => "DROP CONSTRAINT",
             PatchOp::DropPrimaryKey => "DROP PRIMARY KEY",
+            PatchOp::RenameTable { .. } => "RENAME TO",
+            PatchOp::DropIndex { .. } => "DROP INDEX",
         }
     }
 
     /// Applies the change to `table`; keys and constraints follow a renamed or dropped column.
     /// Returns `false`, changing nothing, when the column or constraint it names does not exist.
-    /// Indexes and references from other tables are the caller's to update.
+    /// Indexes and references from other tables are the caller's to update: a `DropIndex` here
+    /// only removes the unique key MySQL would know by that index name.
     pub fn apply(&self, table: &mut Table) -> bool {
         match self {
+            PatchOp::RenameTable { to } => {
+                table.name.clone_from(to);
+                true
+            }
+            PatchOp::DropIndex { name } => drop_unique_index(table, name),
             PatchOp::Rename { column, to } => rename_column(table, column, to),
             PatchOp::Drop { column } => drop_column(table, column),
             PatchOp::DropConstraint { name } => drop_constraint(table, name),
@@ -224,6 +247,20 @@ pub(crate) fn drop_constraint(table: &mut Table, name: &str) -> bool {
     before != after
 }
 
+/// Removes the unique key of `table` that MySQL knows as index `name`: its declared name or,
+/// for an unnamed one, the name MySQL gives it (its first column). `false` when none has it.
+pub(crate) fn drop_unique_index(table: &mut Table, name: &str) -> bool {
+    let nk = name_key(name);
+    // NOTE: MySQL names the index behind an unnamed UNIQUE after its first column.
+    let is = |n: &Option<String>, cols: &[String]| match n {
+        Some(n) => name_key(n) == nk,
+        None => cols.first().is_some_and(|c| name_key(c) == nk),
+    };
+    let before = table.uniques.len();
+    table.uniques.retain(|u| !is(&u.name, &u.columns));
+    before != table.uniques.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,6 +325,20 @@ mod tests {
         assert!(!PatchOp::DropConstraint { name: "users_org_id_fkey".into() }.apply(&mut t));
         assert!(PatchOp::DropPrimaryKey.apply(&mut t));
         assert!(!PatchOp::DropPrimaryKey.apply(&mut t));
+    }
+
+    #[test]
+    fn table_renames_and_index_drops_reach_the_table() {
+        let mut t = users();
+        assert!(PatchOp::RenameTable { to: "members".into() }.apply(&mut t));
+        assert_eq!(t.name, "members");
+        // MySQL knows the unnamed UNIQUE (email) as index `email`.
+        assert!(!PatchOp::DropIndex { name: "users_email_key".into() }.apply(&mut t));
+        assert!(PatchOp::DropIndex { name: "EMAIL".into() }.apply(&mut t));
+        assert!(t.uniques.is_empty());
+        assert!(!PatchOp::DropIndex { name: "email".into() }.apply(&mut t));
+        assert_eq!(PatchOp::DropIndex { name: "x".into() }.column(), None);
+        assert_eq!(PatchOp::RenameTable { to: "x".into() }.statement(), "RENAME TO");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! both origins. Disagreements of one pattern across many columns become one grouped finding.
 
 use crate::frontend::{Partial, PatchOp, TablePatch};
-use crate::sql::{ALTER_NOT_RECORDED, ALTER_UNKNOWN_COLUMN, DROP_UNKNOWN};
+use crate::sql::{ALTER_NOT_RECORDED, ALTER_UNKNOWN_COLUMN, DROP_UNKNOWN, DUPLICATE_TABLE};
 use model::{
     name_key, singular_plural_variants, Column, DataType, Diagnostic, ForeignKey, Index, Notation, Origin, Schema,
     Span, Table, TypeKind,
@@ -79,6 +79,17 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
         }
     }
 
+    // Table renames (`ALTER TABLE a RENAME TO b`) of every notation, in order: what a notation
+    // says about `b` before pass 3 renames the table is about `a`.
+    let renames: Vec<(String, String)> = partials
+        .iter()
+        .flat_map(|p| p.patches.iter())
+        .filter_map(|x| match &x.op {
+            PatchOp::RenameTable { to } => Some((x.table.clone(), to.clone())),
+            _ => None,
+        })
+        .collect();
+
     // Pass 2: what notations say about tables they do not define (ALTER TABLE, lists).
     // Name keys of tables reported as undefined.
     let mut undefined: BTreeSet<String> = BTreeSet::new();
@@ -88,7 +99,17 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
             if !p.altered_only.contains(&key) {
                 continue;
             }
-            match find_table(&lookup, &t.name) {
+            // The notation renamed this table away (and never back): what it adds under the old
+            // name afterwards names a table that no longer exists.
+            let renamed = |away: bool| {
+                p.patches.iter().any(|x| match &x.op {
+                    PatchOp::RenameTable { to } => name_key(if away { &x.table } else { to }) == key,
+                    _ => false,
+                })
+            };
+            let renamed_away = renamed(true) && !renamed(false);
+            let target = if renamed_away { None } else { resolve_table(&lookup, &renames, &t.name) };
+            match target {
                 Some(i) => {
                     // A more trusted notation's spelling of the name wins (`jobs` in an index list
                     // over `JOBS` in an ERD).
@@ -105,6 +126,8 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
                     && t.checks.is_empty()
                     && t.foreign_keys.is_empty()
                     && t.comment.is_none() => {}
+                // `ALTER TABLE IF EXISTS` of a table nobody defines: a no-op.
+                None if p.if_exists_tables.contains(&key) => {}
                 None => {
                     undefined.insert(key);
                     diagnostics.push(unknown_table(span_of(&t.origin, &t.name), &t.name));
@@ -120,7 +143,7 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
     let mut seen_indexes: Vec<(Notation, String, IndexShape)> = Vec::new();
     for p in &partials {
         for index in &p.schema.indexes {
-            let table = find_table(&lookup, &index.table).map(|i| merged.tables[i].name.clone());
+            let table = resolve_table(&lookup, &renames, &index.table).map(|i| merged.tables[i].name.clone());
             let table_key = name_key(table.as_deref().unwrap_or(&index.table));
             let shape = IndexShape::of(index);
             if seen_indexes.iter().any(|(n, t, s)| *n != p.notation && *t == table_key && *s == shape) {
@@ -132,7 +155,8 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
             let columns: Vec<String> = index.parts.iter().map_while(|x| x.column.clone()).collect();
             let describes_key = columns.len() == index.parts.len()
                 && index.predicate.is_none()
-                && find_table(&lookup, &index.table).is_some_and(|i| merged.tables[i].is_unique_key(&columns));
+                && resolve_table(&lookup, &renames, &index.table)
+                    .is_some_and(|i| merged.tables[i].is_unique_key(&columns));
             if loose && describes_key && index.name.is_none() {
                 continue;
             }
@@ -145,14 +169,17 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
         }
     }
 
-    // Pass 3: column changes (ALTER COLUMN, DROP COLUMN, …) to tables other notations define, in
-    // document order, after everything is gathered so that a drop or rename reaches the indexes
-    // and references of every notation.
+    // Pass 3: column changes (ALTER COLUMN, DROP COLUMN, …), table renames and index drops to
+    // tables other notations define, in document order, after everything is gathered so that a
+    // drop or rename reaches the indexes and references of every notation.
+    let declared: Vec<&Index> = partials.iter().flat_map(|p| p.schema.indexes.iter()).collect();
+    let mut cx = PatchCx { lookup, renames: &renames, declared: &declared, dropped: BTreeSet::new(), undefined };
     for p in &partials {
         for patch in &p.patches {
-            apply_patch(&mut merged, &lookup, patch, &mut undefined, &mut diagnostics);
+            apply_patch(&mut merged, &mut cx, p.notation, patch, &mut diagnostics);
         }
     }
+    let lookup = cx.lookup;
 
     // Other objects: the first definition of each name wins.
     for p in &partials {
@@ -235,6 +262,21 @@ fn enum_name(kind: &TypeKind) -> Option<String> {
         TypeKind::Array { of } => enum_name(of),
         _ => None,
     }
+}
+
+/// The merged table `name` refers to, or the one a later `renames` entry (old, new) gives that
+/// name: a notation may name a table by the name a rename gives it before the merge applies it.
+fn resolve_table(lookup: &BTreeMap<String, usize>, renames: &[(String, String)], name: &str) -> Option<usize> {
+    let mut current = name.to_string();
+    // Each step follows one rename backwards; a cycle of renames ends after as many steps.
+    for _ in 0..=renames.len() {
+        if let Some(i) = find_table(lookup, &current) {
+            return Some(i);
+        }
+        let key = name_key(&current);
+        current = renames.iter().rev().find(|(_, new)| name_key(new) == key)?.0.clone();
+    }
+    None
 }
 
 /// The merged table a name refers to: the same name, or its singular/plural when unambiguous.
@@ -526,21 +568,144 @@ fn unknown_table(span: Span, name: &str) -> Diagnostic {
         .with_help(format!("define `{name}` (CREATE TABLE, a model or a field table), or fix the name"))
 }
 
+/// What applying patches needs besides the schema.
+struct PatchCx<'a> {
+    /// Name key → merged table; follows table renames as they are applied.
+    lookup: BTreeMap<String, usize>,
+    renames: &'a [(String, String)],
+    /// The indexes every notation declares, before any drop.
+    declared: &'a [&'a Index],
+    /// Name keys of indexes dropped so far.
+    dropped: BTreeSet<String>,
+    /// Name keys of tables reported as undefined.
+    undefined: BTreeSet<String>,
+}
+
+/// Whether `ix` is the index called `name`: by its declared name or, for an unnamed one, the name
+/// PostgreSQL gives it.
+fn index_is_named(ix: &Index, name: &str) -> bool {
+    let nk = name_key(name);
+    match &ix.name {
+        Some(n) => name_key(n) == nk,
+        None => {
+            // NOTE: PostgreSQL names an unnamed index `t_a_b_idx` (`t_expr_idx` for expressions).
+            let cols: Vec<String> = ix
+                .parts
+                .iter()
+                .map(|p| p.column.as_deref().map(name_key))
+                .map(|c| c.unwrap_or_else(|| "expr".into()))
+                .collect();
+            format!("{}_{}_idx", name_key(&ix.table), cols.join("_")) == nk
+        }
+    }
+}
+
+/// Applies `DROP INDEX name` of notation `notation` (on table `table`, when the statement names
+/// one) to the indexes other notations declare; `false` when none of them has that name.
+fn drop_declared_index(
+    merged: &mut Schema,
+    cx: &mut PatchCx,
+    notation: Notation,
+    name: &str,
+    table: Option<usize>,
+) -> bool {
+    // NOTE: the notation's own indexes it drops itself, in order: a `DROP INDEX` followed by a
+    // `CREATE INDEX` of the same name keeps the new one.
+    let on = |cx: &PatchCx, t: &str| table.is_none() || resolve_table(&cx.lookup, cx.renames, t) == table;
+    let nk = name_key(name);
+    let declared = !cx.dropped.contains(&nk)
+        && cx.declared.iter().any(|ix| ix.origin.notation != notation && index_is_named(ix, name) && on(cx, &ix.table));
+    let before = merged.indexes.len();
+    merged.indexes.retain(|ix| !(ix.origin.notation != notation && index_is_named(ix, name) && on(cx, &ix.table)));
+    let removed = before != merged.indexes.len();
+    if removed || declared {
+        cx.dropped.insert(nk);
+    }
+    removed || declared
+}
+
 /// Applies one change to the merged table it names, with its indexes and the references other
-/// tables make to a renamed column; reports what it names but cannot find.
+/// tables make to a renamed column or table; reports what it names but cannot find.
 fn apply_patch(
     merged: &mut Schema,
-    lookup: &BTreeMap<String, usize>,
+    cx: &mut PatchCx,
+    notation: Notation,
     patch: &TablePatch,
-    undefined: &mut BTreeSet<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let Some(i) = find_table(lookup, &patch.table) else {
-        if undefined.insert(name_key(&patch.table)) {
+    if let (PatchOp::DropIndex { name }, true) = (&patch.op, patch.table.is_empty()) {
+        if !drop_declared_index(merged, cx, notation, name, None) && !patch.if_exists {
+            diagnostics.push(
+                DROP_UNKNOWN
+                    .at(
+                        patch.span.clone(),
+                        format!("DROP INDEX `{name}`: no notation of the documents declares this index"),
+                    )
+                    .with_help("write `DROP INDEX IF EXISTS` if the index may be absent, or fix the name"),
+            );
+        }
+        return;
+    }
+    let Some(i) = find_table(&cx.lookup, &patch.table) else {
+        if !patch.table_if_exists && cx.undefined.insert(name_key(&patch.table)) {
             diagnostics.push(unknown_table(patch.span.clone(), &patch.table));
         }
         return;
     };
+    match &patch.op {
+        PatchOp::RenameTable { to } => {
+            let tk = name_key(to);
+            if let Some(&j) = cx.lookup.get(&tk).filter(|&&j| j != i) {
+                let other = &merged.tables[j];
+                let d = DUPLICATE_TABLE
+                    .at(
+                        patch.span.clone(),
+                        format!("cannot rename `{}` to `{to}`: `{}` already exists", merged.tables[i].name, other.name),
+                    )
+                    .with_related(
+                        Span::from(&other.origin),
+                        format!("defined here ({})", other.origin.notation.label()),
+                    );
+                diagnostics.push(d);
+                return;
+            }
+            for ix in &mut merged.indexes {
+                if resolve_table(&cx.lookup, cx.renames, &ix.table) == Some(i) {
+                    ix.table.clone_from(to);
+                }
+            }
+            // NOTE: foreign keys follow a renamed table (the database tracks them by the table).
+            let lookup = &cx.lookup;
+            for t in &mut merged.tables {
+                for fk in t.foreign_keys.iter_mut().filter(|fk| find_table(lookup, &fk.ref_table) == Some(i)) {
+                    fk.ref_table.clone_from(to);
+                }
+            }
+            patch.op.apply(&mut merged.tables[i]);
+            cx.lookup.retain(|_, v| *v != i);
+            cx.lookup.insert(tk, i);
+            return;
+        }
+        PatchOp::DropIndex { name } => {
+            if drop_declared_index(merged, cx, notation, name, Some(i)) || patch.op.apply(&mut merged.tables[i]) {
+                return;
+            }
+            if !patch.if_exists {
+                let table = &merged.tables[i];
+                let d = DROP_UNKNOWN
+                    .at(patch.span.clone(), format!("table `{}` has no index `{name}`", table.name))
+                    .with_related(
+                        Span::from(&table.origin),
+                        format!("table defined here ({})", table.origin.notation.label()),
+                    );
+                diagnostics.push(d);
+            }
+            return;
+        }
+        _ => {}
+    }
+    let lookup = &cx.lookup;
+    let renames = cx.renames;
     let table = &mut merged.tables[i];
     if patch.op.apply(table) {
         let renamed = match &patch.op {
@@ -550,7 +715,7 @@ fn apply_patch(
             }
             _ => None,
         };
-        let on_table = |name: &str| find_table(lookup, name) == Some(i);
+        let on_table = |name: &str| resolve_table(lookup, renames, name) == Some(i);
         if let Some((old, new)) = renamed {
             let ok = name_key(&old);
             for ix in merged.indexes.iter_mut().filter(|ix| on_table(&ix.table)) {
@@ -848,7 +1013,7 @@ mod tests {
         let sql = sql::extract(&docs, None, &known);
         known.extend(sql.schema.tables.iter().map(|t| name_key(&t.name)).filter(|k| !sql.altered_only.contains(k)));
         let lists = lists::extract(&docs, &known);
-        merge(vec![fields, sql, lists], &[])
+        merge(vec![fields, sql, lists, crate::prisma::extract(&docs)], &[])
     }
 
     fn of<'a>(d: &'a [Diagnostic], rule: &str) -> Vec<&'a Diagnostic> {
@@ -974,5 +1139,131 @@ ALTER TABLE tags DROP PRIMARY KEY;\n\
         assert_eq!((missing[0].span.line, missing[0].span.column), (28, 34));
         assert!(missing[1].message.contains("no primary key"), "{}", missing[1].message);
         assert!(schema.table("tags").unwrap().column("name").is_some());
+    }
+
+    #[test]
+    fn a_rename_of_a_table_another_notation_defines_is_applied_in_order() {
+        let md = format!(
+            "{USERS}```sql\n\
+ALTER TABLE users ADD COLUMN bio TEXT;\n\
+ALTER TABLE users RENAME TO members;\n\
+ALTER TABLE members ALTER COLUMN nickname SET NOT NULL;\n\
+ALTER TABLE members ADD COLUMN age INT;\n\
+ALTER TABLE members RENAME COLUMN email TO mail;\n\
+CREATE INDEX idx_members_age ON members (age);\n\
+ALTER TABLE users DROP COLUMN legacy_code;\n\
+ALTER TABLE users ADD COLUMN late TEXT;\n\
+ALTER TABLE members RENAME TO posts;\n\
+```\n"
+        );
+        let (schema, diags) = run(&md);
+        assert!(schema.table("users").is_none());
+        let members = schema.table("members").unwrap();
+        let names: Vec<&str> = members.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "mail", "nickname", "legacy_code", "bio", "age"]);
+        assert!(!members.column("nickname").unwrap().nullable);
+        assert_eq!(members.origin.notation, Notation::FieldTable);
+        // References and indexes follow the table, and its renamed column.
+        let posts = schema.table("posts").unwrap();
+        assert_eq!(
+            (posts.foreign_keys[0].ref_table.as_str(), posts.foreign_keys[0].ref_columns.clone()),
+            ("members", vec!["mail".to_string()])
+        );
+        let indexes: Vec<(&str, &str, Vec<&str>)> = schema
+            .indexes
+            .iter()
+            .map(|i| (i.name.as_deref().unwrap_or(""), i.table.as_str(), i.leading_columns()))
+            .collect();
+        assert_eq!(
+            indexes,
+            [
+                ("idx_members_age", "members", vec!["age"]),
+                ("idx_users_email", "members", vec!["mail"]),
+                ("idx_users_legacy", "members", vec!["legacy_code"]),
+            ]
+        );
+        // After the rename `users` is gone: ALTERs of it fail (reported once, at the first).
+        let unknown = of(&diags, "alter-unknown-table");
+        let at: Vec<(u32, u32)> = unknown.iter().map(|d| (d.span.line, d.span.column)).collect();
+        assert_eq!(at, [(29, 13)], "{diags:#?}");
+        assert!(members.column("late").is_none());
+        // A rename onto an existing table is refused.
+        let dup = of(&diags, "duplicate-table");
+        assert_eq!(dup.len(), 1, "{diags:#?}");
+        assert_eq!((dup[0].span.line, dup[0].span.column), (31, 31));
+        assert!(dup[0].message.contains("`posts` already exists"), "{}", dup[0].message);
+    }
+
+    #[test]
+    fn a_rename_onto_a_table_the_sql_creates_later_is_refused_by_the_merge() {
+        let md = format!(
+            "{USERS}```sql\nALTER TABLE users RENAME TO members;\nCREATE TABLE members (id INT PRIMARY KEY);\n```\n"
+        );
+        let (schema, diags) = run(&md);
+        let dup = of(&diags, "duplicate-table");
+        assert_eq!(dup.len(), 1, "{diags:#?}");
+        assert_eq!((dup[0].span.line, dup[0].span.column), (23, 29));
+        assert!(dup[0].related[0].message.contains("SQL"), "{:?}", dup[0].related);
+        assert!(schema.table("users").is_some() && schema.table("members").is_some());
+    }
+
+    #[test]
+    fn drop_index_reaches_indexes_other_notations_declare() {
+        let md = format!(
+            "{USERS}## tags\n\n```prisma\nmodel tags {{\n  id   Int    @id\n  name String\n\n  @@index([name], map: \"idx_tags_name\")\n}}\n```\n\n\
+## comments 테이블\n\n| 필드명 | 타입 | 제약조건 | 설명 |\n|---|---|---|---|\n\
+| `id` | BIGINT | PK | 댓글 ID |\n| `post_id` | BIGINT | INDEX | 글 |\n\n\
+```sql\n\
+DROP INDEX idx_users_email;\n\
+DROP INDEX IF EXISTS idx_users_email;\n\
+DROP INDEX idx_users_email;\n\
+DROP INDEX idx_tags_name;\n\
+ALTER TABLE comments DROP INDEX comments_post_id_idx;\n\
+DROP INDEX idx_nope;\n\
+DROP INDEX IF EXISTS idx_nope_either;\n\
+DROP INDEX idx_users_legacy ON users;\n\
+CREATE INDEX idx_users_email ON users (nickname);\n\
+ALTER TABLE users DROP INDEX email;\n\
+ALTER TABLE posts DROP INDEX idx_nope;\n\
+```\n"
+        );
+        let (schema, diags) = run(&md);
+        let kept: Vec<(Option<&str>, Vec<&str>, Notation)> =
+            schema.indexes.iter().map(|i| (i.name.as_deref(), i.leading_columns(), i.origin.notation)).collect();
+        assert_eq!(kept, [(Some("idx_users_email"), vec!["nickname"], Notation::Sql)]);
+        // MySQL knows the unnamed UNIQUE (email) as index `email`.
+        assert!(schema.table("users").unwrap().uniques.is_empty());
+        let unknown = of(&diags, "drop-unknown");
+        let at: Vec<(u32, u32, Severity)> = unknown.iter().map(|d| (d.span.line, d.span.column, d.severity)).collect();
+        assert_eq!(
+            at,
+            [(43, 12, Severity::Warning), (46, 12, Severity::Warning), (51, 30, Severity::Warning)],
+            "{diags:#?}"
+        );
+        assert!(unknown[2].message.contains("table `posts` has no index `idx_nope`"), "{}", unknown[2].message);
+    }
+
+    #[test]
+    fn alter_table_if_exists_of_a_table_nobody_defines_is_silent() {
+        let md = format!(
+            "{USERS}```sql\n\
+ALTER TABLE IF EXISTS ghosts ADD COLUMN a INT, ALTER COLUMN b SET NOT NULL;\n\
+ALTER TABLE IF EXISTS ghosts RENAME TO spirits;\n\
+ALTER TABLE IF EXISTS spirits DROP INDEX idx_a;\n\
+ALTER TABLE IF EXISTS users ALTER COLUMN nickname SET NOT NULL;\n\
+ALTER TABLE IF EXISTS users DROP COLUMN nope;\n\
+ALTER TABLE phantoms ALTER COLUMN x SET NOT NULL;\n\
+```\n"
+        );
+        let (schema, diags) = run(&md);
+        let unknown = of(&diags, "alter-unknown-table");
+        assert_eq!(unknown.len(), 1, "{diags:#?}");
+        assert!(unknown[0].message.contains("`phantoms`"));
+        assert!(schema.table("ghosts").is_none() && schema.table("spirits").is_none());
+        // On a table that exists, the statement runs: its changes and errors are real.
+        assert!(!schema.table("users").unwrap().column("nickname").unwrap().nullable);
+        let column = of(&diags, "alter-unknown-column");
+        assert_eq!(column.len(), 1, "{diags:#?}");
+        assert_eq!(column[0].span.line, 27);
     }
 }

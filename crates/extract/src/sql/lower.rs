@@ -55,6 +55,10 @@ pub(crate) struct Builder<'k> {
     pub if_not_exists: BTreeSet<(String, String)>,
     /// Changes to tables other notations define, in document order.
     pub patches: Vec<TablePatch>,
+    /// Keys of tables only altered, so far, by `ALTER TABLE IF EXISTS`.
+    pub if_exists_tables: BTreeSet<String>,
+    /// The statement being lowered is an `ALTER TABLE IF EXISTS`.
+    table_if_exists: bool,
     pub diagnostics: Vec<Diagnostic>,
     pub known_tables: &'k BTreeSet<String>,
     /// `known_tables` plus every table the SQL creates.
@@ -749,6 +753,8 @@ impl<'k> Builder<'k> {
             altered_only: BTreeSet::new(),
             if_not_exists: BTreeSet::new(),
             patches: Vec::new(),
+            if_exists_tables: BTreeSet::new(),
+            table_if_exists: false,
             diagnostics: Vec::new(),
             known_tables,
             known,
@@ -790,6 +796,7 @@ impl<'k> Builder<'k> {
         partial.altered_only = self.altered_only;
         partial.if_not_exists = self.if_not_exists;
         partial.patches = patches;
+        partial.if_exists_tables = self.if_exists_tables;
         partial.diagnostics = self.diagnostics;
         partial
     }
@@ -818,7 +825,8 @@ impl<'k> Builder<'k> {
     /// Records a change to table `idx`, which another notation defines, for the merge to apply.
     fn patch(&mut self, idx: usize, op: PatchOp, if_exists: bool, span: Span) {
         let Some(st) = self.tables.get(idx).and_then(Option::as_ref) else { return };
-        self.patches.push(TablePatch { table: st.table.name.clone(), op, if_exists, span });
+        let table_if_exists = self.table_if_exists;
+        self.patches.push(TablePatch { table: st.table.name.clone(), op, if_exists, table_if_exists, span });
     }
 
     /// The entry of a table this SQL alters without creating it, made on first mention.
@@ -832,6 +840,7 @@ impl<'k> Builder<'k> {
         self.tables.push(Some(TableState { table, own: false, names: BTreeMap::new() }));
         let i = self.tables.len() - 1;
         self.by_key.insert(key.clone(), i);
+        self.if_exists_tables.remove(&key);
         self.altered_only.insert(key);
         i
     }
@@ -925,7 +934,9 @@ impl<'k> Builder<'k> {
             Statement::CreateTable(_) => self.create_table(cx, s),
             Statement::CreateIndex(ci) => self.create_index(cx, s, &ci),
             Statement::AlterTable(at) => self.alter_table(cx, s, &at),
-            Statement::Drop { object_type, if_exists, names, .. } => self.drop(cx, s, object_type, if_exists, &names),
+            Statement::Drop { object_type, if_exists, names, table, .. } => {
+                self.drop(cx, s, object_type, if_exists, &names, table.as_ref())
+            }
             Statement::CreateType { name, representation } => match representation {
                 Some(UserDefinedTypeRepresentation::Enum { labels }) => {
                     let (name, _) = object_name(&name);
@@ -1271,6 +1282,7 @@ impl<'k> Builder<'k> {
                 let created = st.table.origin.clone();
                 self.tables[idx] = Some(st);
                 self.altered_only.remove(&key);
+                self.if_exists_tables.remove(&key);
                 self.if_not_exists.retain(|(t, _)| *t != key);
                 // Changes to columns the table did not have yet: the CREATE is the definition.
                 let (early, rest): (Vec<TablePatch>, Vec<TablePatch>) =
@@ -1330,7 +1342,16 @@ impl<'k> Builder<'k> {
         self.add_index(cx, index, name_tok, ci.if_not_exists);
     }
 
-    fn drop(&mut self, cx: &Cx, s: &Stmt, object: ObjectType, if_exists: bool, names: &[ObjectName]) {
+    /// `DROP …` of `names`; `table` is the table of a MySQL `DROP INDEX name ON table`.
+    fn drop(
+        &mut self,
+        cx: &Cx,
+        s: &Stmt,
+        object: ObjectType,
+        if_exists: bool,
+        names: &[ObjectName],
+        table: Option<&ObjectName>,
+    ) {
         for n in names {
             let (name, _) = object_name(n);
             let key = name_key(&name);
@@ -1340,6 +1361,7 @@ impl<'k> Builder<'k> {
                         self.tables[idx] = None;
                         self.by_key.remove(&key);
                         self.altered_only.remove(&key);
+                        self.if_exists_tables.remove(&key);
                         self.if_not_exists.retain(|(t, _)| *t != key);
                         for slot in &mut self.indexes {
                             if slot.as_ref().is_some_and(|ix| name_key(&ix.table) == key) {
@@ -1359,7 +1381,20 @@ impl<'k> Builder<'k> {
                         self.indexes[i] = None;
                         true
                     }
-                    None => false,
+                    None => {
+                        // Maybe an index another notation declares: the merge looks for it, and
+                        // reports it when nobody does.
+                        let tok = s.sig.iter().copied().find(|&i| src_ident_is(cx.src, i, &name)).unwrap_or(s.first);
+                        let table = table.map(|t| object_name(t).0).unwrap_or_default();
+                        self.patches.push(TablePatch {
+                            table,
+                            op: PatchOp::DropIndex { name: name.clone() },
+                            if_exists,
+                            table_if_exists: false,
+                            span: cx.span(tok),
+                        });
+                        true
+                    }
                 },
                 ObjectType::View | ObjectType::MaterializedView => {
                     let before = self.schema.views.len();
@@ -1431,13 +1466,24 @@ impl<'k> Builder<'k> {
         let key = name_key(&name);
         let idx = match self.table_index(&key) {
             Some(i) => i,
-            None => self.altered_entry(&name, namespace, cx.origin(name_tok, Notation::Sql)),
+            None => {
+                let i = self.altered_entry(&name, namespace, cx.origin(name_tok, Notation::Sql));
+                if at.if_exists {
+                    self.if_exists_tables.insert(key.clone());
+                }
+                i
+            }
         };
+        if !at.if_exists {
+            self.if_exists_tables.remove(&key);
+        }
         let fallback = Elem { sig: vec![name_tok], comments: Vec::new(), leading: Vec::new() };
+        self.table_if_exists = at.if_exists;
         for (n, op) in at.operations.iter().enumerate() {
             let seg = if segments.len() == at.operations.len() { &segments[n] } else { &fallback };
             self.alter_op(cx, s, idx, &name, op, seg);
         }
+        self.table_if_exists = false;
     }
 
     fn alter_op(&mut self, cx: &Cx, s: &Stmt, idx: usize, table: &str, op: &AlterTableOperation, seg: &Elem) {
@@ -1506,7 +1552,14 @@ impl<'k> Builder<'k> {
             AlterTableOperation::DropIndex { name } => {
                 if let Some(i) = self.index_by_name.remove(&name_key(&name.value)) {
                     self.indexes[i] = None;
+                    return;
                 }
+                if self.state_mut(idx).is_some_and(|st| frontend::drop_unique_index(&mut st.table, &name.value)) {
+                    return;
+                }
+                // An index another notation declares on the table (or nobody: the merge says so).
+                let span = column_span(cx, seg, &name.value);
+                self.patch(idx, PatchOp::DropIndex { name: name.value.clone() }, false, span);
             }
             AlterTableOperation::AlterColumn { column_name, op } => {
                 let ty_text = nth_kw(src, &seg.sig, "TYPE", 0).map(|k| type_text(src, &seg.sig, k + 1));
@@ -1768,6 +1821,23 @@ impl<'k> Builder<'k> {
             self.diagnostics.push(d);
             return;
         }
+        let own = self.tables.get(idx).and_then(Option::as_ref).is_some_and(|st| st.own);
+        if !own && ok != nk && self.known_tables.contains(&nk) {
+            let tok = seg.sig.last().copied().unwrap_or(0);
+            let d = DUPLICATE_TABLE.at(
+                cx.span(tok),
+                format!("cannot rename `{old}` to `{new}`: `{new}` already exists (another notation defines it)"),
+            );
+            self.diagnostics.push(d);
+            return;
+        }
+        if !own {
+            // A table another notation defines: the merge renames it, in order with the other
+            // changes, so that later statements naming `new` reach it.
+            let tok = seg.sig.iter().copied().rfind(|&i| src_ident_is(cx.src, i, new)).or(seg.sig.last().copied());
+            let span = cx.span(tok.unwrap_or(0));
+            self.patch(idx, PatchOp::RenameTable { to: new.to_string() }, false, span);
+        }
         if let Some(st) = self.state_mut(idx) {
             st.table.name = new.to_string();
         }
@@ -1775,6 +1845,9 @@ impl<'k> Builder<'k> {
         self.by_key.insert(nk.clone(), idx);
         if self.altered_only.remove(&ok) {
             self.altered_only.insert(nk.clone());
+        }
+        if self.if_exists_tables.remove(&ok) {
+            self.if_exists_tables.insert(nk.clone());
         }
         for ix in self.indexes.iter_mut().flatten().filter(|ix| name_key(&ix.table) == ok) {
             ix.table = new.to_string();

@@ -363,10 +363,53 @@ fn drops_remove_objects_and_unknown_ones_are_reported() {
     let p = run_with(md, &known);
     assert!(p.schema.tables.is_empty());
     assert!(p.schema.indexes.is_empty());
+    // An index the SQL never created may be one another notation declares: the merge decides.
     let d = diags(&p, "drop-unknown");
-    assert_eq!(d.len(), 2, "{d:?}");
-    assert_eq!((d[0].severity, d[0].span.line, d[0].span.column), (Severity::Warning, 6, 12));
-    assert_eq!(d[1].severity, Severity::Info);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].severity, Severity::Info);
+    assert_eq!(p.patches.len(), 1, "{:?}", p.patches);
+    let drop = &p.patches[0];
+    assert_eq!((drop.table.as_str(), &drop.op), ("", &PatchOp::DropIndex { name: "idx_missing".into() }));
+    assert!(!drop.if_exists);
+    assert_eq!((drop.span.line, drop.span.column, drop.span.len), (6, 12, 11));
+}
+
+#[test]
+fn renames_index_drops_and_if_exists_of_tables_other_notations_define() {
+    let md = "```sql\nALTER TABLE users ADD COLUMN bio TEXT;\nALTER TABLE users RENAME TO members;\nALTER TABLE members ALTER COLUMN nickname SET NOT NULL;\nDROP INDEX IF EXISTS idx_users_email;\nALTER TABLE members DROP INDEX uq_nick;\nDROP INDEX idx_x ON members;\nALTER TABLE IF EXISTS ghosts ADD COLUMN a INT, DROP COLUMN b;\nALTER TABLE IF EXISTS members DROP COLUMN c;\nCREATE TABLE t (a INT, b INT, UNIQUE (a), CONSTRAINT t_b UNIQUE (b));\nCREATE INDEX idx_t ON t (a);\nALTER TABLE t DROP INDEX idx_t, DROP INDEX a, DROP INDEX t_b;\nALTER TABLE t RENAME TO tee;\n```\n";
+    let known: BTreeSet<String> = ["users".to_string()].into();
+    let p = run_with(md, &known);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let got: Vec<(&str, &PatchOp, bool, bool)> =
+        p.patches.iter().map(|x| (x.table.as_str(), &x.op, x.if_exists, x.table_if_exists)).collect();
+    assert_eq!(
+        got,
+        [
+            ("users", &PatchOp::RenameTable { to: "members".into() }, false, false),
+            ("members", &PatchOp::SetNotNull { column: "nickname".into(), not_null: true }, false, false),
+            ("", &PatchOp::DropIndex { name: "idx_users_email".into() }, true, false),
+            ("members", &PatchOp::DropIndex { name: "uq_nick".into() }, false, false),
+            ("members", &PatchOp::DropIndex { name: "idx_x".into() }, false, false),
+            ("ghosts", &PatchOp::Drop { column: "b".into() }, false, true),
+            ("members", &PatchOp::Drop { column: "c".into() }, false, true),
+        ]
+    );
+    // The rename is reported at the new name.
+    assert_eq!((p.patches[0].span.line, p.patches[0].span.column, p.patches[0].span.len), (3, 29, 7));
+    // The entry of the altered table follows the rename; only IF EXISTS statements name `ghosts`.
+    assert!(p.altered_only.contains("members") && !p.altered_only.contains("users"));
+    assert_eq!(p.if_exists_tables, ["ghosts".to_string()].into());
+    // The SQL's own table: its indexes and the unique keys MySQL knows by index names go here.
+    let t = table(&p, "tee");
+    assert!(t.uniques.is_empty(), "{:?}", t.uniques);
+    assert!(p.schema.indexes.is_empty(), "{:?}", p.schema.indexes);
+}
+
+#[test]
+fn an_if_exists_alter_then_a_plain_one_is_not_if_exists_only() {
+    let md = "```sql\nALTER TABLE IF EXISTS ghosts ADD COLUMN a INT;\nALTER TABLE ghosts ADD COLUMN b INT;\nALTER TABLE IF EXISTS spooks ADD COLUMN a INT;\nALTER TABLE spooks RENAME TO haunts;\n```\n";
+    let p = run(md);
+    assert!(p.if_exists_tables.is_empty(), "{:?}", p.if_exists_tables);
 }
 
 #[test]
