@@ -120,6 +120,52 @@ impl Renames {
     }
 }
 
+/// The renames `declared` in a document, with the new name of each `from=old`-only column rename
+/// resolved against the live schema: the one column the document's table has and the live table
+/// lacks. A rename whose old name is gone from the live database is already done and left out.
+/// Errors name the renames that cannot be resolved.
+pub fn declared_renames(declared: &[model::Rename], live: &Schema, document: &Schema) -> Result<Renames, String> {
+    let mut out = Renames::default();
+    for r in declared {
+        match &r.table {
+            None => out.tables.push((r.from.clone(), r.to.clone())),
+            Some(t) if !r.to.is_empty() => out.columns.push((t.clone(), r.from.clone(), r.to.clone())),
+            Some(t) => {
+                let old_table = out.table_from(t).unwrap_or(t);
+                let Some(live_table) = live.table(old_table) else { continue };
+                if live_table.column(&r.from).is_none() {
+                    continue;
+                }
+                let Some(doc_table) = document.table(t) else { continue };
+                let gained: Vec<&str> = doc_table
+                    .columns
+                    .iter()
+                    .filter(|c| live_table.column(&c.name).is_none())
+                    .map(|c| c.name.as_str())
+                    .collect();
+                match gained.as_slice() {
+                    [one] => out.columns.push((t.clone(), r.from.clone(), one.to_string())),
+                    [] => {
+                        return Err(format!(
+                            "{}: `{t}.{}` is renamed, but the document's `{t}` has no new column to rename it to",
+                            r.origin, r.from
+                        ))
+                    }
+                    many => {
+                        return Err(format!(
+                            "{}: cannot tell which of {} `{t}.{}` was renamed to; write `to={t}.…` in the marker",
+                            r.origin,
+                            many.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
+                            r.from
+                        ))
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// What changed in one column.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ColumnChanges {

@@ -275,3 +275,23 @@ fn an_ordinary_column_becoming_generated_loses_its_values() {
     let back = diff(&schema(vec![u]), &from, &Strict, &Renames::default());
     assert!(!back.changes[0].loses_data());
 }
+
+#[test]
+fn a_rename_with_only_the_old_name_finds_the_new_column_in_the_live_database() {
+    let declared = |to: &str| {
+        vec![model::Rename { table: Some("users".into()), from: "name".into(), to: to.into(), origin: origin() }]
+    };
+    let live = schema(vec![users()]);
+    let mut renamed = users();
+    renamed.columns[2].name = "full_name".into();
+    let document = schema(vec![renamed.clone()]);
+    let r = declared_renames(&declared(""), &live, &document).expect("resolved");
+    assert_eq!(r.columns, [("users".to_string(), "name".to_string(), "full_name".to_string())]);
+    // Already applied: nothing to do.
+    assert!(declared_renames(&declared(""), &document, &document).expect("resolved").columns.is_empty());
+    // Two new columns: ambiguous.
+    let mut two = renamed;
+    two.columns.push(col("nickname", TypeKind::Text, true));
+    let err = declared_renames(&declared(""), &live, &schema(vec![two])).expect_err("ambiguous");
+    assert!(err.contains("`full_name`, `nickname`"), "{err}");
+}

@@ -48,9 +48,28 @@ pub fn collect(docs: &[Document], schema: &mut Schema) -> Vec<Diagnostic> {
                         "write `from=table.old to=table.new` for a column, `from=old to=new` for a table",
                     )),
                 },
+                // `from=old` alone, next to a table's definition: a column of the table the section is
+                // about; the new name is resolved against the live database (the one column it lacks).
+                (Some(from), None) => {
+                    let known: std::collections::BTreeSet<String> =
+                        schema.tables.iter().map(|t| model::name_key(&t.name)).collect();
+                    let table = match from.split_once('.') {
+                        Some((t, c)) => Some((t.to_string(), c.to_string())),
+                        None => crate::context::table_from_headings(&m.headings, &known)
+                            .and_then(|key| schema.table(&key).map(|t| (t.name.clone(), from.clone()))),
+                    };
+                    match table {
+                        Some((table, old)) => schema.renames.push(Rename { table: Some(table), from: old, to: String::new(), origin }),
+                        None => out.push(
+                            INVALID_RENAME
+                                .at(span, format!("cannot tell which table's column `{from}` was renamed"))
+                                .with_help("write `from=table.old`, or `from=table.old to=table.new`"),
+                        ),
+                    }
+                }
                 _ => out.push(
                     INVALID_RENAME
-                        .at(span, "a rename marker needs both `from=` and `to=`")
+                        .at(span, "a rename marker needs `from=`")
                         .with_help("write `<!-- schemadoc:renamed from=users.name to=users.full_name -->`, or put `schemadoc:renamed from=name` in the new column's comment"),
                 ),
             }
@@ -98,6 +117,7 @@ pub fn collect(docs: &[Document], schema: &mut Schema) -> Vec<Diagnostic> {
     for r in &schema.renames {
         let known = match &r.table {
             None => schema.table(&r.to).is_some(),
+            Some(t) if r.to.is_empty() => schema.table(t).is_some(),
             Some(t) => schema.table(t).is_some_and(|t| t.column(&r.to).is_some()),
         };
         if !known {
@@ -146,8 +166,16 @@ mod tests {
 
     #[test]
     fn unusable_markers_are_reported() {
-        let (r, d) = run("<!-- schemadoc:renamed from=users.name -->\n<!-- schemadoc:renamed from=a.b to=c -->\n<!-- schemadoc:renamed from=x.y to=users.nope -->\n\n```sql\nCREATE TABLE users (id INT PRIMARY KEY);\n```\n");
-        assert_eq!(d.len(), 3, "{d:#?}");
+        let (r, d) = run("<!-- schemadoc:renamed from=ghosts.name -->\n<!-- schemadoc:renamed from=a.b to=c -->\n<!-- schemadoc:renamed from=x.y to=users.nope -->\n<!-- schemadoc:renamed to=users.id -->\n\n```sql\nCREATE TABLE users (id INT PRIMARY KEY);\n```\n");
+        assert_eq!(d.len(), 4, "{d:#?}");
+        assert_eq!(r.len(), 2);
+    }
+
+    #[test]
+    fn a_marker_with_only_the_old_name_belongs_to_the_section_table() {
+        let (r, d) = run("## users 테이블\n\n<!-- schemadoc:renamed from=name -->\n\n```sql\nCREATE TABLE users (id INT PRIMARY KEY, full_name TEXT);\n```\n");
+        assert!(d.is_empty(), "{d:?}");
         assert_eq!(r.len(), 1);
+        assert_eq!((r[0].table.as_deref(), r[0].from.as_str(), r[0].to.as_str()), (Some("users"), "name", ""));
     }
 }

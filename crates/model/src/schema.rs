@@ -340,6 +340,8 @@ pub struct Rename {
     /// For a column rename, the table (by its new name); `None` for a table rename.
     pub table: Option<String>,
     pub from: String,
+    /// The new name; empty when the document gives only the old one
+    /// (`<!-- schemadoc:renamed from=name -->`): then it is the one column the table gains.
     pub to: String,
     pub origin: Origin,
 }

@@ -26,15 +26,13 @@ pub fn open(url: &str, schema: Option<&Schema>, read_only: bool) -> Result<Box<d
     Ok(dialect::connect(url, &ConnectOptions { read_only, settings })?)
 }
 
-/// `--rename users.name=full_name` and `--rename old_table=new_table`, plus the document's own.
-pub fn renames(schema: &Schema, flags: &[String]) -> Result<Renames> {
-    let mut out = Renames::default();
-    for r in &schema.renames {
-        match &r.table {
-            None => out.tables.push((r.from.clone(), r.to.clone())),
-            Some(t) => out.columns.push((t.clone(), r.from.clone(), r.to.clone())),
-        }
-    }
+/// `--rename users.name=full_name` and `--rename old_table=new_table`, plus the document's own
+/// (resolved against the live schema).
+pub fn renames(schema: &Schema, live: &Schema, flags: &[String]) -> Result<Renames> {
+    let mut out = match diff::declared_renames(&schema.renames, live, schema) {
+        Ok(r) => r,
+        Err(e) => bail!("{e}"),
+    };
     for flag in flags {
         let Some((old, new)) = flag.split_once('=') else {
             bail!("--rename `{flag}`: write `table.old=new` for a column or `old=new` for a table");
@@ -56,15 +54,17 @@ pub struct Migration {
     pub measured: Vec<Measured>,
 }
 
-/// Inspects the database and plans the way to the document's schema, measuring every hazard.
+/// Inspects the database and plans the way to the document's schema (with the document's renames
+/// and `--rename` flags), measuring every hazard.
 pub fn migration(
     session: &mut dyn Session,
     extraction: &Extraction,
-    renames: &Renames,
+    rename_flags: &[String],
     online: bool,
 ) -> Result<Migration> {
     let engine = dialect::engine(session.kind());
     let live = session.inspect(&InspectFilter::default())?;
+    let renames = &renames(&extraction.schema, &live, rename_flags)?;
     // Every existing table counts as populated: the safe way to add constraints to it.
     let options = PlanOptions { online, ..PlanOptions::default() };
     let (target, changes, plan) = dialect::plan_migration(engine, &live, &extraction.schema, renames, &options);

@@ -269,8 +269,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             warn_document_errors(&extraction);
             let url = live::database_url(db.db.as_deref());
             let mut session = live::open(&url, Some(&extraction.schema), true)?;
-            let renames = live::renames(&extraction.schema, &migrate.rename)?;
-            let m = live::migration(session.as_mut(), &extraction, &renames, migrate.online)?;
+            let m = live::migration(session.as_mut(), &extraction, &migrate.rename, migrate.online)?;
             let text = match format {
                 PlanFormat::Text => live::plan_text(&m, session.url()),
                 PlanFormat::Json => live::plan_json(&m),
@@ -283,8 +282,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             warn_document_errors(&extraction);
             let url = live::database_url(db.db.as_deref());
             let mut session = live::open(&url, Some(&extraction.schema), db.read_only || dry_run)?;
-            let renames = live::renames(&extraction.schema, &migrate.rename)?;
-            let m = live::migration(session.as_mut(), &extraction, &renames, migrate.online)?;
+            let m = live::migration(session.as_mut(), &extraction, &migrate.rename, migrate.online)?;
             write_out(&mut out, &live::plan_text(&m, session.url()))?;
             if m.plan.is_empty() || dry_run {
                 return Ok(ExitCode::SUCCESS);
@@ -324,8 +322,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (_, extraction) = read(&input, true)?;
             let url = live::database_url(db.db.as_deref());
             let mut session = live::open(&url, Some(&extraction.schema), true)?;
-            let renames = live::renames(&extraction.schema, &migrate.rename)?;
-            let m = live::migration(session.as_mut(), &extraction, &renames, false)?;
+            let m = live::migration(session.as_mut(), &extraction, &migrate.rename, false)?;
             let text = match format {
                 PlanFormat::Text => live::drift_text(&m.changes, session.url()),
                 PlanFormat::Json => live::drift_json(&m.changes),
