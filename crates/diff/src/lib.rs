@@ -32,11 +32,7 @@ pub trait DiffHooks {
     /// Whether the columns are computed the same way: both ordinary, or both generated from the
     /// same expression with the same storage (the server may have rewritten the expression).
     fn same_generated(&self, from: &Column, to: &Column) -> bool {
-        match (&from.generated, &to.generated) {
-            (None, None) => true,
-            (Some(a), Some(b)) => a.stored == b.stored && squash(&a.expr) == squash(&b.expr),
-            _ => false,
-        }
+        same_generated_by(from, to, squash)
     }
 
     /// Whether two CHECK constraints are the same (the server may have rewritten the expression).
@@ -90,6 +86,16 @@ pub fn same_index_options(from: &Index, to: &Index) -> bool {
     method(from) == method(to)
         && from.include.len() == to.include.len()
         && from.include.iter().zip(&to.include).all(|(a, b)| name_eq(a, b))
+}
+
+/// Whether two columns are generated alike: both plain, or both generated with the same storage
+/// and expressions equal under `key` (an engine's normal form of expression text).
+pub fn same_generated_by<K: PartialEq>(from: &Column, to: &Column, key: impl Fn(&str) -> K) -> bool {
+    match (&from.generated, &to.generated) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.stored == b.stored && key(&a.expr) == key(&b.expr),
+        _ => false,
+    }
 }
 
 /// Lower-cased with white space removed: a tolerant comparison of SQL text.

@@ -28,11 +28,7 @@ impl DiffHooks for Hooks {
     // NOTE: the server keeps a generation expression rewritten (backticks, `_utf8mb4` string
     // introducers, its own spacing), like a CHECK's.
     fn same_generated(&self, from: &Column, to: &Column) -> bool {
-        match (&from.generated, &to.generated) {
-            (None, None) => true,
-            (Some(a), Some(b)) => a.stored == b.stored && generated_key(&a.expr) == generated_key(&b.expr),
-            _ => false,
-        }
+        diff::same_generated_by(from, to, generated_key)
     }
 
     fn same_view(&self, from: &View, to: &View) -> bool {

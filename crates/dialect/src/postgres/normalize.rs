@@ -425,11 +425,7 @@ impl DiffHooks for PgHooks {
     // NOTE: PostgreSQL keeps a generation expression as a parse tree; `pg_get_expr` prints it
     // back with casts and parentheses added, which `canonical` removes.
     fn same_generated(&self, from: &Column, to: &Column) -> bool {
-        match (&from.generated, &to.generated) {
-            (None, None) => true,
-            (Some(a), Some(b)) => a.stored == b.stored && canonical(&a.expr) == canonical(&b.expr),
-            _ => false,
-        }
+        diff::same_generated_by(from, to, canonical)
     }
 
     fn same_index(&self, from: &Index, to: &Index) -> bool {

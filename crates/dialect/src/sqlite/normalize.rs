@@ -64,11 +64,7 @@ impl DiffHooks for SqliteHooks {
 
     // NOTE: SQLite keeps the generation expression exactly as the CREATE TABLE text wrote it.
     fn same_generated(&self, from: &Column, to: &Column) -> bool {
-        match (&from.generated, &to.generated) {
-            (None, None) => true,
-            (Some(a), Some(b)) => a.stored == b.stored && expr_key(&a.expr) == expr_key(&b.expr),
-            _ => false,
-        }
+        diff::same_generated_by(from, to, expr_key)
     }
 
     // NOTE: SQLite has one index method and no INCLUDE columns or operator classes; translation
