@@ -254,6 +254,20 @@ fn bracket_balance(line: &str) -> i32 {
 // ---------------------------------------------------------------------------------------------
 // Small python expression helpers.
 
+/// The index of the quote closing the python string that starts at `open` (`b.len()` when it is
+/// not closed), skipping backslash escapes.
+fn string_end(b: &[u8], open: usize) -> usize {
+    let quote = b[open];
+    let mut i = open + 1;
+    while i < b.len() && b[i] != quote {
+        if b[i] == b'\\' {
+            i += 1;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// Splits `s` at top-level occurrences of `sep` (outside strings and brackets).
 fn split_top(s: &str, sep: u8) -> Vec<(usize, &str)> {
     let b = s.as_bytes();
@@ -263,15 +277,7 @@ fn split_top(s: &str, sep: u8) -> Vec<(usize, &str)> {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            q @ (b'\'' | b'"') => {
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
+            b'\'' | b'"' => i = string_end(b, i),
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => depth -= 1,
             c if c == sep && depth == 0 => {
@@ -348,15 +354,7 @@ fn matching(s: &str, open: usize) -> Option<usize> {
     let mut i = open;
     while i < b.len() {
         match b[i] {
-            q @ (b'\'' | b'"') => {
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
+            b'\'' | b'"' => i = string_end(b, i),
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => {
                 depth -= 1;

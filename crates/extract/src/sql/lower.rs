@@ -313,12 +313,28 @@ fn check_at(cx: &Cx, sig: &[usize], n: usize, name: Option<String>, fallback: &E
 
 /// The type of a column element as written: the tokens after the name up to the first option.
 fn type_text(src: &Src, sig: &[usize], from: usize) -> String {
+    let last = balanced_run(src, sig, from, |k| is_stop(src, sig, k) || src.is_punct(sig[k], ','));
+    match last {
+        Some(l) if l >= from => src.span_text(sig[from], sig[l]).to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The expression after the `DEFAULT` keyword of an element, as written.
+fn default_text(src: &Src, sig: &[usize]) -> Option<String> {
+    let k = nth_kw(src, sig, "DEFAULT", 0)?;
+    let from = k + 1;
+    let last = balanced_run(src, sig, from, |j| j > from && is_stop(src, sig, j));
+    last.map(|l| src.span_text(sig[from], sig[l]).to_string())
+}
+
+/// The last position of the run of tokens `sig[from..]` that stays inside balanced parentheses and
+/// ends before a top-level token where `stop` holds (or an unmatched `)`).
+fn balanced_run(src: &Src, sig: &[usize], from: usize, stop: impl Fn(usize) -> bool) -> Option<usize> {
     let mut depth = 0i32;
     let mut last = None;
-    let mut k = from;
-    while k < sig.len() {
-        let i = sig[k];
-        if depth == 0 && (is_stop(src, sig, k) || src.is_punct(i, ',')) {
+    for (k, &i) in sig.iter().enumerate().skip(from) {
+        if depth == 0 && stop(k) {
             break;
         }
         if src.is_punct(i, '(') {
@@ -330,38 +346,8 @@ fn type_text(src: &Src, sig: &[usize], from: usize) -> String {
             depth -= 1;
         }
         last = Some(k);
-        k += 1;
     }
-    match last {
-        Some(l) if l >= from => src.span_text(sig[from], sig[l]).to_string(),
-        _ => String::new(),
-    }
-}
-
-/// The expression after the `DEFAULT` keyword of an element, as written.
-fn default_text(src: &Src, sig: &[usize]) -> Option<String> {
-    let k = nth_kw(src, sig, "DEFAULT", 0)?;
-    let from = k + 1;
-    let mut depth = 0i32;
-    let mut last = None;
-    let mut j = from;
-    while j < sig.len() {
-        let i = sig[j];
-        if depth == 0 && j > from && is_stop(src, sig, j) {
-            break;
-        }
-        if src.is_punct(i, '(') {
-            depth += 1;
-        } else if src.is_punct(i, ')') {
-            if depth == 0 {
-                break;
-            }
-            depth -= 1;
-        }
-        last = Some(j);
-        j += 1;
-    }
-    last.map(|l| src.span_text(sig[from], sig[l]).to_string())
+    last
 }
 
 /// The expression of a generated column as written: the parenthesized text after the first
