@@ -119,3 +119,18 @@ mod tests {
         assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
     }
 }
+
+/// The folder `sub` of the team's shared corpus (`seeds`, `forms`), for tests that read it.
+///
+/// `SCHEMADOC_SHARED_DIR` names the corpus explicitly (our `.ci/run` sets it when the folder is
+/// there): the folder must then exist. Without it, `../shared` beside the checkout is used when
+/// present, and the tests that need it are skipped otherwise, so a fresh clone passes on its own.
+pub fn shared_dir(sub: &str) -> Option<PathBuf> {
+    if let Ok(root) = std::env::var("SCHEMADOC_SHARED_DIR") {
+        let dir = PathBuf::from(root).join(sub);
+        assert!(dir.is_dir(), "SCHEMADOC_SHARED_DIR is set but {} is not a folder", dir.display());
+        return Some(dir);
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(sub);
+    dir.is_dir().then_some(dir)
+}

@@ -21,11 +21,7 @@ fn text(o: &Output) -> String {
 }
 
 fn seed(prefix: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
-    if !dir.is_dir() {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but the seed corpus {dir:?} is missing");
-        return None;
-    }
+    let dir = dialect::testing::shared_dir("seeds")?;
     std::fs::read_dir(&dir)
         .expect("seeds folder")
         .filter_map(|e| e.ok().map(|e| e.path()))
