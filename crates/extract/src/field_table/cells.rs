@@ -1,0 +1,105 @@
+//! Reading the name and type cells of a field-table row.
+
+use crate::scan::Cell;
+use crate::types::{parse_loose_type, parse_sql_type, parse_sqlalchemy_type};
+use model::{DataType, TypeKind};
+
+/// Splits a name cell into the column name and what follows it (`id (PK)` → `id`, `(PK)`).
+/// `None` when the cell does not start with one identifier.
+pub(crate) fn split_name_cell(text: &str) -> Option<(String, String)> {
+    let t = text.trim().trim_start_matches(|c: char| !(c.is_alphanumeric() || c == '_' || c == '"'));
+    let t = t.trim_start_matches('"');
+    let end = t.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(t.len());
+    let name = &t[..end];
+    let rest = t[end..].trim_start_matches('"');
+    let first = name.chars().next()?;
+    if first.is_numeric() {
+        return None;
+    }
+    let rest_trim = rest.trim_start();
+    // `user name` is two words and `users.id` a qualified name: not one column name.
+    if rest_trim.starts_with('.') || rest_trim.chars().next().is_some_and(|c| c.is_alphanumeric()) {
+        return None;
+    }
+    Some((name.to_string(), rest_trim.to_string()))
+}
+
+/// Whether a type cell reads as a type (not prose).
+pub(super) fn recognized_type(text: &str) -> bool {
+    split_type_cell(text).is_some()
+}
+
+/// Reads a type cell: SQLAlchemy spelling first, then SQL; a trailing constraint text
+/// (`VARCHAR(255) NOT NULL`) is returned separately.
+pub(super) fn split_type_cell(text: &str) -> Option<(DataType, String)> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if let Some(ty) = read_type(t) {
+        return Some((ty, String::new()));
+    }
+    // The longest prefix of words that reads as a type.
+    let words: Vec<(usize, &str)> =
+        t.split_whitespace().map(|w| (w.as_ptr() as usize - t.as_ptr() as usize, w)).collect();
+    for &(start, _) in words.iter().skip(1).rev() {
+        let prefix = t[..start].trim();
+        if let Some(ty) = read_type(prefix) {
+            return Some((ty, t[start..].to_string()));
+        }
+    }
+    None
+}
+
+pub(super) fn read_type(t: &str) -> Option<DataType> {
+    let t = t.trim().trim_end_matches(',');
+    if t.is_empty() {
+        return None;
+    }
+    // A SQLAlchemy spelling is one word with an optional argument list (`String(36)`).
+    let one_word = match t.find('(') {
+        Some(open) => t.ends_with(')') && !t[..open].contains(char::is_whitespace),
+        None => !t.contains(char::is_whitespace),
+    };
+    if one_word {
+        if let Some(ty) = parse_sqlalchemy_type(t) {
+            return Some(ty);
+        }
+    }
+    let lower = t.to_ascii_lowercase();
+    // Words that only name a family (as in a TypeScript-minded table).
+    if matches!(lower.as_str(), "string" | "str" | "number" | "long" | "bool" | "date_time") {
+        return Some(parse_loose_type(t));
+    }
+    let ty = parse_sql_type(t);
+    match &ty.kind {
+        TypeKind::Other { .. } => {
+            let known_other = lower.starts_with("enum") || lower.starts_with("set(") || lower == "geometry";
+            known_other.then_some(ty)
+        }
+        _ => Some(ty),
+    }
+}
+
+pub(super) fn cell(row: &[Cell], i: Option<usize>) -> Option<&Cell> {
+    i.and_then(|i| row.get(i))
+}
+
+/// Reads `Y`/`N`, `O`/`X`, `✓`, `yes`/`no`, `true`/`false`; `None` for anything else.
+pub(super) fn yes_no(text: &str) -> Option<bool> {
+    let t = text.trim().to_lowercase();
+    match t.as_str() {
+        "y" | "yes" | "o" | "✓" | "✔" | "✔️" | "✅" | "true" | "t" | "1" | "예" | "허용" | "null" | "nullable" => {
+            Some(true)
+        }
+        "n" | "no" | "x" | "✗" | "✘" | "❌" | "false" | "f" | "0" | "아니오" | "불가" | "not null" | "notnull" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn strip_keyword<'a>(text: &'a str, kw: &str) -> Option<&'a str> {
+    let head = text.get(..kw.len())?;
+    head.eq_ignore_ascii_case(kw).then(|| &text[kw.len()..])
+}

@@ -1,0 +1,95 @@
+//! What the header row of a markdown table says each of its columns holds.
+
+use crate::scan::Cell;
+
+/// What a header cell says its column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    Name,
+    Type,
+    /// Free constraint words (`PK, NOT NULL`).
+    Constraint,
+    /// `Y`/`N` for "may be NULL".
+    Nullable,
+    /// `Y`/`N` for "required" (NOT NULL).
+    Required,
+    Default,
+    /// `PK`/`FK`/`UK` words.
+    Key,
+    Description,
+    Table,
+}
+
+pub(super) fn normalize_header(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '`' | '_' | '-' | '?'))
+        .collect::<String>()
+        .to_lowercase()
+}
+
+pub(super) fn role_of(header: &str) -> Option<Role> {
+    let parts: Vec<String> = std::iter::once(header)
+        .chain(header.split(['(', ')', '/', '[', ']']))
+        .map(normalize_header)
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.iter().find_map(|p| role_of_word(p))
+}
+
+pub(super) fn role_of_word(w: &str) -> Option<Role> {
+    Some(match w {
+        "필드명" | "컬럼명" | "칼럼명" | "컬럼" | "칼럼" | "이름" | "필드" | "필드이름" | "컬럼이름" | "column"
+        | "field" | "name" | "columnname" | "fieldname" | "속성" | "속성명" | "attribute" => Role::Name,
+        "타입" | "자료형" | "데이터타입" | "데이터형" | "type" | "datatype" | "sqltype" | "dbtype" | "columntype" => {
+            Role::Type
+        }
+        "제약조건" | "제약" | "제약사항" | "constraints" | "constraint" | "options" | "옵션" => {
+            Role::Constraint
+        }
+        "nullable" | "null" | "null허용" | "널허용" | "nullable여부" | "null여부" => Role::Nullable,
+        "notnull" | "필수" | "required" | "필수여부" => Role::Required,
+        "default" | "기본값" | "defaultvalue" | "디폴트" | "초기값" => Role::Default,
+        "key" | "키" | "pk" | "pk/fk" | "pkfk" | "keys" => Role::Key,
+        "설명" | "비고" | "description" | "comment" | "comments" | "note" | "notes" | "remarks" | "메모" | "desc" => {
+            Role::Description
+        }
+        "테이블" | "table" | "테이블명" | "tablename" => Role::Table,
+        _ => return None,
+    })
+}
+
+/// Column indexes of each role (the first column of a role wins).
+#[derive(Default)]
+pub(super) struct Layout {
+    pub(super) name: Option<usize>,
+    pub(super) ty: Option<usize>,
+    pub(super) constraint: Option<usize>,
+    pub(super) nullable: Option<usize>,
+    pub(super) required: Option<usize>,
+    pub(super) default: Option<usize>,
+    pub(super) key: Option<usize>,
+    pub(super) description: Option<usize>,
+    pub(super) table: Option<usize>,
+}
+
+pub(super) fn layout(header: &[Cell]) -> Layout {
+    let mut l = Layout::default();
+    for (i, cell) in header.iter().enumerate() {
+        let slot = match role_of(&cell.text) {
+            Some(Role::Name) => &mut l.name,
+            Some(Role::Type) => &mut l.ty,
+            Some(Role::Constraint) => &mut l.constraint,
+            Some(Role::Nullable) => &mut l.nullable,
+            Some(Role::Required) => &mut l.required,
+            Some(Role::Default) => &mut l.default,
+            Some(Role::Key) => &mut l.key,
+            Some(Role::Description) => &mut l.description,
+            Some(Role::Table) => &mut l.table,
+            None => continue,
+        };
+        if slot.is_none() {
+            *slot = Some(i);
+        }
+    }
+    l
+}

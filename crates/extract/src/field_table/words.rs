@@ -1,0 +1,319 @@
+//! The constraint words of a field-table cell (`PK`, `FK(users.id)`, `NOT NULL`, `DEFAULT=0`, …).
+
+use model::ReferentialAction;
+
+/// What one row's constraint words say.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Constraints {
+    pub pk: bool,
+    pub fk: Option<FkTarget>,
+    /// `FK` without a target.
+    pub bare_fk: bool,
+    pub unique: bool,
+    pub not_null: bool,
+    pub nullable: bool,
+    pub index: bool,
+    /// The default as written (`True`, `"google"`, `now()`).
+    pub default: Option<String>,
+    pub auto: bool,
+    pub on_update: Option<String>,
+    pub check: Option<String>,
+}
+
+/// A foreign-key target as written (`users.id`, `users(id)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FkTarget {
+    pub table: String,
+    pub columns: Vec<String>,
+    pub on_delete: Option<ReferentialAction>,
+    pub on_update: Option<ReferentialAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Tok {
+    Word(String),
+    /// The text inside `( … )`.
+    Group(String),
+    /// A quoted string with its quote character.
+    Quoted(String, char),
+    Sep,
+    Eq,
+    Colon,
+    Arrow,
+}
+
+fn tokenize(s: &str) -> Vec<Tok> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            c if c.is_whitespace() => i += 1,
+            ',' | ';' | '|' => {
+                out.push(Tok::Sep);
+                i += 1;
+            }
+            '=' => {
+                out.push(Tok::Eq);
+                i += 1;
+            }
+            ':' | '：' => {
+                out.push(Tok::Colon);
+                i += 1;
+            }
+            '→' | '⇒' | '➔' => {
+                out.push(Tok::Arrow);
+                i += 1;
+            }
+            '-' if chars.get(i + 1) == Some(&'>') => {
+                out.push(Tok::Arrow);
+                i += 2;
+            }
+            '\'' | '"' => {
+                let q = c;
+                let mut j = i + 1;
+                let mut text = String::new();
+                while j < chars.len() && chars[j] != q {
+                    text.push(chars[j]);
+                    j += 1;
+                }
+                out.push(Tok::Quoted(text, q));
+                i = j + 1;
+            }
+            '(' => {
+                let mut depth = 1;
+                let mut j = i + 1;
+                let mut text = String::new();
+                while j < chars.len() {
+                    match chars[j] {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    text.push(chars[j]);
+                    j += 1;
+                }
+                out.push(Tok::Group(text.trim().to_string()));
+                i = j + 1;
+            }
+            ')' => i += 1,
+            _ => {
+                let mut j = i;
+                let mut text = String::new();
+                while j < chars.len() {
+                    let d = chars[j];
+                    if d.is_whitespace()
+                        || matches!(d, ',' | ';' | '|' | '=' | ':' | '：' | '(' | ')' | '\'' | '"' | '→' | '⇒' | '➔')
+                        || (d == '-' && chars.get(j + 1) == Some(&'>'))
+                    {
+                        break;
+                    }
+                    text.push(d);
+                    j += 1;
+                }
+                out.push(Tok::Word(text));
+                i = j;
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn is_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// Reads `users.id`, `users(id)`, `public.users.id`, `users` into a target.
+pub(crate) fn parse_ref(table_part: &str, group: Option<&str>) -> Option<FkTarget> {
+    let t = table_part.trim().trim_matches('`');
+    let (table, columns) = match group {
+        Some(g) => {
+            let cols: Vec<String> = g.split(',').map(|c| c.trim().trim_matches(['`', '"']).to_string()).collect();
+            if !cols.iter().all(|c| is_ident(c)) {
+                return None;
+            }
+            let table = t.rsplit('.').next().unwrap_or(t);
+            (table.to_string(), cols)
+        }
+        None => match t.rsplit_once('.') {
+            Some((tbl, col)) => (tbl.rsplit('.').next().unwrap_or(tbl).to_string(), vec![col.to_string()]),
+            None => (t.to_string(), Vec::new()),
+        },
+    };
+    (is_ident(&table) && columns.iter().all(|c| is_ident(c))).then_some(FkTarget {
+        table,
+        columns,
+        on_delete: None,
+        on_update: None,
+    })
+}
+
+fn action(words: &[String]) -> Option<(ReferentialAction, usize)> {
+    let w0 = words.first().map(|s| s.to_uppercase()).unwrap_or_default();
+    let w1 = words.get(1).map(|s| s.to_uppercase()).unwrap_or_default();
+    match (w0.as_str(), w1.as_str()) {
+        ("CASCADE", _) => Some((ReferentialAction::Cascade, 1)),
+        ("RESTRICT", _) => Some((ReferentialAction::Restrict, 1)),
+        ("SET", "NULL") => Some((ReferentialAction::SetNull, 2)),
+        ("SET", "DEFAULT") => Some((ReferentialAction::SetDefault, 2)),
+        ("NO", "ACTION") => Some((ReferentialAction::NoAction, 2)),
+        _ => None,
+    }
+}
+
+impl Constraints {
+    /// Reads the constraint words of `text` into `self`; unknown words are ignored.
+    pub(crate) fn read(&mut self, text: &str) {
+        let toks = tokenize(text);
+        let word = |i: usize| match toks.get(i) {
+            Some(Tok::Word(w)) => Some(w.to_uppercase()),
+            _ => None,
+        };
+        let mut i = 0;
+        while i < toks.len() {
+            let Some(w) = word(i) else {
+                i += 1;
+                continue;
+            };
+            i += 1;
+            match w.as_str() {
+                "PK" | "기본키" | "주키" | "PRIMARY_KEY" | "PRIMARYKEY" => self.pk = true,
+                "PRIMARY" if word(i).as_deref() == Some("KEY") => {
+                    self.pk = true;
+                    i += 1;
+                }
+                "FK" | "외래키" | "REFERENCES" | "REF" | "참조" | "FOREIGN" => {
+                    if w == "FOREIGN" {
+                        if word(i).as_deref() != Some("KEY") {
+                            continue;
+                        }
+                        i += 1;
+                    }
+                    let explicit = w == "REFERENCES" || w == "REF" || w == "참조";
+                    let mut j = i;
+                    let mut pointed = explicit;
+                    while matches!(toks.get(j), Some(Tok::Eq | Tok::Colon | Tok::Arrow)) {
+                        pointed = true;
+                        j += 1;
+                    }
+                    let target = match (toks.get(j), toks.get(j + 1)) {
+                        (Some(Tok::Group(g)), _) => {
+                            let g = g.trim();
+                            match g.find('(') {
+                                Some(p) => parse_ref(&g[..p], Some(g[p + 1..].trim_end_matches(')'))).map(|t| (t, 1)),
+                                None => parse_ref(g, None).filter(|t| !t.columns.is_empty() || pointed).map(|t| (t, 1)),
+                            }
+                        }
+                        (Some(Tok::Word(t)), Some(Tok::Group(g))) => parse_ref(t, Some(g)).map(|t| (t, 2)),
+                        (Some(Tok::Word(t)), _) if t.contains('.') || (pointed && !is_keyword(t)) => {
+                            parse_ref(t, None).map(|t| (t, 1))
+                        }
+                        _ => None,
+                    };
+                    match target {
+                        Some((t, n)) => {
+                            self.fk = Some(t);
+                            i = j + n;
+                        }
+                        None => self.bare_fk = true,
+                    }
+                }
+                "UNIQUE" | "UK" | "UQ" | "고유" | "유니크" | "UNIQUE_KEY" | "중복불가" => {
+                    self.unique = true;
+                    match word(i).as_deref() {
+                        Some("KEY" | "CONSTRAINT") => i += 1,
+                        Some("INDEX") => {
+                            self.index = true;
+                            i += 1;
+                        }
+                        _ => {}
+                    }
+                }
+                "NOT" if word(i).as_deref() == Some("NULL") => {
+                    self.not_null = true;
+                    i += 1;
+                }
+                "NN" | "NOTNULL" | "NOT_NULL" | "필수" | "REQUIRED" => self.not_null = true,
+                "NULLABLE" | "NULL" | "OPTIONAL" | "선택" | "NULL허용" | "널허용" => self.nullable = true,
+                "INDEX" | "INDEXED" | "IDX" | "인덱스" => self.index = true,
+                "DEFAULT" | "기본값" | "디폴트" | "DEFAULT_VALUE" => {
+                    while matches!(toks.get(i), Some(Tok::Eq | Tok::Colon)) {
+                        i += 1;
+                    }
+                    if let Some((v, n)) = value_at(&toks, i) {
+                        self.default = Some(v);
+                        i += n;
+                    }
+                }
+                "AUTO" | "AUTO_INCREMENT" | "AUTOINCREMENT" | "IDENTITY" | "SERIAL" | "자동증가" | "AI" => {
+                    self.auto = true;
+                    if word(i).as_deref() == Some("INCREMENT") {
+                        i += 1;
+                    }
+                }
+                "ON" => {
+                    let which = word(i);
+                    if !matches!(which.as_deref(), Some("UPDATE" | "DELETE")) {
+                        continue;
+                    }
+                    i += 1;
+                    while matches!(toks.get(i), Some(Tok::Eq | Tok::Colon)) {
+                        i += 1;
+                    }
+                    let rest: Vec<String> = toks[i.min(toks.len())..]
+                        .iter()
+                        .take(2)
+                        .map(|t| if let Tok::Word(w) = t { w.clone() } else { String::new() })
+                        .collect();
+                    if let Some((a, n)) = action(&rest) {
+                        if let Some(fk) = self.fk.as_mut() {
+                            if which.as_deref() == Some("DELETE") {
+                                fk.on_delete = Some(a);
+                            } else {
+                                fk.on_update = Some(a);
+                            }
+                        }
+                        i += n;
+                    } else if which.as_deref() == Some("UPDATE") {
+                        if let Some((v, n)) = value_at(&toks, i) {
+                            self.on_update = Some(v);
+                            i += n;
+                        }
+                    }
+                }
+                "CHECK" => {
+                    if let Some(Tok::Group(g)) = toks.get(i) {
+                        self.check = Some(g.clone());
+                        i += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn is_keyword(w: &str) -> bool {
+    matches!(
+        w.to_uppercase().as_str(),
+        "NOT" | "NULL" | "NULLABLE" | "UNIQUE" | "INDEX" | "PK" | "DEFAULT" | "ON" | "PRIMARY" | "KEY" | "CHECK"
+    )
+}
+
+/// A value written after `DEFAULT`/`ON UPDATE`: a quoted string, a call (`now()`) or a word.
+fn value_at(toks: &[Tok], i: usize) -> Option<(String, usize)> {
+    match (toks.get(i)?, toks.get(i + 1)) {
+        (Tok::Quoted(s, q), _) => Some((format!("{q}{s}{q}"), 1)),
+        (Tok::Word(w), Some(Tok::Group(g))) => Some((format!("{w}({g})"), 2)),
+        (Tok::Word(w), _) => Some((w.clone(), 1)),
+        (Tok::Group(g), _) => Some((format!("({g})"), 1)),
+        _ => None,
+    }
+}
