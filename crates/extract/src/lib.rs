@@ -11,6 +11,7 @@ mod pipeline;
 pub mod prisma;
 pub mod renames;
 pub mod scan;
+pub mod sections;
 pub mod sql;
 pub mod sqlalchemy;
 pub mod types;

@@ -9,6 +9,7 @@ mod order;
 mod origin;
 mod rule;
 mod schema;
+mod select;
 mod types;
 mod value;
 

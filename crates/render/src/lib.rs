@@ -5,14 +5,14 @@
 //! - [`diagnostics_json`]: diagnostics as the JSON `schemadoc check --format json` prints.
 //! - [`sarif`]: diagnostics as a SARIF 2.1.0 log for code-scanning services.
 //! - [`schema_json`]: a schema as the JSON `schemadoc show --format json` prints.
-//! - [`mermaid`]: a schema as a Mermaid `erDiagram`.
+//! - [`erd`]: entity-relationship diagrams: Mermaid `erDiagram`, Graphviz DOT (and a group overview).
 //! - [`markdown`]: a schema as a markdown document (field tables schemadoc reads back, and an ERD).
 //! - [`sql_script`]: an engine's translation of a schema as a SQL script.
 
 mod diagnostics;
 mod diagnostics_json;
+pub mod erd;
 mod markdown;
-mod mermaid;
 mod sarif;
 mod schema_json;
 mod sources;
@@ -20,8 +20,8 @@ mod sql_script;
 
 pub use diagnostics::{human, marker_position};
 pub use diagnostics_json::diagnostics_json;
+pub use erd::mermaid;
 pub use markdown::markdown;
-pub use mermaid::mermaid;
 pub use sarif::sarif;
 pub use schema_json::schema_json;
 pub use sources::Sources;

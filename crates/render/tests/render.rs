@@ -5,7 +5,7 @@ use model::{
     Identity, Index, IndexPart, Notation, Origin, PrimaryKey, QueryHint, QueryHintKind, ReferentialAction, Routine,
     RoutineKind, RuleInfo, Schema, Setting, Span, Table, TypeKind, Unique, View,
 };
-use schemadoc_render::{diagnostics_json, human, mermaid, sarif, schema_json, Sources};
+use schemadoc_render::{diagnostics_json, erd, human, mermaid, sarif, schema_json, Sources};
 
 const SCHEMA_MD: &str = "\
 # 채팅 스키마
@@ -456,4 +456,46 @@ fn empty_schema_renders() {
     assert_eq!(mermaid(&Schema::default()), "erDiagram\n");
     let value: serde_json::Value = serde_json::from_str(&schema_json(&Schema::default())).expect("valid JSON");
     assert_eq!(value["tables"], serde_json::json!([]));
+}
+
+#[test]
+fn schema_as_dot() {
+    insta::assert_snapshot!(erd::dot(&schema(), &erd::DotOptions::default()));
+}
+
+#[test]
+fn schema_as_dot_grouped_with_a_title() {
+    let schema = schema();
+    let mut groups = erd::Groups::new();
+    for (i, t) in schema.tables.iter().enumerate() {
+        groups.insert(model::name_key(&t.qualified_name()), if i % 2 == 0 { "회원" } else { "게시판" }.to_string());
+    }
+    let dot = erd::dot(&schema, &erd::DotOptions { groups: groups.clone(), title: Some("커뮤니티 \"v2\"".into()) });
+    insta::assert_snapshot!(dot);
+    assert_eq!(dot.matches("subgraph cluster_").count(), 2);
+    insta::assert_snapshot!("group_overview", erd::overview(&schema, &groups, None));
+}
+
+#[test]
+fn dot_draws_a_missing_reference_target_as_a_dashed_box() {
+    let mut schema = schema();
+    schema.tables.retain(|t| t.name != "users");
+    let dot = erd::dot(&schema, &erd::DotOptions::default());
+    assert!(dot.contains("\"users\" [shape=box, style=\"dashed\""), "{dot}");
+}
+
+#[test]
+fn auto_groups_by_schema_only_when_tables_live_in_several() {
+    let mut schema = schema();
+    for t in &mut schema.tables {
+        t.namespace = None;
+    }
+    assert!(erd::groups(&schema, erd::GroupBy::Auto, &erd::Groups::new()).is_empty());
+    schema.tables[0].namespace = Some("auth".into());
+    let groups = erd::groups(&schema, erd::GroupBy::Auto, &erd::Groups::new());
+    assert_eq!(
+        groups.get(&format!("auth.{}", model::name_key(&schema.tables[0].name))).map(String::as_str),
+        Some("auth")
+    );
+    assert_eq!(groups.get(&model::name_key(&schema.tables[1].name)).map(String::as_str), Some("(default)"));
 }

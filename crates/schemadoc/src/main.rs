@@ -1,5 +1,6 @@
 //! `schemadoc`: makes a markdown design document the source of truth for a database schema.
 
+mod graphviz;
 mod live;
 
 use anyhow::{bail, Context, Result};
@@ -34,12 +35,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
-    /// Print the canonical schema as JSON, SQL DDL for an engine, or a Mermaid ERD.
+    /// Print the canonical schema as JSON, SQL DDL for an engine, or an ERD (Mermaid, DOT, SVG, PNG).
     Show {
         #[command(flatten)]
         input: Input,
         #[arg(long, value_enum, default_value_t = ShowFormat::Json)]
         format: ShowFormat,
+        #[command(flatten)]
+        diagram: Diagram,
     },
     /// Read a live database into the canonical model.
     Inspect {
@@ -140,6 +143,35 @@ struct Migrate {
     online: bool,
 }
 
+/// Which part of the schema an ERD shows, and how it is grouped (`show --format dot|svg|png|mermaid`).
+#[derive(clap::Args)]
+struct Diagram {
+    /// Only these tables (and, with --depth, their neighbours); repeatable.
+    #[arg(long = "table", alias = "around", value_name = "TABLE")]
+    tables: Vec<String>,
+    /// With --table: also the tables up to N foreign-key steps away, in either direction.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    depth: usize,
+    /// Group the tables into boxes: auto (by schema, or by section for large diagrams), schema,
+    /// section, none.
+    #[arg(long, value_enum, default_value_t = GroupByArg::Auto)]
+    group_by: GroupByArg,
+    /// Only the tables of this group (a schema or a section, as --group-by says); repeatable.
+    #[arg(long)]
+    group: Vec<String>,
+    /// Draw the groups and the references between them instead of the tables.
+    #[arg(long)]
+    overview: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GroupByArg {
+    Auto,
+    Schema,
+    Section,
+    None,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum InspectFormat {
     Json,
@@ -165,6 +197,12 @@ enum ShowFormat {
     Json,
     Sql,
     Mermaid,
+    /// A Graphviz graph.
+    Dot,
+    /// A picture drawn by Graphviz `dot`.
+    Svg,
+    /// A picture drawn by Graphviz `dot`.
+    Png,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -221,9 +259,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             Ok(if diagnostics.iter().any(|d| d.severity >= threshold) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Show { input, format } => {
+        Command::Show { input, format, diagram } => {
             // `--dialect` names the output's engine here; the document keeps its own SQL flavour.
-            let (_, extraction) = read(&input, false)?;
+            let (files, extraction) = read(&input, false)?;
             let errors = extraction.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
             if errors > 0 {
                 eprintln!(
@@ -234,7 +272,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let text = match format {
                 ShowFormat::Json => render::schema_json(&ordered(extraction.schema)),
-                ShowFormat::Mermaid => render::mermaid(&ordered(extraction.schema)),
+                ShowFormat::Mermaid => render::mermaid(&select(&diagram, &files, ordered(extraction.schema))?.0),
+                ShowFormat::Dot | ShowFormat::Svg | ShowFormat::Png => {
+                    let (schema, groups) = select(&diagram, &files, ordered(extraction.schema))?;
+                    let graph = if diagram.overview {
+                        render::erd::overview(&schema, &groups, None)
+                    } else {
+                        render::erd::dot(&schema, &render::erd::DotOptions { groups, title: None })
+                    };
+                    let picture = match format {
+                        ShowFormat::Svg => graphviz::Picture::Svg,
+                        ShowFormat::Png => graphviz::Picture::Png,
+                        _ => {
+                            write_out(&mut out, &graph)?;
+                            return Ok(ExitCode::SUCCESS);
+                        }
+                    };
+                    if picture == graphviz::Picture::Png && std::io::stdout().is_terminal() {
+                        bail!("a PNG picture is not for a terminal: redirect it to a file (`> erd.png`)");
+                    }
+                    write_bytes(&mut out, &graphviz::render(&graph, picture)?)?;
+                    return Ok(ExitCode::SUCCESS);
+                }
                 ShowFormat::Sql => {
                     let kind = match (&input.dialect, extraction.dialect) {
                         (Some(d), _) => parse_engine(d)?,
@@ -397,12 +456,74 @@ fn parse_engine(name: &str) -> Result<dialect::EngineKind> {
         .with_context(|| format!("unknown dialect `{name}`; expected postgres, mysql or sqlite"))
 }
 
-fn write_out(out: &mut impl Write, text: &str) -> Result<()> {
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+/// The part of `schema` a diagram shows (`--table`/`--depth`, `--group`), and its groups.
+fn select(
+    diagram: &Diagram,
+    files: &[SourceFile],
+    mut schema: model::Schema,
+) -> Result<(model::Schema, render::erd::Groups)> {
+    use render::erd::GroupBy;
+    for name in &diagram.tables {
+        if !schema.tables.iter().any(|t| model::name_eq(&t.name, name) || model::name_eq(&t.qualified_name(), name)) {
+            let names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+            let hint = names
+                .iter()
+                .min_by_key(|n| model::edit_distance(&n.to_lowercase(), &name.to_lowercase()))
+                .filter(|n| model::edit_distance(&n.to_lowercase(), &name.to_lowercase()) <= 2)
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            bail!("--table `{name}`: the document defines no such table{hint}");
+        }
+    }
+    if !diagram.tables.is_empty() {
+        schema = schema.neighbourhood(&diagram.tables, diagram.depth);
+    }
+    let by = match diagram.group_by {
+        GroupByArg::Auto if !diagram.group.is_empty() || diagram.overview => {
+            if schema.tables.iter().any(|t| t.namespace.is_some()) {
+                GroupBy::Schema
+            } else {
+                GroupBy::Section
+            }
+        }
+        GroupByArg::Auto => GroupBy::Auto,
+        GroupByArg::Schema => GroupBy::Schema,
+        GroupByArg::Section => GroupBy::Section,
+        GroupByArg::None => GroupBy::None,
+    };
+    let groups = render::erd::groups(&schema, by, &extract::sections::table_sections(files, &schema));
+    if !diagram.group.is_empty() {
+        let wanted = |g: &String| diagram.group.iter().any(|w| model::name_eq(w, g));
+        if !groups.values().any(wanted) {
+            let known: std::collections::BTreeSet<&String> = groups.values().collect();
+            let known: Vec<String> = known.into_iter().map(|g| format!("`{g}`")).collect();
+            bail!(
+                "--group {}: no such group; the groups are {}",
+                diagram.group.join(", "),
+                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            );
+        }
+        let keep: Vec<String> = schema
+            .tables
+            .iter()
+            .filter(|t| groups.get(&model::name_key(&t.qualified_name())).is_some_and(wanted))
+            .map(|t| t.qualified_name())
+            .collect();
+        schema = schema.neighbourhood(&keep, 0);
+    }
+    Ok((schema, groups))
+}
+
+fn write_bytes(out: &mut impl Write, bytes: &[u8]) -> Result<()> {
+    match out.write_all(bytes).and_then(|_| out.flush()) {
         // A closed pipe (`schemadoc show … | head`) is not a failure.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("cannot write to standard output"),
     }
+}
+
+fn write_out(out: &mut impl Write, text: &str) -> Result<()> {
+    write_bytes(out, text.as_bytes())
 }
 
 fn sources(files: &[SourceFile]) -> Sources {

@@ -1,4 +1,5 @@
-use model::{name_key, Column, ForeignKey, Schema, Table, TypeKind};
+use super::{key_marks, Relationship};
+use model::{Column, ForeignKey, Schema, Table, TypeKind};
 use std::fmt::Write as _;
 
 /// Renders a schema as a Mermaid `erDiagram`: an entity per table (in the model's order) listing
@@ -153,39 +154,8 @@ fn attribute_name(name: &str, position: usize) -> (String, bool) {
     (word, true)
 }
 
-fn contains(columns: &[String], name: &str) -> bool {
-    let key = name_key(name);
-    columns.iter().any(|c| name_key(c) == key)
-}
-
-/// The column sets that are unique in `table`: its primary key, unique constraints and unique
-/// indexes over plain columns without a predicate.
-fn unique_keys<'a>(table: &'a Table, schema: &'a Schema) -> Vec<Vec<String>> {
-    let mut keys: Vec<Vec<String>> = Vec::new();
-    if let Some(pk) = &table.primary_key {
-        keys.push(pk.columns.clone());
-    }
-    keys.extend(table.uniques.iter().map(|u| u.columns.clone()));
-    for index in schema.indexes_of(&table.name) {
-        if index.unique && index.predicate.is_none() && index.parts.iter().all(|p| p.column.is_some()) {
-            keys.push(index.parts.iter().filter_map(|p| p.column.clone()).collect());
-        }
-    }
-    keys.retain(|k| !k.is_empty());
-    keys
-}
-
 fn attribute(table: &Table, column: &Column, position: usize, schema: &Schema) -> String {
-    let mut keys = Vec::new();
-    if table.primary_key.as_ref().is_some_and(|pk| contains(&pk.columns, &column.name)) {
-        keys.push("PK");
-    }
-    if table.foreign_keys.iter().any(|fk| contains(&fk.columns, &column.name)) {
-        keys.push("FK");
-    }
-    if unique_keys(table, schema).iter().any(|k| k.len() == 1 && contains(k, &column.name)) && !keys.contains(&"PK") {
-        keys.push("UK");
-    }
+    let keys = key_marks(table, column, schema);
     let (name, renamed) = attribute_name(&column.name, position);
     let mut comment = Vec::new();
     if renamed {
@@ -208,18 +178,17 @@ fn attribute(table: &Table, column: &Column, position: usize, schema: &Schema) -
 }
 
 fn relationship(child: &Table, fk: &ForeignKey, schema: &Schema) -> String {
-    let parent = schema.table(&fk.ref_table).map_or(fk.ref_table.as_str(), |t| t.name.as_str());
-    let optional = fk.columns.iter().filter_map(|c| child.column(c)).any(|c| c.nullable);
-    let unique = unique_keys(child, schema).iter().any(|key| key.iter().all(|k| contains(&fk.columns, k)));
-    let identifying = !fk.columns.is_empty()
-        && child.primary_key.as_ref().is_some_and(|pk| fk.columns.iter().all(|c| contains(&pk.columns, c)));
-    let parent_side = if optional { "|o" } else { "||" };
-    let child_side = if unique { "o|" } else { "o{" };
-    let line = if identifying { "--" } else { ".." };
-    let label = quoted_text(&fk.columns.join(", "));
-    let label = if label.is_empty() { fk.name.as_deref().map(quoted_text).unwrap_or_default() } else { label };
+    let r = Relationship::of(child, fk, schema);
+    let parent_side = if r.optional { "|o" } else { "||" };
+    let child_side = if r.unique { "o|" } else { "o{" };
+    let line = if r.identifying { "--" } else { ".." };
+    let label = quoted_text(&r.label);
     let label = if label.is_empty() { "references".to_string() } else { label };
-    format!("    {} {parent_side}{line}{child_side} {} : \"{label}\"\n", entity_name(parent), entity_name(&child.name))
+    format!(
+        "    {} {parent_side}{line}{child_side} {} : \"{label}\"\n",
+        entity_name(r.parent),
+        entity_name(&child.name)
+    )
 }
 
 #[cfg(test)]
