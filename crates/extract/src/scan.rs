@@ -54,6 +54,8 @@ pub struct Heading {
     /// The heading's text with inline markup removed.
     pub text: String,
     pub line: u32,
+    /// The text of the code spans the heading holds (`` ### `users` — accounts `` → `users`), in order.
+    pub code_spans: Vec<String>,
 }
 
 /// The language a fenced block's info string names.
@@ -258,7 +260,7 @@ pub fn scan(file: Arc<str>, text: &str) -> Document {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(Open::Heading(b, level)) = open.take() {
-                    let h = Heading { level, text: b.text.trim().to_string(), line: b.line };
+                    let h = Heading { level, text: b.text.trim().to_string(), line: b.line, code_spans: b.code_spans };
                     headings.retain(|x| x.level < level);
                     headings.push(h.clone());
                     items.push(Item::Heading(h));

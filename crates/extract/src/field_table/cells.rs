@@ -24,6 +24,27 @@ pub(crate) fn split_name_cell(text: &str) -> Option<(String, String)> {
     Some((name.to_string(), rest_trim.to_string()))
 }
 
+/// The names of several columns written in one row (`` `a` / `b` / `c` ``, `a, b`), which share
+/// its type and split its other cells the same way. `None` for a cell naming one column.
+pub(super) fn packed_names(text: &str) -> Option<Vec<String>> {
+    let sep = if text.contains('/') { '/' } else { ',' };
+    let parts: Vec<&str> = text.split(sep).map(|p| p.trim().trim_matches(['`', '"', '\'', ' '])).collect();
+    let names =
+        parts.len() >= 2 && parts.iter().all(|p| super::words::is_ident(p) && !super::words::is_constraint_word(p));
+    names.then(|| parts.iter().map(|p| p.to_string()).collect())
+}
+
+/// A cell of a packed row split into one text per column (`NN / null / null`), when it holds
+/// exactly `n` parts; otherwise every column shares it.
+pub(super) fn packed_part(text: &str, n: usize, i: usize) -> String {
+    let parts: Vec<&str> = text.split('/').map(str::trim).collect();
+    if parts.len() == n {
+        parts[i].to_string()
+    } else {
+        text.to_string()
+    }
+}
+
 /// Whether a type cell reads as a type (not prose).
 pub(super) fn recognized_type(text: &str) -> bool {
     split_type_cell(text).is_some()
@@ -35,6 +56,19 @@ pub(super) fn split_type_cell(text: &str) -> Option<(DataType, String)> {
     let t = text.trim();
     if t.is_empty() {
         return None;
+    }
+    // NOTE: Prisma's `String?` is an optional (nullable) field and `Int[]` a list: the marks
+    // belong to the column, not the type name.
+    if let Some(inner) = t.strip_suffix('?').filter(|i| !i.ends_with(char::is_whitespace)) {
+        if let Some((ty, rest)) = split_type_cell(inner).filter(|(_, rest)| rest.is_empty()) {
+            return Some((ty, if rest.is_empty() { "NULL".to_string() } else { rest }));
+        }
+    }
+    if let Some(inner) = t.strip_suffix("[]").filter(|i| !i.contains(char::is_whitespace)) {
+        if let Some(ty) = read_type(inner) {
+            let kind = TypeKind::Array { of: Box::new(ty.kind) };
+            return Some((DataType { kind, spelling: t.to_string(), exact: ty.exact }, String::new()));
+        }
     }
     if let Some(ty) = read_type(t) {
         return Some((ty, String::new()));

@@ -16,6 +16,16 @@ pub(super) enum Role {
     Default,
     /// `PK`/`FK`/`UK` words.
     Key,
+    /// `Y`/`PK` for "part of the primary key".
+    PrimaryKey,
+    /// The referenced column (`users.id`, `users(id)`), or `Y` for a foreign key to infer.
+    ForeignKey,
+    /// `Y`/`N` for "unique".
+    Unique,
+    /// `Y`/`N` for "indexed".
+    Index,
+    /// `Y`/`N` for "auto-increment".
+    AutoIncrement,
     Description,
     Table,
 }
@@ -49,7 +59,14 @@ pub(super) fn role_of_word(w: &str) -> Option<Role> {
         "nullable" | "null" | "null허용" | "널허용" | "nullable여부" | "null여부" => Role::Nullable,
         "notnull" | "필수" | "required" | "필수여부" => Role::Required,
         "default" | "기본값" | "defaultvalue" | "디폴트" | "초기값" => Role::Default,
-        "key" | "키" | "pk" | "pk/fk" | "pkfk" | "keys" => Role::Key,
+        "key" | "키" | "pk/fk" | "pkfk" | "keys" | "키구분" | "keytype" => Role::Key,
+        "pk" | "기본키" | "primarykey" | "pk여부" => Role::PrimaryKey,
+        "fk" | "외래키" | "foreignkey" | "references" | "참조" | "ref" | "fk참조" | "참조테이블" | "참조컬럼" => {
+            Role::ForeignKey
+        }
+        "unique" | "uk" | "uq" | "유니크" | "고유" | "unique여부" => Role::Unique,
+        "index" | "인덱스" | "idx" | "indexed" => Role::Index,
+        "ai" | "autoincrement" | "자동증가" | "identity" => Role::AutoIncrement,
         "설명" | "비고" | "description" | "comment" | "comments" | "note" | "notes" | "remarks" | "메모" | "desc" => {
             Role::Description
         }
@@ -68,6 +85,11 @@ pub(super) struct Layout {
     pub(super) required: Option<usize>,
     pub(super) default: Option<usize>,
     pub(super) key: Option<usize>,
+    pub(super) primary_key: Option<usize>,
+    pub(super) foreign_key: Option<usize>,
+    pub(super) unique: Option<usize>,
+    pub(super) index: Option<usize>,
+    pub(super) auto_increment: Option<usize>,
     pub(super) description: Option<usize>,
     pub(super) table: Option<usize>,
 }
@@ -83,6 +105,11 @@ pub(super) fn layout(header: &[Cell]) -> Layout {
             Some(Role::Required) => &mut l.required,
             Some(Role::Default) => &mut l.default,
             Some(Role::Key) => &mut l.key,
+            Some(Role::PrimaryKey) => &mut l.primary_key,
+            Some(Role::ForeignKey) => &mut l.foreign_key,
+            Some(Role::Unique) => &mut l.unique,
+            Some(Role::Index) => &mut l.index,
+            Some(Role::AutoIncrement) => &mut l.auto_increment,
             Some(Role::Description) => &mut l.description,
             Some(Role::Table) => &mut l.table,
             None => continue,

@@ -9,24 +9,25 @@
 mod cells;
 mod layout;
 mod naming;
+mod row;
+mod section;
+mod subdocument;
 mod words;
 
 pub(crate) use cells::split_name_cell;
 pub(crate) use naming::{fk_target_from_column, to_snake};
-use words::Constraints;
 
-use crate::context::table_from_headings;
+use crate::context::{named_table_from_headings, NamedTable};
 use crate::frontend::Partial;
-use crate::scan::{Cell, Document, Heading, MdTable};
-use crate::types::{is_serial, parse_loose_default};
-use cells::{cell, recognized_type, split_type_cell, strip_keyword, yes_no};
+use crate::scan::{Cell, Document, Heading, Item, MdTable};
+use cells::{cell, packed_names, packed_part, recognized_type};
 use layout::layout;
-use model::{
-    name_eq, name_key, Check, Column, ForeignKey, Identity, Index, IndexPart, Notation, Origin, PrimaryKey, RuleInfo,
-    Span, Stated, Table, Unique,
-};
+use model::{name_eq, name_key, ForeignKey, Notation, Origin, PrimaryKey, RuleInfo, Span, Table};
+use row::{read_row, RowCx};
+use section::{Given, Sections};
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use subdocument::Subdocument;
 
 model::declare_rule! {
     /// What it does: reports a field table (name and type columns) for which no table name can be
@@ -79,6 +80,17 @@ model::declare_rule! {
     pub FIELD_TABLE_FOREIGN_KEY_WITHOUT_TARGET = "field-table-foreign-key-without-target", Warning
 }
 
+model::declare_rule! {
+    /// What it does: reports a field table under a heading that names a path inside a document
+    /// (`#### playlists.tracks[]`): the fields of nested sub-documents, not columns.
+    ///
+    /// Why it matters: the fields are not merged into the parent table; the parent keeps one JSON
+    /// column for them (added when no row lists it).
+    ///
+    /// Example: `#### orders.items[]` followed by `| Field | Type |` rows `sku`, `qty`.
+    pub FIELD_TABLE_SUBDOCUMENT = "field-table-subdocument", Info
+}
+
 /// The diagnostics this front-end can report.
 pub const RULES: &[RuleInfo] = &[
     UNATTACHED_FIELD_TABLE,
@@ -86,20 +98,31 @@ pub const RULES: &[RuleInfo] = &[
     FIELD_TABLE_UNREADABLE_ROW,
     FIELD_TABLE_DUPLICATE_COLUMN,
     FIELD_TABLE_FOREIGN_KEY_WITHOUT_TARGET,
+    FIELD_TABLE_SUBDOCUMENT,
 ];
 
 /// Reads the field tables of `docs`.
 pub fn extract(docs: &[Document]) -> Partial {
     let mut out = Partial::new(Notation::FieldTable);
     let mut bare_fks: Vec<BareFk> = Vec::new();
+    let mut subdocuments: Vec<Subdocument> = Vec::new();
     for doc in docs {
+        let mut sections = Sections::default();
         for item in &doc.items {
-            if let crate::scan::Item::Table(t) = item {
-                read_table(&doc.file, t, &mut out, &mut bare_fks);
+            match item {
+                Item::Heading(h) => sections.heading(h),
+                Item::Paragraph(p) => sections.paragraph(&doc.file, p),
+                Item::Table(t) => {
+                    let given = sections.given();
+                    let mut cx = TableCx { file: &doc.file, bare_fks: &mut bare_fks, subdocuments: &mut subdocuments };
+                    read_table(&mut cx, t, given.as_ref(), &mut out);
+                }
+                _ => {}
             }
         }
     }
     resolve_bare_fks(&mut out, bare_fks);
+    subdocument::attach(&mut out, subdocuments);
     out
 }
 
@@ -113,19 +136,35 @@ struct BareFk {
     cell: String,
 }
 
-/// A table's name from the headings near it (at most three levels up).
-fn heading_table(headings: &[Heading]) -> Option<(String, Option<&Heading>)> {
-    let near = &headings[headings.len().saturating_sub(3)..];
-    let name = table_from_headings(near, &BTreeSet::new())?;
-    let key = name_key(&name);
-    let heading = near.iter().rev().find(|h| h.text.to_lowercase().contains(&key));
-    Some((name, heading))
+/// What reading one field table adds to besides the schema.
+struct TableCx<'a> {
+    file: &'a Arc<str>,
+    bare_fks: &'a mut Vec<BareFk>,
+    subdocuments: &'a mut Vec<Subdocument>,
 }
 
+/// A table's name from the headings near it (at most three levels up).
+fn heading_table(headings: &[Heading]) -> Option<(NamedTable, &Heading)> {
+    let near = &headings[headings.len().saturating_sub(3)..];
+    named_table_from_headings(near, &BTreeSet::new())
+}
+
+/// Where `name` is written in a heading (its text lost the backticks around code spans).
 fn heading_origin(file: &Arc<str>, h: &Heading, name: &str) -> Origin {
     let lower = h.text.to_lowercase();
-    let idx = lower.find(&name.to_lowercase()).map(|b| lower[..b].chars().count()).unwrap_or(0);
-    Origin::new(file.clone(), h.line, u32::from(h.level) + 2 + idx as u32, Notation::FieldTable)
+    let at = lower.find(&name.to_lowercase()).unwrap_or(0);
+    let mut idx = lower[..at].chars().count() as u32;
+    // Each code span before the name (and the one holding it) had backticks the text lost.
+    let mut pos = 0;
+    for code in &h.code_spans {
+        let Some(found) = h.text[pos..].find(code.as_str()).map(|f| f + pos) else { break };
+        if found > at {
+            break;
+        }
+        idx += if found + code.len() <= at { 2 } else { 1 };
+        pos = found + code.len();
+    }
+    Origin::new(file.clone(), h.line, u32::from(h.level) + 2 + idx, Notation::FieldTable)
 }
 
 fn cell_origin(file: &Arc<str>, c: &Cell) -> Origin {
@@ -137,17 +176,47 @@ fn span(o: &Origin, text: &str) -> Span {
     Span { len: text.trim().chars().count() as u32, ..Span::from(o) }
 }
 
-fn read_table(file: &Arc<str>, t: &MdTable, out: &mut Partial, bare_fks: &mut Vec<BareFk>) {
+/// The rows of a table with each packed row (`` `a` / `b` / `c` `` in the name cell) split into
+/// one row per column; the other cells are split the same way when they hold as many parts.
+fn unpack_rows(rows: &[Vec<Cell>], name_col: usize) -> Vec<Vec<Cell>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(names) = row.get(name_col).and_then(|c| packed_names(&c.text)) else {
+            out.push(row.clone());
+            continue;
+        };
+        for (i, name) in names.iter().enumerate() {
+            let unpacked = row
+                .iter()
+                .enumerate()
+                .map(|(k, c)| {
+                    if k == name_col {
+                        let at = c.text.find(name.as_str()).map_or(0, |b| c.text[..b].chars().count() as u32);
+                        Cell { text: name.clone(), line: c.line, column: c.column + at }
+                    } else {
+                        Cell { text: packed_part(&c.text, names.len(), i), ..c.clone() }
+                    }
+                })
+                .collect();
+            out.push(unpacked);
+        }
+    }
+    out
+}
+
+fn read_table(cx: &mut TableCx, t: &MdTable, given: Option<&Given>, out: &mut Partial) {
+    let file = cx.file;
     let l = layout(&t.header);
     let (Some(name_col), Some(type_col)) = (l.name, l.ty) else { return };
     if name_col == type_col {
         return;
     }
+    let rows = unpack_rows(&t.rows, name_col);
     let table_span = Span::new(file.clone(), t.line, 1, 0);
     // Judge the rows: names must be identifiers and types must be types.
     let mut nonempty = 0usize;
     let mut good = 0usize;
-    for row in &t.rows {
+    for row in &rows {
         let name = cell(row, Some(name_col)).map(|c| c.text.as_str()).unwrap_or("");
         if name.trim().is_empty() {
             continue;
@@ -170,21 +239,21 @@ fn read_table(file: &Arc<str>, t: &MdTable, out: &mut Partial, bare_fks: &mut Ve
         ));
         return;
     }
+    if l.table.is_none() {
+        if let Some(sub) = subdocument::under_heading(file, t, &rows, name_col) {
+            cx.subdocuments.push(sub);
+            return;
+        }
+    }
     let fallback = if l.table.is_none() {
-        match heading_table(&t.headings) {
-            Some((name, h)) => {
-                let origin = match h {
-                    Some(h) => heading_origin(file, h, &name),
-                    None => Origin::new(file.clone(), t.line, 1, Notation::FieldTable),
-                };
-                Some((name, origin))
-            }
+        match table_name(file, t, given) {
+            Some(named) => Some(named),
             None => {
                 out.diagnostics.push(
                     UNATTACHED_FIELD_TABLE
                         .at(table_span, format!("field table with {nonempty} fields names no table; it is skipped"))
                         .with_help(
-                            "name the table in the heading above it (`### users 테이블`) or add a `테이블` column",
+                            "name the table in the heading above it (`### users 테이블`), in a `**Table Name**: users` line, or add a `테이블` column",
                         ),
                 );
                 return;
@@ -193,8 +262,9 @@ fn read_table(file: &Arc<str>, t: &MdTable, out: &mut Partial, bare_fks: &mut Ve
     } else {
         None
     };
-    let mut current: Option<(String, Origin)> = fallback.clone();
-    for row in &t.rows {
+    let mut current: Option<(String, Origin)> = fallback.as_ref().map(|(n, o)| (n.name.clone(), o.clone()));
+    let mut touched: Vec<usize> = Vec::new();
+    for row in &rows {
         let Some(name_cell) = cell(row, Some(name_col)) else { continue };
         if name_cell.text.trim().is_empty() {
             continue;
@@ -212,28 +282,6 @@ fn read_table(file: &Arc<str>, t: &MdTable, out: &mut Partial, bare_fks: &mut Ve
             ));
             continue;
         };
-        let Some((col_name, name_rest)) = split_name_cell(&name_cell.text) else {
-            out.diagnostics.push(FIELD_TABLE_UNREADABLE_ROW.at(
-                span(&cell_origin(file, name_cell), &name_cell.text),
-                format!("`{}` is not a column name; the row is skipped", name_cell.text),
-            ));
-            continue;
-        };
-        let type_cell = cell(row, Some(type_col));
-        let Some((ty, type_rest)) = type_cell.and_then(|c| split_type_cell(&c.text)) else {
-            let what = type_cell.map(|c| c.text.trim()).unwrap_or("");
-            let o = type_cell.map(|c| cell_origin(file, c)).unwrap_or_else(|| cell_origin(file, name_cell));
-            out.diagnostics.push(FIELD_TABLE_UNREADABLE_ROW.at(
-                span(&o, if what.is_empty() { &col_name } else { what }),
-                if what.is_empty() {
-                    format!("field `{col_name}` has no type; the row is skipped")
-                } else {
-                    format!("`{what}` is not a column type (field `{col_name}`); the row is skipped")
-                },
-            ));
-            continue;
-        };
-        let origin = cell_origin(file, name_cell);
         let table_idx = match out.schema.tables.iter().position(|x| name_eq(&x.name, &table_name)) {
             Some(i) => i,
             None => {
@@ -241,126 +289,74 @@ fn read_table(file: &Arc<str>, t: &MdTable, out: &mut Partial, bare_fks: &mut Ve
                 out.schema.tables.len() - 1
             }
         };
-        if let Some(existing) = out.schema.tables[table_idx].column(&col_name) {
-            let d = FIELD_TABLE_DUPLICATE_COLUMN
-                .at(span(&origin, &col_name), format!("field `{col_name}` of table `{table_name}` is listed again"))
-                .with_related(span(&existing.origin, &existing.name), "first listed here");
-            out.diagnostics.push(d);
+        if !touched.contains(&table_idx) {
+            touched.push(table_idx);
+        }
+        read_row(&RowCx { file, layout: &l, table_idx }, row, out, cx.bare_fks);
+    }
+    if let (Some((named, _)), Some(&idx)) = (&fallback, touched.first()) {
+        apply_given(&mut out.schema.tables[idx], named, given);
+    }
+}
+
+/// The table a field table without a `테이블` column belongs to, with its logical name: a heading
+/// below the labelled paragraphs that names one, else the paragraphs' `**Table Name**`, else the
+/// nearest heading that names one. The heading's own words become the label of a name the
+/// paragraphs give (`### 3. Locker` over `**Table Name**: gym_lockers`).
+fn table_name(file: &Arc<str>, t: &MdTable, given: Option<&Given>) -> Option<(NamedTable, Origin)> {
+    let heading = heading_table(&t.headings).map(|(n, h)| {
+        let o = heading_origin(file, h, &n.name);
+        (n, o, h.level)
+    });
+    match (given.and_then(|g| g.name.clone().map(|n| (n, g.level))), heading) {
+        (Some(((named, o), level)), Some((hn, ho, hl))) => {
+            if hl > level {
+                return Some((hn, ho));
+            }
+            let mut named = named;
+            if named.label.is_none() && !name_eq(&hn.name, &named.name) {
+                named.label = Some(hn.label.unwrap_or(hn.name));
+            }
+            Some((named, o))
+        }
+        (Some(((named, o), _)), None) => Some((named, o)),
+        (None, Some((hn, ho, _))) => Some((hn, ho)),
+        (None, None) => None,
+    }
+}
+
+/// Applies what the section's paragraphs and heading say beyond the rows: the logical name as the
+/// table's comment, a `**Primary Key**` line, `**Foreign Keys**` lines.
+fn apply_given(table: &mut Table, named: &NamedTable, given: Option<&Given>) {
+    let label = given.and_then(|g| g.label.clone()).or_else(|| named.label.clone());
+    if table.comment.is_none() {
+        table.comment = label;
+    }
+    let Some(given) = given else { return };
+    if let Some((cols, origin)) = &given.primary_key {
+        if table.primary_key.is_none() {
+            table.primary_key = Some(PrimaryKey { name: None, columns: cols.clone(), origin: origin.clone() });
+        }
+        // NOTE: every column of a primary key is NOT NULL, whatever the rows say.
+        for c in table.columns.iter_mut().filter(|c| cols.iter().any(|k| name_eq(k, &c.name))) {
+            c.nullable = false;
+            c.stated.nullable = true;
+        }
+    }
+    for (col, fk, origin) in &given.foreign_keys {
+        if table.foreign_keys.iter().any(|f| f.columns.len() == 1 && name_eq(&f.columns[0], col)) {
             continue;
         }
-
-        // Gather every constraint word the row states, with the cell it came from.
-        let mut words = Constraints::default();
-        let mut word_cell = name_cell;
-        for (text, c) in [(name_rest.as_str(), Some(name_cell)), (type_rest.as_str(), type_cell)] {
-            if !text.is_empty() {
-                words.read(text);
-                if let Some(c) = c {
-                    word_cell = c;
-                }
-            }
-        }
-        for idx in [l.constraint, l.key] {
-            if let Some(c) = cell(row, idx) {
-                if !c.text.trim().is_empty() {
-                    words.read(&c.text);
-                    word_cell = c;
-                }
-            }
-        }
-        if let Some(c) = cell(row, l.nullable) {
-            match yes_no(&c.text) {
-                Some(true) => words.nullable = true,
-                Some(false) => words.not_null = true,
-                None => {}
-            }
-        }
-        if let Some(c) = cell(row, l.required) {
-            match yes_no(&c.text) {
-                Some(true) => words.not_null = true,
-                Some(false) => words.nullable = true,
-                None => {}
-            }
-        }
-        if let Some(c) = cell(row, l.default) {
-            let text = c.text.trim();
-            let text = strip_keyword(text, "default").unwrap_or(text);
-            let text = text.trim_start_matches(['=', ':']).trim();
-            if !text.is_empty() && !matches!(text, "-" | "—" | "–" | "없음" | "N/A" | "n/a") {
-                words.default = Some(text.to_string());
-            }
-        }
-        let word_origin = cell_origin(file, word_cell);
-
-        let mut col = Column::new(col_name.clone(), ty, origin.clone());
-        col.stated = Stated { nullable: words.pk || words.not_null || words.nullable, default: true };
-        col.nullable = !(words.pk || words.not_null);
-        col.default = words.default.as_deref().map(parse_loose_default);
-        col.on_update = words.on_update.clone();
-        if words.auto {
-            col.identity = Some(Identity::AutoIncrement);
-        } else if is_serial(&col.ty.spelling) {
-            col.identity = Some(Identity::Serial);
-        }
-        col.comment = cell(row, l.description)
-            .map(|c| c.text.trim().to_string())
-            .filter(|s| !s.is_empty() && !matches!(s.as_str(), "-" | "—"));
-        let table = &mut out.schema.tables[table_idx];
-        table.columns.push(col);
-        if words.pk {
-            match table.primary_key.as_mut() {
-                Some(pk) => pk.columns.push(col_name.clone()),
-                None => {
-                    table.primary_key =
-                        Some(PrimaryKey { name: None, columns: vec![col_name.clone()], origin: word_origin.clone() })
-                }
-            }
-        }
-        if words.unique {
-            table.uniques.push(Unique { name: None, columns: vec![col_name.clone()], origin: word_origin.clone() });
-        }
-        if let Some(expr) = &words.check {
-            table.checks.push(Check {
-                name: None,
-                expr: expr.clone(),
-                columns: vec![col_name.clone()],
-                origin: word_origin.clone(),
-            });
-        }
-        match &words.fk {
-            Some(fk) => table.foreign_keys.push(ForeignKey {
-                name: None,
-                columns: vec![col_name.clone()],
-                ref_table: fk.table.clone(),
-                ref_columns: fk.columns.clone(),
-                on_delete: fk.on_delete,
-                on_update: fk.on_update,
-                inferred: false,
-                origin: word_origin.clone(),
-            }),
-            None if words.bare_fk => bare_fks.push(BareFk {
-                table: table.name.clone(),
-                column: col_name.clone(),
-                origin: word_origin.clone(),
-                cell: word_cell.text.clone(),
-            }),
-            None => {}
-        }
-        // NOTE: a primary key or unique constraint is already backed by an index: `PK, INDEX` and
-        // `UNIQUE, INDEX` describe that index, not a second one.
-        if words.index && !words.pk && !words.unique {
-            let table_name = table.name.clone();
-            out.schema.indexes.push(Index {
-                name: None,
-                table: table_name,
-                parts: vec![IndexPart::column(col_name.clone())],
-                unique: words.unique,
-                method: None,
-                predicate: None,
-                include: Vec::new(),
-                origin: word_origin,
-            });
-        }
+        table.foreign_keys.push(ForeignKey {
+            name: None,
+            columns: vec![col.clone()],
+            ref_table: fk.table.clone(),
+            ref_columns: fk.columns.clone(),
+            on_delete: fk.on_delete,
+            on_update: fk.on_update,
+            inferred: false,
+            origin: origin.clone(),
+        });
     }
 }
 

@@ -1,9 +1,9 @@
 //! Unit tests of the field-table front-end.
 
+use super::naming::plural;
 use super::*;
 use crate::scan::scan;
-use super::naming::plural;
-use model::{DefaultValue, ReferentialAction, TypeKind};
+use model::{DefaultValue, Identity, ReferentialAction, TypeKind};
 
 fn run(md: &str) -> Partial {
     extract(&[scan("t.md".into(), md)])

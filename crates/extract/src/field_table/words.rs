@@ -117,6 +117,10 @@ fn tokenize(s: &str) -> Vec<Tok> {
                     text.push(d);
                     j += 1;
                 }
+                // A sentence's full stop is not part of its last word (`primary key.`).
+                if text.len() > 1 && text.ends_with('.') {
+                    text.pop();
+                }
                 out.push(Tok::Word(text));
                 i = j;
             }
@@ -168,12 +172,116 @@ fn action(words: &[String]) -> Option<(ReferentialAction, usize)> {
     }
 }
 
+/// Whether a word starts a constraint phrase (`PK`, `NOT NULL`, `AUTOINCREMENT`, `필수`) rather
+/// than a value.
+pub(super) fn is_constraint_word(w: &str) -> bool {
+    matches!(
+        w.to_uppercase().as_str(),
+        "PK" | "FK"
+            | "UK"
+            | "UQ"
+            | "NN"
+            | "NOT"
+            | "NOTNULL"
+            | "NOT_NULL"
+            | "UNIQUE"
+            | "PRIMARY"
+            | "FOREIGN"
+            | "REFERENCES"
+            | "INDEX"
+            | "IDX"
+            | "AUTO"
+            | "AUTO_INCREMENT"
+            | "AUTOINCREMENT"
+            | "AUTO-INCREMENT"
+            | "IDENTITY"
+            | "SERIAL"
+            | "NULLABLE"
+            | "REQUIRED"
+            | "기본키"
+            | "외래키"
+            | "필수"
+            | "고유"
+            | "유니크"
+            | "자동증가"
+            | "인덱스"
+            | "AI"
+    )
+}
+
+/// Splits a "default" cell into the default value and the constraint words written there
+/// instead (`PK, AUTOINCREMENT`, `'x', NOT NULL`, `auto`).
+pub(super) fn split_default_cell(text: &str) -> (Option<String>, String) {
+    let (mut values, mut words) = (Vec::new(), Vec::new());
+    for part in split_top_level(text) {
+        let first = part.split(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
+        if is_constraint_word(first) {
+            words.push(part);
+        } else if !part.is_empty() {
+            values.push(part);
+        }
+    }
+    ((!values.is_empty()).then(|| values.join(", ")), words.join(", "))
+}
+
+/// The comma-separated parts of `text`, commas inside quotes and parentheses kept.
+fn split_top_level(text: &str) -> Vec<String> {
+    let (mut parts, mut cur) = (Vec::new(), String::new());
+    let (mut depth, mut quote) = (0usize, None::<char>);
+    for c in text.chars() {
+        match (c, quote) {
+            (q, Some(open)) if q == open => quote = None,
+            (_, Some(_)) => {}
+            ('\'' | '"', None) => quote = Some(c),
+            ('(', None) => depth += 1,
+            (')', None) => depth = depth.saturating_sub(1),
+            (',', None) if depth == 0 => {
+                parts.push(std::mem::take(&mut cur).trim().to_string());
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    parts.push(cur.trim().to_string());
+    parts
+}
+
+/// Key words a description cell may state among its prose: upper-case markers (`PK`, `FK`,
+/// `UNIQUE`, `NOT NULL`) and key phrases in any case (`primary key`, `references t(c)`, `t.c 참조`).
+fn description_word(raw: &str, next: Option<&str>) -> bool {
+    let upper = raw.to_uppercase();
+    let shouting = raw == upper && raw.chars().any(|c| c.is_ascii_alphabetic());
+    match upper.as_str() {
+        "PK" | "FK" | "UK" | "UNIQUE" | "INDEX" | "AUTO_INCREMENT" | "AUTOINCREMENT" | "IDENTITY" | "NN" => shouting,
+        "NOT" => shouting && next == Some("NULL"),
+        "PRIMARY" | "FOREIGN" => next.is_some_and(|n| n.eq_ignore_ascii_case("key")),
+        "REFERENCES" | "참조" | "기본키" | "외래키" | "자동증가" | "AUTO-INCREMENT" | "AUTO-INCREMENTING"
+        | "AUTO-INCREMENTED" => true,
+        _ => false,
+    }
+}
+
 impl Constraints {
     /// Reads the constraint words of `text` into `self`; unknown words are ignored.
     pub(crate) fn read(&mut self, text: &str) {
+        self.read_words(text, false);
+    }
+
+    /// Reads the keys a description cell states among its prose (see [`description_word`]): a
+    /// foreign key there needs a written column (`users.id`, `users(id)`) or an arrow.
+    pub(crate) fn read_description(&mut self, text: &str) {
+        self.read_words(text, true);
+    }
+
+    fn read_words(&mut self, text: &str, description: bool) {
         let toks = tokenize(text);
         let word = |i: usize| match toks.get(i) {
             Some(Tok::Word(w)) => Some(w.to_uppercase()),
+            _ => None,
+        };
+        let raw = |i: usize| match toks.get(i) {
+            Some(Tok::Word(w)) => Some(w.as_str()),
             _ => None,
         };
         let mut i = 0;
@@ -182,6 +290,10 @@ impl Constraints {
                 i += 1;
                 continue;
             };
+            if description && !description_word(raw(i).unwrap_or(""), raw(i + 1)) {
+                i += 1;
+                continue;
+            }
             i += 1;
             match w.as_str() {
                 "PK" | "기본키" | "주키" | "PRIMARY_KEY" | "PRIMARYKEY" => self.pk = true,
@@ -199,7 +311,11 @@ impl Constraints {
                     let explicit = w == "REFERENCES" || w == "REF" || w == "참조";
                     let mut j = i;
                     let mut pointed = explicit;
-                    while matches!(toks.get(j), Some(Tok::Eq | Tok::Colon | Tok::Arrow)) {
+                    let mut arrow = false;
+                    while matches!(toks.get(j), Some(Tok::Eq | Tok::Colon | Tok::Arrow))
+                        || word(j).as_deref() == Some("TO")
+                    {
+                        arrow |= matches!(toks.get(j), Some(Tok::Arrow));
                         pointed = true;
                         j += 1;
                     }
@@ -217,12 +333,19 @@ impl Constraints {
                         }
                         _ => None,
                     };
+                    // Prose names things after "references"; a description's target must say
+                    // its column or follow an arrow.
+                    let target = target.filter(|(t, _)| !description || arrow || !t.columns.is_empty());
+                    // `users.id 참조`: Korean writes the target before the word.
+                    let target = target.or_else(|| (w == "참조").then(|| target_before(&toks, i - 1)).flatten());
                     match target {
                         Some((t, n)) => {
                             self.fk = Some(t);
-                            i = j + n;
+                            self.bare_fk = false;
+                            i = (j + n).max(i);
                         }
-                        None => self.bare_fk = true,
+                        None if self.fk.is_none() && w != "참조" && w != "REFERENCES" => self.bare_fk = true,
+                        None => {}
                     }
                 }
                 "UNIQUE" | "UK" | "UQ" | "고유" | "유니크" | "UNIQUE_KEY" | "중복불가" => {
@@ -252,7 +375,8 @@ impl Constraints {
                         i += n;
                     }
                 }
-                "AUTO" | "AUTO_INCREMENT" | "AUTOINCREMENT" | "IDENTITY" | "SERIAL" | "자동증가" | "AI" => {
+                "AUTO" | "AUTO_INCREMENT" | "AUTOINCREMENT" | "IDENTITY" | "SERIAL" | "자동증가" | "AI"
+                | "AUTO-INCREMENT" | "AUTO-INCREMENTING" | "AUTO-INCREMENTED" => {
                     self.auto = true;
                     if word(i).as_deref() == Some("INCREMENT") {
                         i += 1;
@@ -298,6 +422,32 @@ impl Constraints {
             }
         }
     }
+}
+
+/// The target written just before the word at `at` (`users.id 참조`, `users(id)를 참조`,
+/// `users 테이블 참조`), with how many tokens it takes (0: they are behind).
+fn target_before(toks: &[Tok], at: usize) -> Option<(FkTarget, usize)> {
+    let word = |k: usize| match toks.get(k) {
+        Some(Tok::Word(w)) => Some(w.trim_end_matches(|c: char| !c.is_ascii()).to_string()),
+        _ => None,
+    };
+    let prev = at.checked_sub(1)?;
+    match toks.get(prev)? {
+        Tok::Group(g) => parse_ref(&word(prev.checked_sub(1)?)?, Some(g)),
+        Tok::Word(w) if w == "테이블" || w == "테이블을" || w == "테이블의" => {
+            parse_ref(&word(prev.checked_sub(1)?)?, None)
+        }
+        Tok::Word(_) => {
+            let w = word(prev)?;
+            if w.contains('.') {
+                parse_ref(&w, None)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+    .map(|t| (t, 0))
 }
 
 fn is_keyword(w: &str) -> bool {

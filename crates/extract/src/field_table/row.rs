@@ -1,0 +1,230 @@
+//! One row of a field table: a column and the keys and constraints it states.
+
+use super::cells::{cell, split_type_cell, strip_keyword, yes_no};
+use super::layout::Layout;
+use super::words::{split_default_cell, Constraints};
+use super::{cell_origin, span, BareFk, FIELD_TABLE_DUPLICATE_COLUMN, FIELD_TABLE_UNREADABLE_ROW};
+use crate::frontend::Partial;
+use crate::scan::Cell;
+use crate::types::{is_serial, parse_loose_default};
+use model::{Check, Column, ForeignKey, Identity, Index, IndexPart, PrimaryKey, Stated, Unique};
+use std::sync::Arc;
+
+/// Where a row is read: its file, the header layout and the table it belongs to.
+pub(super) struct RowCx<'a> {
+    pub file: &'a Arc<str>,
+    pub layout: &'a Layout,
+    pub table_idx: usize,
+}
+
+/// Reads one row (with a name) into the table at `cx.table_idx`.
+pub(super) fn read_row(cx: &RowCx, row: &[Cell], out: &mut Partial, bare_fks: &mut Vec<BareFk>) {
+    let (file, l) = (cx.file, cx.layout);
+    let Some(name_cell) = cell(row, l.name) else { return };
+    let Some((col_name, name_rest)) = super::split_name_cell(&name_cell.text) else {
+        out.diagnostics.push(FIELD_TABLE_UNREADABLE_ROW.at(
+            span(&cell_origin(file, name_cell), &name_cell.text),
+            format!("`{}` is not a column name; the row is skipped", name_cell.text),
+        ));
+        return;
+    };
+    let type_cell = cell(row, l.ty);
+    let Some((ty, type_rest)) = type_cell.and_then(|c| split_type_cell(&c.text)) else {
+        let what = type_cell.map(|c| c.text.trim()).unwrap_or("");
+        let o = type_cell.map(|c| cell_origin(file, c)).unwrap_or_else(|| cell_origin(file, name_cell));
+        out.diagnostics.push(FIELD_TABLE_UNREADABLE_ROW.at(
+            span(&o, if what.is_empty() { &col_name } else { what }),
+            if what.is_empty() {
+                format!("field `{col_name}` has no type; the row is skipped")
+            } else {
+                format!("`{what}` is not a column type (field `{col_name}`); the row is skipped")
+            },
+        ));
+        return;
+    };
+    let origin = cell_origin(file, name_cell);
+    let table_name = out.schema.tables[cx.table_idx].name.clone();
+    if let Some(existing) = out.schema.tables[cx.table_idx].column(&col_name) {
+        let d = FIELD_TABLE_DUPLICATE_COLUMN
+            .at(span(&origin, &col_name), format!("field `{col_name}` of table `{table_name}` is listed again"))
+            .with_related(span(&existing.origin, &existing.name), "first listed here");
+        out.diagnostics.push(d);
+        return;
+    }
+
+    // Gather every constraint word the row states, with the cell it came from.
+    let mut words = Constraints::default();
+    let mut word_cell = name_cell;
+    for (text, c) in [(name_rest.as_str(), Some(name_cell)), (type_rest.as_str(), type_cell)] {
+        if !text.is_empty() {
+            words.read(text);
+            if let Some(c) = c {
+                word_cell = c;
+            }
+        }
+    }
+    for idx in [l.constraint, l.key] {
+        if let Some(c) = cell(row, idx).filter(|c| !c.text.trim().is_empty()) {
+            words.read(&c.text);
+            word_cell = c;
+        }
+    }
+    if let Some(c) = cell(row, l.primary_key) {
+        let changed = changes(&mut words, |w| match yes_no(&c.text) {
+            Some(true) => w.pk = true,
+            Some(false) => {}
+            None => w.read(&c.text),
+        });
+        if changed {
+            word_cell = c;
+        }
+    }
+    if let Some(c) = cell(row, l.foreign_key) {
+        let text = c.text.trim();
+        let changed = changes(&mut words, |w| match yes_no(text) {
+            Some(true) => w.bare_fk = true,
+            Some(false) => {}
+            None if is_blank(text) => {}
+            None if text.eq_ignore_ascii_case("fk") => w.bare_fk = true,
+            None => {
+                let mut fk = Constraints::default();
+                fk.read(text);
+                if fk.fk.is_none() {
+                    fk = Constraints::default();
+                    fk.read(&format!("REFERENCES {text}"));
+                }
+                w.fk = fk.fk.or(w.fk.take());
+            }
+        });
+        if changed {
+            word_cell = c;
+        }
+    }
+    for (idx, set) in [
+        (l.unique, (|w: &mut Constraints| w.unique = true) as fn(&mut Constraints)),
+        (l.index, |w: &mut Constraints| w.index = true),
+        (l.auto_increment, |w: &mut Constraints| w.auto = true),
+    ] {
+        if let Some(c) = cell(row, idx) {
+            if yes_no(&c.text) == Some(true) {
+                set(&mut words);
+                word_cell = c;
+            }
+        }
+    }
+    if let Some(c) = cell(row, l.nullable) {
+        match yes_no(&c.text) {
+            Some(true) => words.nullable = true,
+            Some(false) => words.not_null = true,
+            None => {}
+        }
+    }
+    if let Some(c) = cell(row, l.required) {
+        match yes_no(&c.text) {
+            Some(true) => words.not_null = true,
+            Some(false) => words.nullable = true,
+            None => {}
+        }
+    }
+    if let Some(c) = cell(row, l.default) {
+        let text = c.text.trim();
+        let text = strip_keyword(text, "default").unwrap_or(text);
+        let text = text.trim_start_matches(['=', ':']).trim();
+        // NOTE: authors put constraint words in a "default" column (`PK, AUTOINCREMENT`,
+        // `NOT NULL`, `auto`): they are constraints, and only the rest is a default value.
+        let (value, constraint_words) = split_default_cell(text);
+        if !constraint_words.is_empty() {
+            words.read(&constraint_words);
+            word_cell = c;
+        }
+        if let Some(v) = value.filter(|v| !is_blank(v)) {
+            words.default = Some(v);
+        }
+    }
+    let description = cell(row, l.description);
+    if let Some(c) = description {
+        if changes(&mut words, |w| w.read_description(&c.text)) {
+            word_cell = c;
+        }
+    }
+    let word_origin = cell_origin(file, word_cell);
+
+    let mut col = Column::new(col_name.clone(), ty, origin.clone());
+    col.stated = Stated { nullable: words.pk || words.not_null || words.nullable, default: true };
+    col.nullable = !(words.pk || words.not_null);
+    col.default = words.default.as_deref().map(parse_loose_default);
+    col.on_update = words.on_update.clone();
+    if is_serial(&col.ty.spelling) {
+        col.identity = Some(Identity::Serial);
+    } else if words.auto {
+        col.identity = Some(Identity::AutoIncrement);
+    }
+    col.comment = description.map(|c| c.text.trim().to_string()).filter(|s| !is_blank(s));
+    let table = &mut out.schema.tables[cx.table_idx];
+    table.columns.push(col);
+    if words.pk {
+        match table.primary_key.as_mut() {
+            Some(pk) => pk.columns.push(col_name.clone()),
+            None => {
+                table.primary_key =
+                    Some(PrimaryKey { name: None, columns: vec![col_name.clone()], origin: word_origin.clone() })
+            }
+        }
+    }
+    if words.unique {
+        table.uniques.push(Unique { name: None, columns: vec![col_name.clone()], origin: word_origin.clone() });
+    }
+    if let Some(expr) = &words.check {
+        table.checks.push(Check {
+            name: None,
+            expr: expr.clone(),
+            columns: vec![col_name.clone()],
+            origin: word_origin.clone(),
+        });
+    }
+    match &words.fk {
+        Some(fk) => table.foreign_keys.push(ForeignKey {
+            name: None,
+            columns: vec![col_name.clone()],
+            ref_table: fk.table.clone(),
+            ref_columns: fk.columns.clone(),
+            on_delete: fk.on_delete,
+            on_update: fk.on_update,
+            inferred: false,
+            origin: word_origin.clone(),
+        }),
+        None if words.bare_fk => bare_fks.push(BareFk {
+            table: table.name.clone(),
+            column: col_name.clone(),
+            origin: word_origin.clone(),
+            cell: word_cell.text.clone(),
+        }),
+        None => {}
+    }
+    // NOTE: a primary key or unique constraint is already backed by an index: `PK, INDEX` and
+    // `UNIQUE, INDEX` describe that index, not a second one.
+    if words.index && !words.pk && !words.unique {
+        out.schema.indexes.push(Index {
+            name: None,
+            table: table_name,
+            parts: vec![IndexPart::column(col_name)],
+            unique: false,
+            method: None,
+            predicate: None,
+            include: Vec::new(),
+            origin: word_origin,
+        });
+    }
+}
+
+/// Whether `read` changes what `words` say.
+fn changes(words: &mut Constraints, read: impl FnOnce(&mut Constraints)) -> bool {
+    let before = words.clone();
+    read(words);
+    *words != before
+}
+
+/// An empty cell, or one that says "nothing" (`-`, `없음`, `N/A`).
+pub(super) fn is_blank(text: &str) -> bool {
+    matches!(text.trim(), "" | "-" | "—" | "–" | "없음" | "N/A" | "n/a")
+}

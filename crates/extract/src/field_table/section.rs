@@ -1,0 +1,126 @@
+//! What the paragraphs of a section say about the table its field table defines:
+//! `**Table Name**: x`, `**논리명**: 사용자`, `**Primary Key**: id`, `**Foreign Keys**: a → t.c`.
+
+use super::split_name_cell;
+use super::words::{Constraints, FkTarget};
+use crate::context::{labelled_lines, Labelled, NamedTable};
+use crate::scan::{Heading, TextItem};
+use model::{Notation, Origin};
+use std::sync::Arc;
+
+/// What labelled paragraphs under one heading state.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Given {
+    /// The level of the heading the paragraphs are under (0 before any heading).
+    pub level: u8,
+    pub name: Option<(NamedTable, Origin)>,
+    pub label: Option<String>,
+    pub primary_key: Option<(Vec<String>, Origin)>,
+    /// (column, target, where the column is written).
+    pub foreign_keys: Vec<(String, FkTarget, Origin)>,
+}
+
+/// The labelled paragraphs in effect at a point of a document, one entry per heading level.
+#[derive(Debug, Default)]
+pub(super) struct Sections {
+    stack: Vec<Given>,
+}
+
+impl Sections {
+    /// A heading closes the sections at its level and deeper.
+    pub fn heading(&mut self, h: &Heading) {
+        self.stack.retain(|g| g.level < h.level);
+    }
+
+    /// Reads the `Label: value` lines of a paragraph into the innermost section.
+    pub fn paragraph(&mut self, file: &Arc<str>, p: &TextItem) {
+        let lines = labelled_lines(&p.raw);
+        if lines.is_empty() {
+            return;
+        }
+        let level = p.headings.last().map_or(0, |h| h.level);
+        if self.stack.last().is_none_or(|g| g.level != level) {
+            self.stack.push(Given { level, ..Given::default() });
+        }
+        let Some(given) = self.stack.last_mut() else { return };
+        let raw_lines: Vec<&str> = p.raw.lines().collect();
+        let origin_of = |n: u32, needle: &str| {
+            let line = raw_lines.get(n as usize).copied().unwrap_or("");
+            let at = line.find(needle).map(|b| line[..b].chars().count() as u32).unwrap_or(0);
+            let base = if n == 0 { p.column } else { 1 };
+            Origin::new(file.clone(), p.line + n, base + at, Notation::FieldTable)
+        };
+        for (item, n) in lines {
+            match item {
+                Labelled::TableName(t) => {
+                    let o = origin_of(n, &t.name);
+                    // A new table name starts a new table: what was said of the previous one stays with it.
+                    *given = Given { level, name: Some((t, o)), ..Given::default() };
+                }
+                Labelled::LogicalName(l) => given.label = Some(l),
+                Labelled::PrimaryKey(cols) => {
+                    let o = origin_of(n, &cols[0]);
+                    given.primary_key = Some((cols, o));
+                }
+                Labelled::ForeignKeys(text) => {
+                    for part in split_fk_list(&text) {
+                        let Some((col, rest)) = split_name_cell(&part) else { continue };
+                        let mut words = Constraints::default();
+                        words.read(&rest);
+                        if words.fk.is_none() {
+                            words = Constraints::default();
+                            words.read(&format!("REFERENCES {rest}"));
+                        }
+                        if let Some(fk) = words.fk {
+                            let o = origin_of(n, &col);
+                            given.foreign_keys.push((col, fk, o));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// What the sections in effect say, innermost first for each part.
+    pub fn given(&self) -> Option<Given> {
+        if self.stack.is_empty() {
+            return None;
+        }
+        let mut out = Given::default();
+        for g in self.stack.iter().rev() {
+            if out.name.is_none() && g.name.is_some() {
+                out.name = g.name.clone();
+                out.level = g.level;
+            }
+            if out.label.is_none() {
+                out.label = g.label.clone();
+            }
+            if out.primary_key.is_none() {
+                out.primary_key = g.primary_key.clone();
+            }
+            if out.foreign_keys.is_empty() {
+                out.foreign_keys = g.foreign_keys.clone();
+            }
+        }
+        Some(out)
+    }
+}
+
+/// `a → t.c, b → u(c, d)`: one entry per column, commas inside parentheses kept.
+fn split_fk_list(text: &str) -> Vec<String> {
+    let (mut parts, mut cur, mut depth) = (Vec::new(), String::new(), 0usize);
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' | ';' if depth == 0 => {
+                parts.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    parts.push(cur);
+    parts.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
+}
