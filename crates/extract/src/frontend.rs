@@ -2,6 +2,7 @@
 
 use model::{name_key, Column, DataType, DefaultValue, Diagnostic, Identity, Notation, Schema, Span, Table};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Everything one notation of a document says, before merging with the other notations.
 #[derive(Debug, Clone)]
@@ -24,6 +25,16 @@ pub struct Partial {
     /// no notation defines them, what those statements say is a no-op, not an error.
     pub if_exists_tables: BTreeSet<String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The markdown items this notation read: (file, [`crate::scan::Item::line`]).
+    ///
+    /// The contract that keeps anything from being dropped silently: a front-end marks (with
+    /// [`Partial::mark_read`]) every item it takes responsibility for, because it read something
+    /// from it or reported with a diagnostic why it could not. It leaves alone the items it
+    /// merely looked at and found not to be its notation. Once every front-end ran, the pipeline
+    /// reports each item nobody marked that looks like schema ([`crate::unread`]), so a new
+    /// front-end only has to mark what it reads. A front-end that reads text spanning several
+    /// items (unfenced notation across paragraphs) marks each of them.
+    pub read: BTreeSet<(Arc<str>, u32)>,
 }
 
 impl Partial {
@@ -36,7 +47,13 @@ impl Partial {
             patches: Vec::new(),
             if_exists_tables: BTreeSet::new(),
             diagnostics: Vec::new(),
+            read: BTreeSet::new(),
         }
+    }
+
+    /// Records that this notation read (or reported) the item of `file` that starts at `line`.
+    pub fn mark_read(&mut self, file: &Arc<str>, line: u32) {
+        self.read.insert((file.clone(), line));
     }
 }
 

@@ -15,5 +15,6 @@ pub mod sections;
 pub mod sql;
 pub mod sqlalchemy;
 pub mod types;
+pub mod unread;
 
 pub use pipeline::{extract, rules, Extraction, Options, SourceFile};

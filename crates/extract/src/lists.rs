@@ -61,7 +61,9 @@ pub fn extract(docs: &[Document], known_tables: &BTreeSet<String>) -> Partial {
                         known: known_tables,
                         paragraph_table: paragraph_table.as_deref(),
                     };
-                    read_item(&cx, &mut out);
+                    if read_item(&cx, &mut out) {
+                        out.mark_read(&doc.file, li.line);
+                    }
                 }
                 _ => {}
             }
@@ -213,18 +215,13 @@ fn table_named_in_paragraph(p: &TextItem, known: &BTreeSet<String>) -> Option<St
     ((lower.contains("테이블") || lower.contains("table")) && spans.len() == 1).then(|| spans[0].to_string())
 }
 
-fn read_item(cx: &Cx, out: &mut Partial) {
+/// Reads one bullet; `false` when it says nothing this front-end understands.
+fn read_item(cx: &Cx, out: &mut Partial) -> bool {
     let text = cx.item.text.as_str();
-    if read_foreign_key(cx, text, out) {
-        return;
-    }
-    if read_index(cx, text, out) {
-        return;
-    }
-    if read_primary_key(cx, text, out) {
-        return;
-    }
-    read_query_hint(cx, text, out);
+    read_foreign_key(cx, text, out)
+        || read_index(cx, text, out)
+        || read_primary_key(cx, text, out)
+        || read_query_hint(cx, text, out)
 }
 
 /// Makes sure the list partial has an entry for `table` (lists only alter tables) and returns
@@ -691,7 +688,7 @@ fn has_word(upper: &str, word: &str) -> bool {
 }
 
 /// `목록 조회: `created_at DESC``, `검색: `product_name`, `core_kpi` LIKE`, `필터: `status``.
-fn read_query_hint(cx: &Cx, text: &str, out: &mut Partial) {
+fn read_query_hint(cx: &Cx, text: &str, out: &mut Partial) -> bool {
     let upper = text.to_uppercase();
     let order_words = has_word(&upper, "DESC")
         || has_word(&upper, "ASC")
@@ -715,11 +712,11 @@ fn read_query_hint(cx: &Cx, text: &str, out: &mut Partial) {
     } else if text.contains("조회") {
         QueryHintKind::Filter
     } else {
-        return;
+        return false;
     };
-    let Some(table) = cx.context_table() else { return };
+    let Some(table) = cx.context_table() else { return false };
     if !cx.known.is_empty() && resolve_known(&table, cx.known).is_none() {
-        return;
+        return false;
     }
     let mut columns: Vec<String> = Vec::new();
     for span in &cx.item.code_spans {
@@ -734,7 +731,7 @@ fn read_query_hint(cx: &Cx, text: &str, out: &mut Partial) {
         }
     }
     if columns.is_empty() {
-        return;
+        return false;
     }
     let descending = has_word(&upper, "DESC") || text.contains("최신순") || text.contains("내림차순");
     let origin = cx.origin_of(&columns[0]);
@@ -745,6 +742,7 @@ fn read_query_hint(cx: &Cx, text: &str, out: &mut Partial) {
         descending: kind == QueryHintKind::OrderBy && descending,
         origin,
     });
+    true
 }
 
 #[cfg(test)]

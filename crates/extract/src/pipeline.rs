@@ -2,7 +2,7 @@
 
 use crate::frontend::Partial;
 use crate::scan::{self, BlockLang, Document, Item, SqlFlavor};
-use crate::{field_table, lists, merge, mermaid, prisma, renames, sql, sqlalchemy};
+use crate::{field_table, lists, merge, mermaid, prisma, renames, sql, sqlalchemy, unread};
 use model::{name_key, Diagnostic, Notation, RuleInfo, Schema};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -53,9 +53,12 @@ pub fn extract(files: &[SourceFile], options: &Options) -> Extraction {
     partials.push(sql);
     partials.push(lists::extract(&docs, &known));
 
+    // What the front-ends read, so that what nobody read is reported (see `Partial::read`).
+    let read: BTreeSet<(Arc<str>, u32)> = partials.iter().flat_map(|p| p.read.iter().cloned()).collect();
     let (mut schema, merge_diagnostics) = merge::merge(partials, &options.prefer);
     diagnostics.extend(merge_diagnostics);
     diagnostics.extend(renames::collect(&docs, &mut schema));
+    diagnostics.extend(unread::report(&docs, &read, &schema));
     diagnostics.sort_by(|a, b| (&a.span, a.rule, &a.message).cmp(&(&b.span, b.rule, &b.message)));
     diagnostics.dedup();
     Extraction { schema, diagnostics, dialect: options.dialect.or_else(|| labelled_dialect(&docs)) }
@@ -95,6 +98,7 @@ pub fn rules() -> Vec<RuleInfo> {
         sqlalchemy::RULES,
         merge::RULES,
         renames::RULES,
+        unread::RULES,
     ] {
         all.extend_from_slice(set);
     }

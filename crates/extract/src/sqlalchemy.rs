@@ -55,6 +55,11 @@ pub fn extract(docs: &[Document]) -> Partial {
                 _ => None,
             })
             .collect();
+        for b in &blocks {
+            if is_sqlalchemy(b) {
+                out.mark_read(&doc.file, b.fence_line);
+            }
+        }
         read_doc(&doc.file, &blocks, &mut out, &mut pending);
     }
     pending.resolve(&mut out);
@@ -64,13 +69,15 @@ pub fn extract(docs: &[Document]) -> Partial {
 fn is_python(b: &CodeBlock) -> bool {
     match &b.lang {
         BlockLang::Python => true,
-        BlockLang::Unlabelled => {
-            b.content.contains("__tablename__")
-                || (b.content.contains("class ")
-                    && (b.content.contains("Column(") || b.content.contains("mapped_column(")))
-        }
+        BlockLang::Unlabelled => is_sqlalchemy(b),
         _ => false,
     }
+}
+
+/// Whether a block's content is SQLAlchemy models (other python is not this front-end's).
+fn is_sqlalchemy(b: &CodeBlock) -> bool {
+    b.content.contains("__tablename__")
+        || (b.content.contains("class ") && (b.content.contains("Column(") || b.content.contains("mapped_column(")))
 }
 
 // ---------------------------------------------------------------------------------------------

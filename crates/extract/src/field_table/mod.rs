@@ -113,6 +113,11 @@ pub fn extract(docs: &[Document]) -> Partial {
                 Item::Heading(h) => sections.heading(h),
                 Item::Paragraph(p) => sections.paragraph(&doc.file, p),
                 Item::Table(t) => {
+                    let l = layout(&t.header);
+                    if l.name.is_some() && l.ty.is_some() && l.name != l.ty {
+                        // A table headed as a field table is read or reported by `read_table`.
+                        out.mark_read(&doc.file, t.line);
+                    }
                     let given = sections.given();
                     let mut cx = TableCx { file: &doc.file, bare_fks: &mut bare_fks, subdocuments: &mut subdocuments };
                     read_table(&mut cx, t, given.as_ref(), &mut out);

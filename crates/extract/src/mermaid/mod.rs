@@ -131,6 +131,7 @@ pub fn extract(docs: &[Document]) -> Partial {
                 continue;
             }
             let Some(d) = parse::parse(block) else { continue };
+            partial.mark_read(&doc.file, block.fence_line);
             for e in d.errors {
                 partial.diagnostics.push(MERMAID_SYNTAX_ERROR.at(span(&doc.file, e.pos, e.len), e.message));
             }

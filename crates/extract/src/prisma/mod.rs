@@ -211,6 +211,7 @@ pub fn extract(docs: &[Document]) -> Partial {
                 continue;
             }
             let parsed = syntax::parse(block);
+            partial.mark_read(&doc.file, block.fence_line);
             for e in parsed.errors {
                 ctx.diagnostics
                     .push(PRISMA_SYNTAX_ERROR.at(Span::new(doc.file.clone(), e.pos.line, e.pos.column, 0), e.message));

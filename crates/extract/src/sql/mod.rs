@@ -249,7 +249,11 @@ pub fn extract(docs: &[Document], forced: Option<SqlFlavor>, known_tables: &BTre
             builder.statement(&cx, s);
         }
     }
-    builder.finish()
+    let mut partial = builder.finish();
+    for b in &blocks {
+        partial.mark_read(&b.file, b.block.fence_line);
+    }
+    partial
 }
 
 /// Whether an unlabelled block holds DDL: its first word (after comments) is CREATE, ALTER, DROP
