@@ -5,6 +5,7 @@
 //! - [`diagnostics_json`]: diagnostics as the JSON `schemadoc check --format json` prints.
 //! - [`sarif`]: diagnostics as a SARIF 2.1.0 log for code-scanning services.
 //! - [`schema_json`]: a schema as the JSON `schemadoc show --format json` prints.
+//! - [`export`]: the schema in other notations (Prisma, SQLAlchemy, DBML, PlantUML).
 //! - [`erd`]: entity-relationship diagrams: Mermaid `erDiagram`, Graphviz DOT (and a group overview).
 //! - [`markdown`]: a schema as a markdown document (field tables schemadoc reads back, and an ERD).
 //! - [`sql_script`]: an engine's translation of a schema as a SQL script.
@@ -12,6 +13,7 @@
 mod diagnostics;
 mod diagnostics_json;
 pub mod erd;
+pub mod export;
 mod markdown;
 mod sarif;
 mod schema_json;

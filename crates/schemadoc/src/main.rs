@@ -203,6 +203,8 @@ enum ShowFormat {
     Svg,
     /// A picture drawn by Graphviz `dot`.
     Png,
+    /// A Prisma schema (`--dialect` names the datasource provider).
+    Prisma,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -295,14 +297,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     return Ok(ExitCode::SUCCESS);
                 }
                 ShowFormat::Sql => {
-                    let kind = match (&input.dialect, extraction.dialect) {
-                        (Some(d), _) => parse_engine(d)?,
-                        (None, Some(SqlFlavor::Mysql)) => dialect::EngineKind::Mysql,
-                        (None, Some(SqlFlavor::Sqlite)) => dialect::EngineKind::Sqlite,
-                        (None, _) => dialect::EngineKind::Postgres,
-                    };
-                    let engine = dialect::engine(kind);
+                    let engine = dialect::engine(output_engine(&input, &extraction)?);
                     render::sql_script(&engine.create_schema(&extraction.schema), engine)
+                }
+                ShowFormat::Prisma => {
+                    let target = match output_engine(&input, &extraction)? {
+                        dialect::EngineKind::Postgres => render::export::Target::Postgres,
+                        dialect::EngineKind::Mysql => render::export::Target::Mysql,
+                        dialect::EngineKind::Sqlite => render::export::Target::Sqlite,
+                    };
+                    let export = render::export::prisma(&ordered(extraction.schema), target);
+                    for note in &export.notes {
+                        eprintln!("note: {note}");
+                    }
+                    export.text
                 }
             };
             write_out(&mut out, &text)?;
@@ -454,6 +462,16 @@ fn ordered(mut schema: model::Schema) -> model::Schema {
 fn parse_engine(name: &str) -> Result<dialect::EngineKind> {
     dialect::EngineKind::parse(name)
         .with_context(|| format!("unknown dialect `{name}`; expected postgres, mysql or sqlite"))
+}
+
+/// The engine `show` writes for: `--dialect`, else the document's own, else PostgreSQL.
+fn output_engine(input: &Input, extraction: &Extraction) -> Result<dialect::EngineKind> {
+    Ok(match (&input.dialect, extraction.dialect) {
+        (Some(d), _) => parse_engine(d)?,
+        (None, Some(SqlFlavor::Mysql)) => dialect::EngineKind::Mysql,
+        (None, Some(SqlFlavor::Sqlite)) => dialect::EngineKind::Sqlite,
+        (None, _) => dialect::EngineKind::Postgres,
+    })
 }
 
 /// The part of `schema` a diagram shows (`--table`/`--depth`, `--group`), and its groups.
