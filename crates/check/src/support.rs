@@ -1,8 +1,6 @@
 //! Small helpers shared by the rules: name lookup and suggestions, spans, key coverage.
 
-use model::{
-    edit_distance, name_key, singular_plural_variants, Column, ForeignKey, Index, Origin, Schema, Span, Table,
-};
+use model::{name_key, Column, ForeignKey, Index, Origin, Schema, Span, Table};
 
 /// The table a reference names, looked up by [`name_key`]; a `namespace.table` reference whose
 /// full name is unknown falls back to its last segment (`public.users` → `users`).
@@ -117,33 +115,8 @@ pub fn is_btree(index: &Index) -> bool {
     }
 }
 
-/// The candidate a misspelled `name` most likely meant: its singular or plural, the only candidate
-/// containing it as a whole `_`-separated part (`keywords` → `custom_keywords`), or the closest
-/// candidate by edit distance (at most a third of the name's length). Ties keep candidate order.
-pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    let key = name_key(name);
-    let candidates: Vec<&str> = candidates.into_iter().filter(|c| name_key(c) != key && !c.is_empty()).collect();
-    let variants = singular_plural_variants(&key);
-    if let Some(c) = candidates.iter().find(|c| variants.contains(&name_key(c))) {
-        return Some(c.to_string());
-    }
-    let contains_part = |c: &str, part: &str| {
-        let c = name_key(c);
-        c.split('_').any(|p| p == part)
-            || (part.contains('_') && (c.starts_with(&format!("{part}_")) || c.ends_with(&format!("_{part}"))))
-    };
-    let containing: Vec<&&str> = candidates.iter().filter(|c| contains_part(c, &key)).collect();
-    if let [only] = containing.as_slice() {
-        return Some(only.to_string());
-    }
-    let limit = (key.chars().count() / 3).max(1);
-    candidates
-        .iter()
-        .map(|c| (edit_distance(&key, &name_key(c)), *c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c.to_string())
-}
+/// The candidate a misspelled name most likely meant (see [`model::suggest_name`]).
+pub use model::suggest_name as suggest;
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@
 pub mod context;
 pub mod field_table;
 pub mod frontend;
+pub mod hints;
 pub mod lists;
 pub mod merge;
 pub mod mermaid;

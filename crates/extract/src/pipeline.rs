@@ -2,7 +2,7 @@
 
 use crate::frontend::Partial;
 use crate::scan::{self, BlockLang, Document, Item, SqlFlavor};
-use crate::{field_table, lists, merge, mermaid, prisma, renames, sql, sqlalchemy, unread};
+use crate::{field_table, hints, lists, merge, mermaid, prisma, renames, sql, sqlalchemy, unread};
 use model::{name_key, Diagnostic, Notation, RuleInfo, Schema};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -58,6 +58,7 @@ pub fn extract(files: &[SourceFile], options: &Options) -> Extraction {
     let (mut schema, merge_diagnostics) = merge::merge(partials, &options.prefer);
     diagnostics.extend(merge_diagnostics);
     diagnostics.extend(renames::collect(&docs, &mut schema));
+    diagnostics.extend(hints::settle(&mut schema));
     diagnostics.extend(unread::report(&docs, &read, &schema));
     diagnostics.sort_by(|a, b| (&a.span, a.rule, &a.message).cmp(&(&b.span, b.rule, &b.message)));
     diagnostics.dedup();
@@ -98,6 +99,7 @@ pub fn rules() -> Vec<RuleInfo> {
         sqlalchemy::RULES,
         merge::RULES,
         renames::RULES,
+        hints::RULES,
         unread::RULES,
     ] {
         all.extend_from_slice(set);

@@ -6,6 +6,8 @@
 //! module-level `Index(...)` calls. Code that is not a model (engine setup, FastAPI routes) gives
 //! nothing.
 
+mod enums;
+
 use crate::field_table::to_snake;
 use crate::frontend::Partial;
 use crate::scan::{BlockLang, CodeBlock, Document, Item};
@@ -469,6 +471,8 @@ struct ClassDef {
     columns: Vec<ColDef>,
     args: Vec<TableArg>,
     namespace: Option<String>,
+    /// The members of a python enum class, as (name, value).
+    members: Vec<(String, String)>,
 }
 
 /// Cross-class lookups done after every document is read.
@@ -581,6 +585,19 @@ fn read_doc(file: &Arc<str>, blocks: &[&CodeBlock], out: &mut Partial, pending: 
             i += 1;
         }
     }
+    let enum_classes: Vec<enums::EnumClass> = classes
+        .iter()
+        .filter(|c| !c.members.is_empty())
+        .map(|c| enums::EnumClass { name: c.name.clone(), members: c.members.clone(), origin: c.origin.clone() })
+        .collect();
+    enums::resolve(&enum_classes, classes.iter_mut().chain(cores.iter_mut()), out);
+    // `parent: Mapped[Parent]` names another class of the document: a relationship, not a column.
+    let class_names: Vec<String> = classes.iter().map(|c| c.name.clone()).collect();
+    for c in &mut classes {
+        c.columns.retain(
+            |col| !matches!(&col.ty, Some(DataType { kind: TypeKind::Other { raw }, .. }) if class_names.contains(raw)),
+        );
+    }
     // Which classes are tables, and the mixins they take columns from.
     let model_names: Vec<String> =
         classes.iter().filter(|c| c.tablename.is_some() && !c.is_abstract).map(|c| c.name.clone()).collect();
@@ -629,6 +646,7 @@ fn read_doc(file: &Arc<str>, blocks: &[&CodeBlock], out: &mut Partial, pending: 
                 columns: Vec::new(),
                 args: Vec::new(),
                 namespace: c.namespace.clone(),
+                members: Vec::new(),
             },
             std::iter::once(idx).chain(from).collect(),
         ));
@@ -672,6 +690,7 @@ fn read_doc(file: &Arc<str>, blocks: &[&CodeBlock], out: &mut Partial, pending: 
             columns: Vec::new(),
             args: Vec::new(),
             namespace: core.namespace,
+            members: Vec::new(),
         };
         build_table(name, shell, columns, args, out, pending);
     }
@@ -751,7 +770,9 @@ fn read_class(
         columns: Vec::new(),
         args: Vec::new(),
         namespace: None,
+        members: Vec::new(),
     };
+    let is_enum = enums::is_enum_class(&class.bases);
     let body_indent = body.clone().next().map(|j| cx.lines[j].indent);
     let mut table_args_lines = Vec::new();
     let mut problems: Vec<(usize, String)> = Vec::new();
@@ -785,6 +806,10 @@ fn read_class(
             continue;
         }
         if text.starts_with("__") {
+            continue;
+        }
+        if is_enum {
+            class.members.extend(enums::member(text));
             continue;
         }
         match read_attribute(cx, l, text) {
@@ -897,7 +922,11 @@ fn read_attribute(cx: &BlockCx, l: &Line, text: &str) -> Attr {
     };
     if let Some((optional, inner)) = &mapped {
         col.annotated_optional = Some(*optional);
-        col.ty = python_type(inner);
+        // An annotation no map knows (an enum class, a custom type) is kept as written.
+        col.ty = python_type(inner).or_else(|| {
+            let plain = inner.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+            plain.then(|| DataType::new(TypeKind::Other { raw: inner.clone() }, inner.clone()))
+        });
     }
     match rhs {
         Some(r) => match find_call(r, &["mapped_column", "Column"]) {
@@ -1361,6 +1390,7 @@ fn read_module_line(
                 columns: Vec::new(),
                 args: Vec::new(),
                 namespace: None,
+                members: Vec::new(),
             };
             for (o, item) in a.iter().skip(1) {
                 if let Some(("schema", v)) = kwarg(item) {
@@ -1717,13 +1747,49 @@ class B(Base):
             rules,
             [
                 ("sqlalchemy-duplicate-definition", 5),
-                ("sqlalchemy-unreadable-line", 6),
                 ("sqlalchemy-unreadable-line", 7),
                 ("sqlalchemy-duplicate-definition", 11),
             ]
         );
         let a = p.schema.table("a").unwrap();
         assert_eq!(a.column("id").unwrap().ty.kind, TypeKind::Int { bytes: 8 });
+        // An annotation no map knows keeps its type as written.
+        assert_eq!(a.column("weird").unwrap().ty.kind, TypeKind::Other { raw: "Something".into() });
+    }
+
+    #[test]
+    fn enum_classes_of_the_block_type_their_columns() {
+        let md = r#"```python
+class Mood(str, enum.Enum):
+    CALM = "calm"
+    STORMY = "stormy"
+
+class Grade(enum.IntEnum):
+    LOW = 1
+    HIGH = 2
+
+class Voyage(Base):
+    __tablename__ = "voyages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mood: Mapped[Mood] = mapped_column(default=Mood.CALM)
+    grade = Column(Enum(Grade, name="grade_kind", values_callable=lambda e: [m.value for m in e]))
+    ship: Mapped[Ship]
+
+class Ship(Base):
+    __tablename__ = "ships"
+    id: Mapped[int] = mapped_column(primary_key=True)
+```
+"#;
+        let p = run(md);
+        assert!(p.diagnostics.is_empty(), "{:#?}", p.diagnostics);
+        let v = p.schema.table("voyages").unwrap();
+        assert_eq!(v.column("mood").unwrap().ty.kind, TypeKind::Enum { name: "mood".into() });
+        assert_eq!(v.column("grade").unwrap().ty.kind, TypeKind::Enum { name: "grade_kind".into() });
+        assert!(v.column("ship").is_none(), "a mapped class is a relationship, not a column");
+        let names: Vec<(&str, Vec<&str>)> =
+            p.schema.enums.iter().map(|e| (e.name.as_str(), e.values.iter().map(String::as_str).collect())).collect();
+        // NOTE: SQLAlchemy stores member names unless `values_callable` says values.
+        assert_eq!(names, [("mood", vec!["CALM", "STORMY"]), ("grade_kind", vec!["1", "2"])]);
     }
 
     #[test]

@@ -1,7 +1,99 @@
 //! Type and default spellings shared by the front-ends: SQL type names of every dialect,
-//! SQLAlchemy types, loose ERD words, and SQL default expressions.
+//! SQLAlchemy types, loose ERD words, the type words of other languages ([`vocabulary`]), and SQL
+//! default expressions.
+//!
+//! Front-ends that read a type cell or attribute ask [`familiar_type`] (every vocabulary, `None`
+//! when no vocabulary knows the word) or [`parse_written_type`] (the same, keeping an unfamiliar
+//! type as written in [`TypeKind::Other`]): a column is never dropped for its type.
+
+pub mod vocabulary;
 
 use model::{DataType, DefaultValue, TypeKind};
+pub use vocabulary::{strip_optional, Vocabulary};
+
+// ---------------------------------------------------------------------------------------------
+// Every vocabulary at once.
+
+/// Reads a type written in any vocabulary schemadoc knows, in this order: SQLAlchemy
+/// (`String(36)`), the words of Prisma, Java, TypeScript, Python and MongoDB (`Long`, `string`,
+/// `Optional[float]`, `ObjectId`), SQL of any engine (`VARCHAR(255)`, `POINT`,
+/// `geography(Point,4326)`), and underscore spellings (`varchar_255`). Marks of optionality
+/// (`String?`, `T | null`) are read past, not kept in the type. `None` when no vocabulary knows it.
+pub fn familiar_type(spelling: &str) -> Option<DataType> {
+    let written = spelling.trim();
+    let (bare, _) = strip_optional(written);
+    if bare.is_empty() {
+        return None;
+    }
+    let one_word = match bare.find('(') {
+        Some(open) => bare.ends_with(')') && !bare[..open].contains(char::is_whitespace),
+        None => !bare.contains(char::is_whitespace),
+    };
+    if one_word {
+        if let Some(mut ty) = parse_sqlalchemy_type(bare) {
+            ty.spelling = written.to_string();
+            return Some(ty);
+        }
+    }
+    if let Some((ty, _)) = vocabulary::familiar(written) {
+        return Some(ty);
+    }
+    let kind = sql_kind(bare);
+    if !matches!(kind, TypeKind::Other { .. }) || model::is_sql_type(bare) {
+        return Some(DataType::new(kind, written));
+    }
+    underscore_spelling(bare).map(|sql| DataType::new(sql_kind(&sql), written))
+}
+
+/// Reads a type as written: see [`familiar_type`]; anything else is kept as written in
+/// [`TypeKind::Other`].
+pub fn parse_written_type(spelling: &str) -> DataType {
+    let written = spelling.trim();
+    familiar_type(written).unwrap_or_else(|| DataType::new(TypeKind::Other { raw: written.to_string() }, written))
+}
+
+/// Whether text has the shape of a type name, known or not: one word of letters, digits, `_` and
+/// `.`, with optional arguments (`Money(2)`), generic parameters (`Ref<User>`), array marks (`[]`)
+/// or an optional mark (`?`). Prose (`관리자`, `see below`) does not.
+pub fn looks_like_type(text: &str) -> bool {
+    let t = text.trim();
+    let head_len = t.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).unwrap_or(t.len());
+    let (head, tail) = t.split_at(head_len);
+    if head.is_empty() || head.len() > 40 || !head.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    let mut tail = tail.strip_suffix('?').unwrap_or(tail);
+    while let Some(inner) = tail.strip_suffix("[]") {
+        tail = inner;
+    }
+    tail.is_empty()
+        || (tail.starts_with('(') && tail.ends_with(')') || tail.starts_with('<') && tail.ends_with('>'))
+            && tail.len() <= 40
+            && !tail[1..tail.len() - 1].contains(['(', '<', '|'])
+}
+
+/// `varchar_255` → `varchar(255)`, `decimal_10_2` → `decimal(10,2)`: SQL types some ERD tools
+/// spell with underscores because their syntax forbids brackets.
+fn underscore_spelling(s: &str) -> Option<String> {
+    let parts: Vec<&str> = s.split('_').collect();
+    let first_num = parts.iter().position(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))?;
+    let args = &parts[first_num..];
+    if first_num == 0 || args.len() > 2 || !args.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let base = parts[..first_num].join(" ");
+    model::is_sql_type(&base).then(|| format!("{base}({})", args.join(",")))
+}
+
+/// Laravel's `$table->timestamps()` (or a field named `timestamps`): the two columns it adds.
+pub fn laravel_timestamps(text: &str) -> Option<[&'static str; 2]> {
+    let t = text.trim().trim_start_matches("$table->").trim_end_matches(';').trim_end_matches("()");
+    matches!(t, "timestamps" | "timestampsTz" | "nullableTimestamps").then_some(["created_at", "updated_at"])
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL.
 
 /// Reads a SQL type as written in any dialect (`VARCHAR(255)`, `int4`, `TIMESTAMP WITH TIME ZONE`,
 /// `TEXT[]`, `VECTOR(1536)`, `DECIMAL(10, 2)`, `tinyint(1)`, `double precision`, `serial`).
@@ -129,14 +221,18 @@ pub fn parse_loose_type(spelling: &str) -> DataType {
     let lower = spelling.trim().to_ascii_lowercase();
     let kind = match lower.as_str() {
         "string" | "str" | "varchar" => TypeKind::Text,
-        "int" | "integer" | "number" | "long" => TypeKind::Int { bytes: 4 },
+        "int" | "integer" | "number" => TypeKind::Int { bytes: 4 },
         "datetime" | "timestamp" | "date_time" => TypeKind::Timestamp { tz: false, precision: None },
         "bool" | "boolean" => TypeKind::Bool,
         "float" | "double" | "real" => TypeKind::Float { bytes: 8 },
-        _ => sql_kind(&lower),
+        _ => match familiar_type(spelling) {
+            Some(ty) => ty.kind,
+            None => TypeKind::Other { raw: spelling.trim().to_string() },
+        },
     };
-    let exact =
-        lower.contains('(') || matches!(kind, TypeKind::Uuid | TypeKind::Json | TypeKind::Jsonb | TypeKind::Date);
+    let exact = lower.contains('(')
+        || underscore_spelling(&lower).is_some()
+        || matches!(kind, TypeKind::Uuid | TypeKind::Json | TypeKind::Jsonb | TypeKind::Date);
     DataType { kind, spelling: spelling.trim().to_string(), exact }
 }
 
@@ -299,11 +395,51 @@ mod tests {
     }
 
     #[test]
+    fn every_vocabulary_is_familiar_and_the_rest_is_kept_as_written() {
+        let kind = |s: &str| familiar_type(s).map(|t| t.kind);
+        assert_eq!(kind("String(36)"), Some(TypeKind::Varchar { len: Some(36) }));
+        assert_eq!(kind("Long"), Some(TypeKind::Int { bytes: 8 }));
+        assert_eq!(kind("LocalDate"), Some(TypeKind::Date));
+        assert_eq!(kind("Optional[float]"), Some(TypeKind::Float { bytes: 8 }));
+        assert_eq!(kind("varchar_255"), Some(TypeKind::Varchar { len: Some(255) }));
+        assert_eq!(kind("decimal_10_2"), Some(TypeKind::Decimal { precision: Some(10), scale: Some(2) }));
+        assert_eq!(kind("POINT"), Some(TypeKind::Other { raw: "POINT".into() }));
+        assert_eq!(kind("geography(Point,4326)"), Some(TypeKind::Other { raw: "geography(Point,4326)".into() }));
+        assert_eq!(kind("VARCHAR(255) NOT NULL"), None, "constraint words are not part of a type");
+        assert_eq!(kind("Address"), None);
+        assert_eq!(kind("snake_case_1"), None);
+        let kept = parse_written_type("Address");
+        assert_eq!((kept.kind, kept.spelling.as_str()), (TypeKind::Other { raw: "Address".into() }, "Address"));
+        assert_eq!(parse_written_type("String?").spelling, "String?");
+    }
+
+    #[test]
+    fn type_shapes_and_laravel_timestamps() {
+        for t in ["Money", "Ref<User>", "Tag[]", "Geo(2)", "Address?", "pkg.Type"] {
+            assert!(looks_like_type(t), "{t}");
+        }
+        for t in ["관리자", "see below", "", "1st", "a (b) c", "x | y"] {
+            assert!(!looks_like_type(t), "{t}");
+        }
+        assert_eq!(laravel_timestamps("$table->timestamps();"), Some(["created_at", "updated_at"]));
+        assert_eq!(laravel_timestamps("timestamps"), Some(["created_at", "updated_at"]));
+        assert_eq!(laravel_timestamps("timestamp"), None);
+    }
+
+    #[test]
     fn loose_types_are_families_only() {
         let t = parse_loose_type("string");
         assert_eq!(t.kind, TypeKind::Text);
         assert!(!t.exact);
         assert!(parse_loose_type("uuid").exact);
+        let java = parse_loose_type("BigDecimal");
+        assert_eq!(
+            (java.kind, java.spelling.as_str()),
+            (TypeKind::Decimal { precision: None, scale: None }, "BigDecimal")
+        );
+        assert_eq!(parse_loose_type("varchar_120").kind, TypeKind::Varchar { len: Some(120) });
+        assert!(parse_loose_type("varchar_120").exact);
+        assert_eq!(parse_loose_type("Gadget").kind, TypeKind::Other { raw: "Gadget".into() });
     }
 
     #[test]

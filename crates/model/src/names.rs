@@ -72,6 +72,34 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
+/// The candidate a misspelled `name` most likely meant: its singular or plural, the only candidate
+/// containing it as a whole `_`-separated part (`keywords` → `custom_keywords`), or the closest
+/// candidate by edit distance (at most a third of the name's length). Ties keep candidate order.
+pub fn suggest_name<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let key = name_key(name);
+    let candidates: Vec<&str> = candidates.into_iter().filter(|c| name_key(c) != key && !c.is_empty()).collect();
+    let variants = singular_plural_variants(&key);
+    if let Some(c) = candidates.iter().find(|c| variants.contains(&name_key(c))) {
+        return Some(c.to_string());
+    }
+    let contains_part = |c: &str, part: &str| {
+        let c = name_key(c);
+        c.split('_').any(|p| p == part)
+            || (part.contains('_') && (c.starts_with(&format!("{part}_")) || c.ends_with(&format!("_{part}"))))
+    };
+    let containing: Vec<&&str> = candidates.iter().filter(|c| contains_part(c, &key)).collect();
+    if let [only] = containing.as_slice() {
+        return Some(only.to_string());
+    }
+    let limit = (key.chars().count() / 3).max(1);
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&key, &name_key(c)), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -149,3 +149,228 @@ impl fmt::Display for DataType {
         self.kind.fmt(f)
     }
 }
+
+/// Type names some SQL engine accepts (PostgreSQL with its common extensions, MySQL and MariaDB,
+/// SQLite, SQL Server), lower case and without arguments: `varchar`, `double precision`, `geometry`.
+pub const SQL_TYPE_NAMES: &[&str] = &[
+    // Numbers.
+    "bigint",
+    "bigserial",
+    "bit",
+    "bit varying",
+    "bool",
+    "boolean",
+    "dec",
+    "decimal",
+    "double",
+    "double precision",
+    "fixed",
+    "float",
+    "float4",
+    "float8",
+    "int",
+    "int1",
+    "int2",
+    "int3",
+    "int4",
+    "int8",
+    "integer",
+    "mediumint",
+    "middleint",
+    "money",
+    "number",
+    "numeric",
+    "real",
+    "serial",
+    "serial2",
+    "serial4",
+    "serial8",
+    "smallint",
+    "smallmoney",
+    "smallserial",
+    "tinyint",
+    "varbit",
+    "oid",
+    "regclass",
+    // Text.
+    "bpchar",
+    "char",
+    "character",
+    "character varying",
+    "citext",
+    "clob",
+    "long",
+    "long varchar",
+    "longtext",
+    "mediumtext",
+    "name",
+    "national char",
+    "national character",
+    "national character varying",
+    "national varchar",
+    "nchar",
+    "ntext",
+    "nvarchar",
+    "nvarchar2",
+    "set",
+    "enum",
+    "string",
+    "text",
+    "tinytext",
+    "varchar",
+    "varchar2",
+    "varying character",
+    "native character",
+    "sysname",
+    // Bytes.
+    "binary",
+    "blob",
+    "bytea",
+    "image",
+    "longblob",
+    "mediumblob",
+    "tinyblob",
+    "varbinary",
+    "long varbinary",
+    "raw",
+    // Dates and times.
+    "date",
+    "datetime",
+    "datetime2",
+    "datetimeoffset",
+    "interval",
+    "smalldatetime",
+    "time",
+    "timestamp",
+    "timestamp with time zone",
+    "timestamp without time zone",
+    "time with time zone",
+    "time without time zone",
+    "timestamptz",
+    "timetz",
+    "year",
+    "rowversion",
+    // Structured.
+    "json",
+    "jsonb",
+    "jsonpath",
+    "xml",
+    "uuid",
+    "uniqueidentifier",
+    "hstore",
+    "ltree",
+    "lquery",
+    "ltxtquery",
+    "cube",
+    "sql_variant",
+    "hierarchyid",
+    "tsvector",
+    "tsquery",
+    "txid_snapshot",
+    "pg_lsn",
+    "pg_snapshot",
+    "record",
+    // Network.
+    "cidr",
+    "inet",
+    "macaddr",
+    "macaddr8",
+    // Ranges.
+    "int4range",
+    "int8range",
+    "numrange",
+    "tsrange",
+    "tstzrange",
+    "daterange",
+    "int4multirange",
+    "int8multirange",
+    "nummultirange",
+    "tsmultirange",
+    "tstzmultirange",
+    "datemultirange",
+    // Geometry (built-in, MySQL spatial, PostGIS).
+    "point",
+    "line",
+    "lseg",
+    "box",
+    "path",
+    "polygon",
+    "circle",
+    "geometry",
+    "geography",
+    "linestring",
+    "multipoint",
+    "multilinestring",
+    "multipolygon",
+    "geometrycollection",
+    "geomcollection",
+    "box2d",
+    "box3d",
+    "raster",
+    "geometry_dump",
+    // Vectors (pgvector) and other extensions.
+    "vector",
+    "halfvec",
+    "sparsevec",
+    "earth",
+    "isbn",
+    "issn",
+    "ean13",
+    "seg",
+    // SQLite's untyped column.
+    "any",
+];
+
+/// The name a SQL type spelling is looked up under in [`SQL_TYPE_NAMES`]: lower case, without
+/// arguments, array marks and MySQL sign modifiers (`VARCHAR(255)` → `varchar`, `int(10) unsigned` →
+/// `int`, `TEXT[]` → `text`, `timestamp(3) with time zone` → `timestamp with time zone`).
+pub fn sql_type_base(spelling: &str) -> String {
+    let mut s = spelling.trim().to_ascii_lowercase();
+    while let Some(inner) = s.strip_suffix("[]") {
+        s = inner.trim_end().to_string();
+    }
+    if let Some(inner) = s.strip_suffix(" array") {
+        s = inner.trim_end().to_string();
+    }
+    // Drop every parenthesised argument list.
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> =
+        out.split_whitespace().filter(|w| !matches!(*w, "unsigned" | "signed" | "zerofill")).collect();
+    words.join(" ")
+}
+
+/// Whether some SQL engine knows the type spelled `spelling` (see [`SQL_TYPE_NAMES`]).
+pub fn is_sql_type(spelling: &str) -> bool {
+    let base = sql_type_base(spelling);
+    let base = base.strip_prefix("pg_catalog.").or_else(|| base.strip_prefix("public.")).unwrap_or(&base);
+    SQL_TYPE_NAMES.contains(&base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sql_type_names_are_looked_up_without_arguments() {
+        assert_eq!(sql_type_base("VARCHAR(255)"), "varchar");
+        assert_eq!(sql_type_base("int(10) unsigned"), "int");
+        assert_eq!(sql_type_base("TEXT[]"), "text");
+        assert_eq!(sql_type_base("timestamp(3) with time zone"), "timestamp with time zone");
+        assert_eq!(sql_type_base("VARCHAR(20) NOT NULL"), "varchar not null");
+        assert_eq!(sql_type_base("geography(Point,4326)"), "geography");
+        assert!(is_sql_type("NVARCHAR(MAX)"));
+        assert!(is_sql_type("enum('a','b')"));
+        assert!(is_sql_type("DOUBLE PRECISION"));
+        assert!(!is_sql_type("VARCHR(100)"));
+        assert!(!is_sql_type("LocalDateTime"));
+    }
+}

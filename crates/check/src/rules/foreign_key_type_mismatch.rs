@@ -52,7 +52,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
                              declare `{}.{}` as `{}`",
                             table.name,
                             lc.name,
-                            shown(&rc.ty)
+                            plain(&rc.ty)
                         ),
                     ),
                     _ => (
@@ -61,7 +61,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
                             "declare `{}.{}` as `{}` so every referenced value fits and joins need no cast",
                             table.name,
                             lc.name,
-                            shown(&rc.ty)
+                            plain(&rc.ty)
                         ),
                     ),
                 };
@@ -95,6 +95,23 @@ fn shown(ty: &DataType) -> String {
         ty.kind.to_string()
     } else {
         ty.spelling.trim().to_string()
+    }
+}
+
+/// The type a referencing column should be declared with: the referenced type without its
+/// generator (`BIGSERIAL` → `BIGINT`, `SERIAL` → `INTEGER`), in the spelling's letter case.
+fn plain(ty: &DataType) -> String {
+    let spelled = shown(ty);
+    let base = match spelled.to_ascii_lowercase().as_str() {
+        "serial" | "serial4" => "integer",
+        "bigserial" | "serial8" => "bigint",
+        "smallserial" | "serial2" => "smallint",
+        _ => return spelled,
+    };
+    if spelled.chars().any(|c| c.is_ascii_lowercase()) {
+        base.to_string()
+    } else {
+        base.to_ascii_uppercase()
     }
 }
 
@@ -175,6 +192,24 @@ mod tests {
         assert!(d[0].help.as_deref().is_some_and(|h| h.contains("cannot be implemented")));
         assert_eq!((d[1].severity, d[1].span.line), (Severity::Warning, 7));
         assert_eq!(d[1].related[1].span.line, 9);
+    }
+
+    #[test]
+    fn help_suggests_the_plain_type_of_a_serial_key() {
+        let mut serial = bigint();
+        serial.spelling = "BIGSERIAL".into();
+        let s = schema(vec![
+            table("users", 1).col("id", serial, 2).pk(&["id"], 2),
+            table("posts", 5).col("user_id", int(), 6).fk(&["user_id"], "users", &[], 6),
+        ]);
+        let d = findings(super::run, &s);
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("declare `posts.user_id` as `BIGINT` so every referenced value fits and joins need no cast")
+        );
+        assert!(d[0].message.contains("`BIGSERIAL`"), "the message shows the type as written");
+        assert_eq!(plain(&DataType::new(TypeKind::Int { bytes: 4 }, "serial")), "integer");
     }
 
     #[test]

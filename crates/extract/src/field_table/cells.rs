@@ -1,7 +1,7 @@
 //! Reading the name and type cells of a field-table row.
 
 use crate::scan::Cell;
-use crate::types::{parse_loose_type, parse_sql_type, parse_sqlalchemy_type};
+use crate::types::{familiar_type, looks_like_type, parse_loose_type, parse_written_type};
 use model::{DataType, TypeKind};
 
 /// Splits a name cell into the column name and what follows it (`id (PK)` → `id`, `(PK)`).
@@ -90,29 +90,19 @@ pub(super) fn read_type(t: &str) -> Option<DataType> {
     if t.is_empty() {
         return None;
     }
-    // A SQLAlchemy spelling is one word with an optional argument list (`String(36)`).
-    let one_word = match t.find('(') {
-        Some(open) => t.ends_with(')') && !t[..open].contains(char::is_whitespace),
-        None => !t.contains(char::is_whitespace),
-    };
-    if one_word {
-        if let Some(ty) = parse_sqlalchemy_type(t) {
-            return Some(ty);
-        }
-    }
-    let lower = t.to_ascii_lowercase();
     // Words that only name a family (as in a TypeScript-minded table).
-    if matches!(lower.as_str(), "string" | "str" | "number" | "long" | "bool" | "date_time") {
+    if t.eq_ignore_ascii_case("date_time") {
         return Some(parse_loose_type(t));
     }
-    let ty = parse_sql_type(t);
-    match &ty.kind {
-        TypeKind::Other { .. } => {
-            let known_other = lower.starts_with("enum") || lower.starts_with("set(") || lower == "geometry";
-            known_other.then_some(ty)
-        }
-        _ => Some(ty),
-    }
+    // Every vocabulary: SQLAlchemy, Prisma, Java, TypeScript, Python, MongoDB, SQL (see `types`).
+    familiar_type(t)
+}
+
+/// Reads a type cell as [`split_type_cell`] does, and keeps a type no vocabulary knows as written
+/// when the cell has the shape of one type name (`Address`, `Money(2)`): call it only in a table
+/// already judged a field table, where the type column holds types.
+pub(super) fn type_cell_as_written(text: &str) -> Option<(DataType, String)> {
+    split_type_cell(text).or_else(|| looks_like_type(text).then(|| (parse_written_type(text), String::new())))
 }
 
 pub(super) fn cell(row: &[Cell], i: Option<usize>) -> Option<&Cell> {

@@ -228,7 +228,7 @@ fn read_table(cx: &mut TableCx, t: &MdTable, given: Option<&Given>, out: &mut Pa
         }
         nonempty += 1;
         let ty = cell(row, Some(type_col)).map(|c| c.text.as_str()).unwrap_or("");
-        if split_name_cell(name).is_some() && recognized_type(ty) {
+        if split_name_cell(name).is_some() && recognized_type(ty) || crate::types::laravel_timestamps(name).is_some() {
             good += 1;
         }
     }

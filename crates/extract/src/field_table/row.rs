@@ -1,13 +1,13 @@
 //! One row of a field table: a column and the keys and constraints it states.
 
-use super::cells::{cell, split_type_cell, strip_keyword, yes_no};
+use super::cells::{cell, strip_keyword, type_cell_as_written, yes_no};
 use super::layout::Layout;
 use super::words::{split_default_cell, Constraints};
 use super::{cell_origin, span, BareFk, FIELD_TABLE_DUPLICATE_COLUMN, FIELD_TABLE_UNREADABLE_ROW};
 use crate::frontend::Partial;
 use crate::scan::Cell;
-use crate::types::{is_serial, parse_loose_default};
-use model::{Check, Column, ForeignKey, Identity, Index, IndexPart, PrimaryKey, Stated, Unique};
+use crate::types::{is_serial, laravel_timestamps, parse_loose_default, strip_optional};
+use model::{Check, Column, DataType, ForeignKey, Identity, Index, IndexPart, PrimaryKey, Stated, TypeKind, Unique};
 use std::sync::Arc;
 
 /// Where a row is read: its file, the header layout and the table it belongs to.
@@ -21,6 +21,17 @@ pub(super) struct RowCx<'a> {
 pub(super) fn read_row(cx: &RowCx, row: &[Cell], out: &mut Partial, bare_fks: &mut Vec<BareFk>) {
     let (file, l) = (cx.file, cx.layout);
     let Some(name_cell) = cell(row, l.name) else { return };
+    if let Some(columns) = laravel_timestamps(&name_cell.text) {
+        // NOTE: Laravel's `timestamps()` adds two nullable TIMESTAMP columns.
+        let table = &mut out.schema.tables[cx.table_idx];
+        for c in columns {
+            if table.column(c).is_none() {
+                let ty = DataType::new(TypeKind::Timestamp { tz: false, precision: None }, "timestamps");
+                table.columns.push(Column::new(c, ty, cell_origin(file, name_cell)));
+            }
+        }
+        return;
+    }
     let Some((col_name, name_rest)) = super::split_name_cell(&name_cell.text) else {
         out.diagnostics.push(FIELD_TABLE_UNREADABLE_ROW.at(
             span(&cell_origin(file, name_cell), &name_cell.text),
@@ -29,7 +40,8 @@ pub(super) fn read_row(cx: &RowCx, row: &[Cell], out: &mut Partial, bare_fks: &m
         return;
     };
     let type_cell = cell(row, l.ty);
-    let Some((ty, type_rest)) = type_cell.and_then(|c| split_type_cell(&c.text)) else {
+    // A type no vocabulary knows is kept as written, now that the table reads as a field table.
+    let Some((ty, type_rest)) = type_cell.and_then(|c| type_cell_as_written(&c.text)) else {
         let what = type_cell.map(|c| c.text.trim()).unwrap_or("");
         let o = type_cell.map(|c| cell_origin(file, c)).unwrap_or_else(|| cell_origin(file, name_cell));
         out.diagnostics.push(FIELD_TABLE_UNREADABLE_ROW.at(
@@ -148,6 +160,10 @@ pub(super) fn read_row(cx: &RowCx, row: &[Cell], out: &mut Partial, bare_fks: &m
         }
     }
     let word_origin = cell_origin(file, word_cell);
+    // NOTE: MongoDB keys every document by `_id`, an ObjectId unless the schema says otherwise.
+    if col_name == "_id" && matches!(strip_optional(&ty.spelling).0, "ObjectId" | "ObjectID") {
+        words.pk = true;
+    }
 
     let mut col = Column::new(col_name.clone(), ty, origin.clone());
     col.stated = Stated { nullable: words.pk || words.not_null || words.nullable, default: true };

@@ -151,6 +151,32 @@ fn type_cells_with_trailing_constraints_and_korean_words() {
 }
 
 #[test]
+fn every_vocabulary_reads_and_unfamiliar_types_are_kept() {
+    let md = "### 주문 `orders`\n\n| 필드 | 타입 | 설명 |\n|---|---|---|\n\
+| id | Long | PK |\n| total | BigDecimal | 금액 |\n| placed_at | LocalDateTime | |\n\
+| shipping | Address | 배송지 (임베디드) |\n| tags | List[str] | |\n| timestamps | | 생성/수정 시각 |\n";
+    let p = run(md);
+    assert!(p.diagnostics.is_empty(), "{:#?}", p.diagnostics);
+    let t = p.schema.table("orders").unwrap();
+    let kinds: Vec<(&str, String)> = t.columns.iter().map(|c| (c.name.as_str(), c.ty.kind.to_string())).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("id", "bigint".to_string()),
+            ("total", "decimal".into()),
+            ("placed_at", "timestamp".into()),
+            ("shipping", "Address".into()),
+            ("tags", "text[]".into()),
+            ("created_at", "timestamp".into()),
+            ("updated_at", "timestamp".into()),
+        ]
+    );
+    // A table of prose is still not a field table.
+    let prose = run("### roles\n\n| 이름 | 타입 |\n|---|---|\n| 홍길동 | Admin |\n| 김철수 | 일반 |\n");
+    assert!(prose.schema.tables.is_empty());
+}
+
+#[test]
 fn garbled_input_never_panics() {
     let inputs = [
         "### t\n| 필드명 | 타입 | 제약조건 |\n|---|---|---|\n| a | String( | FK(( DEFAULT= 'x |\n",

@@ -668,13 +668,21 @@ impl Ctx {
                     }
                     let action =
                         |key: &str| rel.arg(key, None).and_then(Expr::as_ident).and_then(ReferentialAction::parse);
+                    // NOTE: Prisma Migrate writes its implicit actions into the database: ON UPDATE
+                    // CASCADE, and ON DELETE SET NULL for an optional relation, RESTRICT for a required one.
+                    let on_delete = action("onDelete").or(Some(if ty.optional {
+                        ReferentialAction::SetNull
+                    } else {
+                        ReferentialAction::Restrict
+                    }));
+                    let on_update = action("onUpdate").or(Some(ReferentialAction::Cascade));
                     let fk = ForeignKey {
                         name: rel.arg("map", None).and_then(Expr::as_str).map(str::to_string),
                         columns: cols.into_iter().map(|c| c.0).collect(),
                         ref_table: tinfo.table.clone(),
                         ref_columns: ref_cols.into_iter().map(|c| c.0).collect(),
-                        on_delete: action("onDelete"),
-                        on_update: action("onUpdate"),
+                        on_delete,
+                        on_update,
                         inferred: false,
                         origin: src.origin(f.pos),
                     };

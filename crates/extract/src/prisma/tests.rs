@@ -84,7 +84,8 @@ fn relations_indexes_and_uniques_use_column_names() {
     assert_eq!((fk.ref_table.as_str(), fk.ref_columns.as_slice()), ("users", &["id".to_string()][..]));
     assert_eq!(
         (fk.on_delete, fk.on_update, fk.name.as_deref()),
-        (Some(ReferentialAction::Cascade), None, Some("posts_author_fk"))
+        (Some(ReferentialAction::Cascade), Some(ReferentialAction::Cascade), Some("posts_author_fk")),
+        "an action not written is Prisma's implicit one: ON UPDATE CASCADE"
     );
     assert_eq!((fk.origin.line, fk.origin.column), (31, 3));
     assert_eq!(posts.uniques[0].columns, ["author_id", "body"]);
@@ -202,4 +203,20 @@ fn rules_are_documented() {
     for r in RULES {
         assert!(r.doc.contains("Why it matters") && r.doc.contains("Example"), "{}", r.name);
     }
+}
+
+#[test]
+fn relations_without_actions_carry_prisma_migrate_defaults() {
+    let md = "```prisma\nmodel Crew {\n  id Int @id\n}\nmodel Shift {\n  id Int @id\n  crewId Int\n  crew Crew @relation(fields: [crewId], references: [id])\n  leadId Int?\n  lead Crew? @relation(\"lead\", fields: [leadId], references: [id])\n}\n```\n";
+    let p = run(&[md]);
+    let shift = p.schema.table("Shift").unwrap();
+    let actions: Vec<(&str, Option<ReferentialAction>, Option<ReferentialAction>)> =
+        shift.foreign_keys.iter().map(|f| (f.columns[0].as_str(), f.on_delete, f.on_update)).collect();
+    assert_eq!(
+        actions,
+        [
+            ("crewId", Some(ReferentialAction::Restrict), Some(ReferentialAction::Cascade)),
+            ("leadId", Some(ReferentialAction::SetNull), Some(ReferentialAction::Cascade)),
+        ]
+    );
 }
