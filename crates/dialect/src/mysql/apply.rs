@@ -73,6 +73,97 @@ pub(super) fn plan_hash(plan: &Plan) -> String {
     format!("{h:016x}")
 }
 
+/// Whether `sql` is one MySQL statement: no `;` outside strings, quoted names, comments and
+/// `BEGIN … END` (or `IF`/`CASE`/`LOOP`/`WHILE`/`REPEAT … END`) blocks, except at the very end.
+/// Executable comments (`/*! … */`) run as SQL, so any of them makes the answer no.
+pub(super) fn one_statement(sql: &str) -> bool {
+    let b = sql.as_bytes();
+    let mut i = 0;
+    let mut depth: usize = 0;
+    // The previous word, upper-cased: `END IF` closes one block, it does not open another.
+    let mut previous = String::new();
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\'' | b'"' | b'`' => {
+                let quote = c;
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None => return false,
+                        Some(b'\\') if quote != b'`' => i += 2,
+                        Some(&q) if q == quote => {
+                            if b.get(i + 1) == Some(&quote) {
+                                i += 2;
+                            } else {
+                                i += 1;
+                                break;
+                            }
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+                previous.clear();
+            }
+            b'#' => i = b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |n| i + n),
+            b'-' if b.get(i + 1) == Some(&b'-')
+                && b.get(i + 2).is_none_or(|c| c.is_ascii_whitespace() || c.is_ascii_control()) =>
+            {
+                i = b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |n| i + n)
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                if matches!(b.get(i + 2), Some(b'!' | b'M')) {
+                    return false;
+                }
+                match sql[i + 2..].find("*/") {
+                    Some(n) => i += n + 4,
+                    None => return false,
+                }
+            }
+            b';' => {
+                if depth == 0 {
+                    let rest = &sql[i + 1..];
+                    return rest.trim().is_empty();
+                }
+                previous.clear();
+                i += 1;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$') {
+                    i += 1;
+                }
+                let word = sql[start..i].to_ascii_uppercase();
+                let after = sql[i..].trim_start();
+                let next_word: String =
+                    after.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>();
+                let opens = match word.as_str() {
+                    // `IF(a, b, c)` and `REPEAT(s, n)` are functions; `IF [NOT] EXISTS` is a clause.
+                    "IF" => {
+                        !after.starts_with('(') && !matches!(next_word.to_ascii_uppercase().as_str(), "NOT" | "EXISTS")
+                    }
+                    "REPEAT" => !after.starts_with('('),
+                    "BEGIN" | "CASE" | "LOOP" | "WHILE" => true,
+                    _ => false,
+                };
+                if word == "END" {
+                    depth = depth.saturating_sub(1);
+                } else if opens && previous != "END" {
+                    depth += 1;
+                }
+                previous = word;
+            }
+            _ => {
+                if !c.is_ascii_whitespace() {
+                    previous.clear();
+                }
+                i += 1;
+            }
+        }
+    }
+    true
+}
+
 fn lit(s: &str) -> String {
     crate::common::string_literal(s, true)
 }
@@ -88,6 +179,28 @@ impl MysqlSession {
             .block_on(sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut self.conn))
             .map(|_| ())
             .map_err(|e| e.to_string())
+    }
+
+    /// Runs one planned statement as a prepared statement, which the server parses as exactly one
+    /// statement, so that text a document supplied can never smuggle in a second one.
+    fn run_one(&mut self, sql: &str) -> Result<(), String> {
+        self.queries += 1;
+        let prepared = sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).persistent(false);
+        match self.runtime.block_on(prepared.execute(&mut self.conn)) {
+            Ok(_) => Ok(()),
+            // NOTE: MySQL 8 cannot prepare CREATE PROCEDURE/FUNCTION/TRIGGER/EVENT (error 1295,
+            // ER_UNSUPPORTED_PS; MariaDB can). Those go through the text protocol, which runs
+            // several statements, so only after our own lexer has found exactly one.
+            Err(sqlx::Error::Database(e))
+                if e.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>().is_some_and(|e| e.number() == 1295) =>
+            {
+                if !one_statement(sql) {
+                    return Err("refusing to send text that holds more than one statement".to_string());
+                }
+                self.run(sql)
+            }
+            Err(e) => Err(e.to_string()),
+        }
     }
 
     fn scalar(&mut self, sql: &str) -> Result<Option<String>, String> {
@@ -142,7 +255,7 @@ impl MysqlSession {
             .unwrap_or_default();
         let mut executed = Vec::new();
         for (i, st) in plan.statements.iter().enumerate().skip(done) {
-            if let Err(message) = self.run(&st.sql) {
+            if let Err(message) = self.run_one(&st.sql) {
                 let update = format!(
                     "UPDATE {HISTORY_TABLE} SET outcome = 'failed', error = {} WHERE id = {}",
                     lit(&message),
@@ -237,6 +350,34 @@ mod tests {
     fn passwords_are_scrubbed_from_driver_messages() {
         assert_eq!(scrub("access denied for s3cret", "mysql://u:s3cret@h/db"), "access denied for ***");
         assert_eq!(scrub("no route", "mysql://u@h/db"), "no route");
+    }
+
+    #[test]
+    fn one_statement_is_told_from_several() {
+        assert!(one_statement("CREATE TABLE t (a INT)"));
+        assert!(one_statement("CREATE TABLE t (a INT);\n"));
+        assert!(!one_statement("CREATE TABLE t (a INT); DROP TABLE u"));
+        assert!(one_statement("ALTER TABLE t ADD CHECK (a <> ';')"));
+        assert!(
+            one_statement(r"ALTER TABLE t ADD CHECK (a <> 'x\'; DROP TABLE u; -- ')"),
+            "a backslash escapes the quote"
+        );
+        assert!(!one_statement(r"ALTER TABLE t ADD CHECK (a <> 'x\\'); DROP TABLE u; -- ')"));
+        assert!(one_statement("CREATE TABLE `a;b` (`c``;` INT)"));
+        assert!(one_statement(
+            "CREATE PROCEDURE p() BEGIN IF x THEN SELECT 1; END IF; lbl: LOOP LEAVE lbl; END LOOP; \
+             SELECT CASE WHEN a THEN 1 END; SELECT IF(a, 1, 2); END"
+        ));
+        assert!(!one_statement("CREATE PROCEDURE p() BEGIN SELECT 1; END; DROP TABLE u"));
+        assert!(!one_statement(
+            "CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.a = IF(1, 2, 3); DROP TABLE u"
+        ));
+        assert!(!one_statement("SELECT 1 /*! ; DROP TABLE u */"), "executable comments run");
+        assert!(!one_statement("CREATE PROCEDURE IF NOT EXISTS p() BEGIN SELECT 1; END; DROP TABLE u"));
+        assert!(one_statement("SELECT 1 -- ; DROP TABLE u"));
+        assert!(one_statement("SELECT 1 # ; DROP TABLE u"));
+        assert!(!one_statement("SELECT 1 # x\n; DROP TABLE u"));
+        assert!(!one_statement("SELECT 'unterminated"));
     }
 
     #[test]

@@ -95,6 +95,15 @@ impl PgSession {
         self.runtime.block_on(sqlx::raw_sql(AssertSqlSafe(sql.to_string())).execute(&mut self.conn)).map(|_| ())
     }
 
+    /// Runs one planned statement through the extended protocol, where the server refuses a
+    /// string that holds more than one statement ("cannot insert multiple commands into a prepared
+    /// statement"), so that text a document supplied can never smuggle in a second one.
+    fn run_one(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        self.queries += 1;
+        let query = sqlx::query(AssertSqlSafe(sql.to_string())).persistent(false);
+        self.runtime.block_on(query.execute(&mut self.conn)).map(|_| ())
+    }
+
     fn catalog(&mut self, schemas: &[String]) -> Result<Catalog, DbError> {
         let get = |what: &str, e: sqlx::Error| DbError::Query {
             url: String::new(),
@@ -228,7 +237,7 @@ impl PgSession {
         begin.map_err(|e| self.query_error("starting the transaction", e))?;
         let mut report = ApplyReport::default();
         for (i, st) in plan.statements.iter().enumerate().filter(|(_, s)| s.transactional) {
-            if let Err(e) = self.run(&st.sql) {
+            if let Err(e) = self.run_one(&st.sql) {
                 let message = self.scrub(db_message(&e));
                 let _ = self.run("ROLLBACK");
                 let _ = self.record(hash, plan, &format!("failed at statement {}: {message}", i + 1), 0);
@@ -256,7 +265,7 @@ impl PgSession {
             return Err(DbError::Query { url, what: "committing".into(), message: self.scrub(db_message(&e)) }.into());
         }
         for (i, st) in plan.statements.iter().enumerate().filter(|(_, s)| !s.transactional) {
-            if let Err(e) = self.run(&st.sql) {
+            if let Err(e) = self.run_one(&st.sql) {
                 let message = self.scrub(db_message(&e));
                 let done = report.executed.len();
                 let _ = self.record(

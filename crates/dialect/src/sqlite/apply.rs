@@ -123,6 +123,47 @@ fn is_busy(e: &sqlx::Error) -> bool {
     }
 }
 
+/// Whether `sql` is exactly one statement, as SQLite's parser reads it (`sqlite3_prepare_v2`
+/// reports where the first statement ends; what follows must prepare to nothing).
+fn one_statement(db: std::ptr::NonNull<libsqlite3_sys::sqlite3>, sql: &str) -> Result<(), String> {
+    use libsqlite3_sys as ffi;
+    use std::os::raw::{c_char, c_int};
+    // NOTE: SQLite stops reading at a NUL byte, sqlx does not: text after one would be unseen here.
+    if sql.contains('\0') {
+        return Err("the statement holds a NUL character".to_string());
+    }
+    let len = c_int::try_from(sql.len()).map_err(|_| "the statement is too long".to_string())?;
+    let prepare = |text: *const c_char, len: c_int| -> Result<(bool, *const c_char), String> {
+        let mut stmt: *mut ffi::sqlite3_stmt = std::ptr::null_mut();
+        let mut tail: *const c_char = std::ptr::null();
+        // SAFETY: `db` is the open handle sqlx locked for us; `text` points into `sql` for `len`
+        // bytes; the prepared statement is finalized before returning.
+        unsafe {
+            let rc = ffi::sqlite3_prepare_v2(db.as_ptr(), text, len, &mut stmt, &mut tail);
+            if rc != ffi::SQLITE_OK {
+                let message = std::ffi::CStr::from_ptr(ffi::sqlite3_errmsg(db.as_ptr())).to_string_lossy().into_owned();
+                ffi::sqlite3_finalize(stmt);
+                return Err(message);
+            }
+            let found = !stmt.is_null();
+            ffi::sqlite3_finalize(stmt);
+            Ok((found, tail))
+        }
+    };
+    let start = sql.as_ptr().cast::<c_char>();
+    let (_, tail) = prepare(start, len)?;
+    let used = if tail.is_null() { sql.len() } else { (tail as usize).saturating_sub(start as usize).min(sql.len()) };
+    let rest = &sql[used..];
+    if rest.trim().is_empty() {
+        return Ok(());
+    }
+    let rest_len = c_int::try_from(rest.len()).unwrap_or(c_int::MAX);
+    match prepare(rest.as_ptr().cast::<c_char>(), rest_len) {
+        Ok((false, _)) => Ok(()),
+        _ => Err(format!("refusing to run more than one statement: `{}` follows the first", rest.trim())),
+    }
+}
+
 impl SqliteSession {
     fn query_error(&self, what: &str, e: impl std::fmt::Display) -> DbError {
         DbError::Query { url: self.url.clone(), what: what.to_string(), message: e.to_string() }
@@ -135,6 +176,19 @@ impl SqliteSession {
 
     fn run(&mut self, sql: &str) -> Result<(), sqlx::Error> {
         self.rt.block_on(sqlx::raw_sql(AssertSqlSafe(sql.to_string())).execute(&mut self.conn)).map(|_| ())
+    }
+
+    /// Runs one planned statement, after SQLite's own parser has said it is exactly one: the
+    /// driver would otherwise run every statement the text holds.
+    fn run_one(&mut self, sql: &str) -> Result<(), String> {
+        self.check_one(sql)?;
+        self.run(sql).map_err(|e| e.to_string())
+    }
+
+    /// Prepares `sql` and then what follows the first statement: the rest must hold no statement.
+    fn check_one(&mut self, sql: &str) -> Result<(), String> {
+        let mut handle = self.rt.block_on(self.conn.lock_handle()).map_err(|e| e.to_string())?;
+        one_statement(handle.as_raw_handle(), sql)
     }
 
     fn read_catalog(&mut self) -> Result<Catalog, DbError> {
@@ -191,6 +245,7 @@ impl SqliteSession {
 
     /// Runs `PRAGMA foreign_key_check(…)`: rows are violations, which abort the apply.
     fn foreign_key_check(&mut self, sql: &str) -> Result<(), String> {
+        self.check_one(sql)?;
         let rows = self
             .rt
             .block_on(sqlx::raw_sql(AssertSqlSafe(sql.to_string())).fetch_all(&mut self.conn))
@@ -238,8 +293,7 @@ impl SqliteSession {
         let mut executed = Vec::new();
         for (i, st) in plan.statements.iter().enumerate() {
             let is_check = st.sql.trim_start().to_ascii_lowercase().starts_with("pragma foreign_key_check");
-            let result =
-                if is_check { self.foreign_key_check(&st.sql) } else { self.run(&st.sql).map_err(|e| e.to_string()) };
+            let result = if is_check { self.foreign_key_check(&st.sql) } else { self.run_one(&st.sql) };
             if let Err(message) = result {
                 return Err((i, message, executed));
             }
