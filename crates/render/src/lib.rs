@@ -27,7 +27,7 @@ pub use markdown::markdown;
 pub use sarif::sarif;
 pub use schema_json::schema_json;
 pub use sources::Sources;
-pub use sql_script::sql_script;
+pub use sql_script::{sql_comment, sql_script, terminated};
 
 /// Pretty-printed JSON followed by a newline.
 fn to_pretty_json<T: serde::Serialize>(value: &T) -> String {

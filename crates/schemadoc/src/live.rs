@@ -72,19 +72,22 @@ pub fn migration(
     Ok(Migration { live, target, changes, plan, measured })
 }
 
-/// The plan as text: each statement under a comment with its reason and measured hazards.
+/// The plan as text: each statement under a comment with its reason and measured hazards. Text in
+/// comments is sanitised ([`render::sql_comment`]) so that `plan | psql` runs only the statements.
 pub fn plan_text(m: &Migration, url: &str) -> String {
+    use render::sql_comment as c;
     let mut out = String::new();
     if m.plan.is_empty() {
-        let _ = writeln!(out, "-- {url} is up to date with the document");
+        let _ = writeln!(out, "-- {} is up to date with the document", c(url));
     } else {
-        let _ = writeln!(out, "-- {} statement(s) to bring {url} to the document", m.plan.statements.len());
+        let _ = writeln!(out, "-- {} statement(s) to bring {} to the document", m.plan.statements.len(), c(url));
     }
     for skipped in &m.plan.skipped {
-        let _ = writeln!(out, "-- skipped: {}: {} ({})", skipped.object, skipped.reason, skipped.origin);
+        let _ =
+            writeln!(out, "-- skipped: {}", c(&format!("{}: {} ({})", skipped.object, skipped.reason, skipped.origin)));
     }
     for note in &m.plan.notes {
-        let _ = writeln!(out, "-- note: {}: {} ({})", note.object, note.note, note.origin);
+        let _ = writeln!(out, "-- note: {}", c(&format!("{}: {} ({})", note.object, note.note, note.origin)));
     }
     // A hazard every statement shares (MySQL's non-transactional DDL) is said once, up front.
     let n = m.plan.statements.len();
@@ -99,17 +102,17 @@ pub fn plan_text(m: &Migration, url: &str) -> String {
         })
         .collect();
     for h in &shared {
-        let _ = writeln!(out, "-- every statement: {}: {}", kind_name(h.kind), h.message);
+        let _ = writeln!(out, "-- every statement: {}: {}", kind_name(h.kind), c(&h.message));
     }
     for (i, s) in m.plan.statements.iter().enumerate() {
-        let _ = writeln!(out, "\n-- {}. {}", i + 1, s.reason);
+        let _ = writeln!(out, "\n-- {}. {}", i + 1, c(&s.reason));
         for h in m.measured.iter().filter(|h| h.statement == i) {
             if shared.iter().any(|x| x.kind == h.kind && x.message == h.message) {
                 continue;
             }
-            let _ = writeln!(out, "--    {}: {}", kind_name(h.kind), h.describe());
+            let _ = writeln!(out, "--    {}: {}", kind_name(h.kind), c(&h.describe()));
         }
-        let _ = writeln!(out, "{};", s.sql);
+        let _ = writeln!(out, "{}", render::terminated(&s.sql));
     }
     out
 }
