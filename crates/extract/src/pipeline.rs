@@ -2,7 +2,7 @@
 
 use crate::frontend::Partial;
 use crate::scan::{self, BlockLang, Document, Item, SqlFlavor};
-use crate::{field_table, hints, lists, merge, mermaid, prisma, renames, sql, sqlalchemy, unread};
+use crate::{expressions, field_table, hints, lists, merge, mermaid, prisma, renames, sql, sqlalchemy, unread};
 use model::{name_key, Diagnostic, Notation, RuleInfo, Schema};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -60,9 +60,11 @@ pub fn extract(files: &[SourceFile], options: &Options) -> Extraction {
     diagnostics.extend(renames::collect(&docs, &mut schema));
     diagnostics.extend(hints::settle(&mut schema));
     diagnostics.extend(unread::report(&docs, &read, &schema));
+    let dialect = options.dialect.or_else(|| labelled_dialect(&docs));
+    diagnostics.extend(expressions::validate(&mut schema, dialect));
     diagnostics.sort_by(|a, b| (&a.span, a.rule, &a.message).cmp(&(&b.span, b.rule, &b.message)));
     diagnostics.dedup();
-    Extraction { schema, diagnostics, dialect: options.dialect.or_else(|| labelled_dialect(&docs)) }
+    Extraction { schema, diagnostics, dialect }
 }
 
 fn defined_tables(partials: &[Partial]) -> BTreeSet<String> {
@@ -101,6 +103,7 @@ pub fn rules() -> Vec<RuleInfo> {
         renames::RULES,
         hints::RULES,
         unread::RULES,
+        expressions::RULES,
     ] {
         all.extend_from_slice(set);
     }

@@ -358,6 +358,39 @@ fn dialects(flavor: Option<SqlFlavor>) -> Vec<Box<dyn Dialect>> {
     }
 }
 
+/// Whether `text` parses as exactly one expression in some dialect (the flavour's first); the
+/// parser's message when it does not.
+pub(crate) fn parse_expression(text: &str, flavor: Option<SqlFlavor>) -> Result<(), String> {
+    use sqlparser::tokenizer::Token;
+    let mut first_error = None;
+    for d in dialects(flavor) {
+        let parsed = Parser::new(d.as_ref()).try_with_sql(text).and_then(|mut p| {
+            p.parse_expr()?;
+            match p.peek_token().token {
+                Token::EOF => Ok(()),
+                other => Err(ParserError::ParserError(format!("`{other}` follows the expression"))),
+            }
+        });
+        match parsed {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(match first_error {
+        Some(ParserError::ParserError(m)) | Some(ParserError::TokenizerError(m)) => {
+            failure_from_message(text, &m).message
+        }
+        _ => "it does not parse as an expression".to_string(),
+    })
+}
+
+/// How many statements our splitter finds in `text` (`backslash_escapes`: read quotes as MySQL).
+pub(crate) fn statement_count(text: &str, backslash_escapes: bool) -> usize {
+    split::statements(&Src::lex(text, backslash_escapes)).len()
+}
+
 /// Parses `text` as one or more statements, in the block's dialect first, then in the others.
 pub(crate) fn parse(text: &str, flavor: Option<SqlFlavor>) -> Result<Vec<Statement>, ParseFailure> {
     let mut first_error: Option<ParserError> = None;
