@@ -1,0 +1,249 @@
+//! A hostile document against real servers, through the command line: SQL smuggled into every
+//! kind of expression never reaches the database, and names holding newlines and comment markers
+//! stay names when the printed plan is piped into the engine's own client. Each case runs in its
+//! own scratch database; PostgreSQL and MySQL cases are skipped without a server (except in CI), and
+//! the client cases without the client program.
+
+use dialect::testing::ScratchDb;
+use dialect::{EngineKind, InspectFilter, Session};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn schemadoc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_schemadoc"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("schemadoc runs")
+}
+
+fn text(o: &Output) -> String {
+    format!("stdout:\n{}\nstderr:\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// A document file in a fresh temporary folder.
+fn write_doc(name: &str, body: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("schemadoc_adv_{}_{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(format!("{name}.md"));
+    std::fs::write(&path, body).expect("write document");
+    path
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+/// Table names (bookkeeping excluded), sorted.
+fn tables(s: &mut dyn Session) -> Vec<String> {
+    let mut names: Vec<String> = s
+        .inspect(&InspectFilter::default())
+        .expect("inspect")
+        .tables
+        .into_iter()
+        .map(|t| t.name)
+        .filter(|n| n != "schemadoc_history")
+        .collect();
+    names.sort();
+    names
+}
+
+/// A victim table with three rows, which the hostile document also defines (so that a correct
+/// apply keeps it).
+fn victim(s: &mut dyn Session) {
+    s.execute("CREATE TABLE victim (id INTEGER NOT NULL PRIMARY KEY)").expect("create victim");
+    for id in 1..=3 {
+        s.execute(&format!("INSERT INTO victim (id) VALUES ({id})")).expect("insert victim");
+    }
+}
+
+fn victim_rows(s: &mut dyn Session) -> i64 {
+    s.count("SELECT count(*) FROM victim").expect("victim is still there")
+}
+
+/// Every notation that passes expression text through verbatim, each carrying a second statement
+/// or a clause-breaking tail.
+const HOSTILE_EXPRESSIONS: &str = r#"# 결제 서비스 (Payments)
+
+피해 테이블은 문서에도 정의되어 있다: The victim table is part of the design.
+
+```sql
+CREATE TABLE victim (id INTEGER NOT NULL PRIMARY KEY);
+```
+
+## 주문 (SQLAlchemy)
+
+```python
+from sqlalchemy import Column, Integer, String, CheckConstraint, text
+from app.db import Base
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("total >= 0); DROP TABLE victim; --", name="ck_orders_total"),
+        CheckConstraint("total < 1000000", name="ck_orders_cap"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    total = Column(Integer, nullable=False, server_default=text("0; DELETE FROM victim"))
+    memo = Column(String(40), server_default=text("'a\\'; DROP TABLE victim; -- '"))
+```
+
+## Payments (Prisma)
+
+```prisma
+model Payment {
+  id      Int    @id @default(autoincrement())
+  orderId Int
+  code    String @default(dbgenerated("'x'), evil_column INTEGER, CHECK ((1"))
+}
+```
+
+## 환불 (Refunds)
+
+| 컬럼 | 타입 | 기본값 | 설명 |
+|---|---|---|---|
+| id | INTEGER | | PK |
+| reason | VARCHAR(40) | 'n/a' -- ); DROP TABLE victim | 사유 |
+"#;
+
+fn hostile_expressions_never_reach(kind: EngineKind) {
+    let Some(db) = ScratchDb::new(kind) else { return };
+    let doc = write_doc(&format!("expressions_{kind}"), HOSTILE_EXPRESSIONS);
+    let mut s = db.session();
+    victim(s.as_mut());
+
+    let out = schemadoc(&["check", p(&doc), "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("check json");
+    let flagged: Vec<u64> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "invalid-sql-expression")
+        .filter_map(|d| d["line"].as_u64())
+        .collect();
+    assert!(flagged.len() >= 4, "{kind}: every smuggled expression is an error at its line: {flagged:?}\n{report:#}");
+
+    // Whether apply refuses a document with errors or applies what is sound, nothing hostile runs.
+    let out = schemadoc(&["apply", p(&doc), "--db", &db.url, "--allow-destructive"]);
+    assert!(matches!(out.status.code(), Some(0..=2)), "{kind}: {}", text(&out));
+    assert_eq!(victim_rows(s.as_mut()), 3, "{kind}: the victim lost rows\n{}", text(&out));
+    let found = tables(s.as_mut());
+    for t in &found {
+        assert!(["orders", "Payment", "victim", "Refunds", "refunds"].contains(&t.as_str()), "{kind}: unexpected {t}");
+    }
+    let live = s.inspect(&InspectFilter::default()).expect("inspect");
+    for t in &live.tables {
+        assert!(t.column("evil_column").is_none(), "{kind}: a default added a column to {}", t.name);
+        for c in &t.checks {
+            assert!(!c.expr.to_ascii_lowercase().contains("drop"), "{kind}: a smuggled check reached {}", t.name);
+        }
+    }
+    let plan = String::from_utf8_lossy(&schemadoc(&["plan", p(&doc), "--db", &db.url]).stdout).to_string();
+    for line in plan.lines().filter(|l| !l.starts_with("--")) {
+        assert!(!line.contains("DROP TABLE victim") && !line.contains("DELETE FROM"), "{kind}: {line}\n{plan}");
+    }
+}
+
+#[test]
+fn sqlite_hostile_expressions_never_reach_the_database() {
+    hostile_expressions_never_reach(EngineKind::Sqlite);
+}
+
+#[test]
+fn postgres_hostile_expressions_never_reach_the_database() {
+    hostile_expressions_never_reach(EngineKind::Postgres);
+}
+
+#[test]
+fn mysql_hostile_expressions_never_reach_the_database() {
+    hostile_expressions_never_reach(EngineKind::Mysql);
+}
+
+/// Names with newlines and comment markers, which must stay names in every printed script.
+const HOSTILE_NAMES: &str = "# Names\n\n```sql\nCREATE TABLE victim (id INTEGER NOT NULL PRIMARY KEY);\n\
+CREATE TABLE \"evil\nDROP TABLE victim; --\" (\n  id INTEGER NOT NULL PRIMARY KEY,\n  \
+\"note\nDELETE FROM victim; --\" VARCHAR(20)\n);\n\
+CREATE INDEX \"idx\nDROP TABLE victim; --\" ON \"evil\nDROP TABLE victim; --\" (\"note\nDELETE FROM victim; --\");\n```\n";
+
+/// Runs `script` through the engine's own client on `db`; `None` when the client is missing.
+fn run_client(db: &ScratchDb, script: &str) -> Option<Output> {
+    let (program, args): (&str, Vec<String>) = match db.kind {
+        EngineKind::Sqlite => ("sqlite3", vec!["-bail".into(), db.url.trim_start_matches("sqlite://").to_string()]),
+        EngineKind::Postgres => ("psql", vec!["-q".into(), "-v".into(), "ON_ERROR_STOP=1".into(), db.url.clone()]),
+        EngineKind::Mysql => {
+            let rest = db.url.split_once("://").map_or("", |(_, r)| r);
+            let (auth, path) = rest.split_once('/').unwrap_or((rest, ""));
+            let (user, host) = auth.rsplit_once('@').unwrap_or(("root", auth));
+            let (host, port) = host.split_once(':').unwrap_or((host, "3306"));
+            let user = user.split(':').next().unwrap_or(user);
+            ("mariadb", vec![format!("-h{host}"), format!("-P{port}"), format!("-u{user}"), path.to_string()])
+        }
+    };
+    let mut child = Command::new(program)
+        .args(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    child.stdin.take().expect("stdin").write_all(script.as_bytes()).expect("write script");
+    Some(child.wait_with_output().expect("client finishes"))
+}
+
+fn printed_scripts_keep_names_as_names(kind: EngineKind) {
+    let Some(db) = ScratchDb::new(kind) else { return };
+    let doc = write_doc(&format!("names_{kind}"), HOSTILE_NAMES);
+    let mut s = db.session();
+    victim(s.as_mut());
+    let out = schemadoc(&["plan", p(&doc), "--db", &db.url]);
+    assert_eq!(out.status.code(), Some(0), "{kind}: {}", text(&out));
+    let plan = String::from_utf8_lossy(&out.stdout).to_string();
+    let Some(ran) = run_client(&db, &plan) else {
+        eprintln!("skipping: no {kind} client");
+        return;
+    };
+    assert!(ran.status.success(), "{kind}: the client failed on the plan\n{plan}\n{}", text(&ran));
+    assert_eq!(victim_rows(s.as_mut()), 3, "{kind}: the plan piped into the client ran a hidden statement\n{plan}");
+    let evil = "evil\nDROP TABLE victim; --";
+    assert_eq!(tables(s.as_mut()), [evil, "victim"], "{kind}: exactly the document's tables\n{plan}");
+    let live = s.inspect(&InspectFilter::default()).expect("inspect");
+    assert!(live.table(evil).and_then(|t| t.column("note\nDELETE FROM victim; --")).is_some(), "{kind}: {plan}");
+    // The database now matches the document: nothing left to plan.
+    let out = schemadoc(&["plan", p(&doc), "--db", &db.url, "--format", "json"]);
+    let again: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plan json");
+    assert_eq!(again["statements"], serde_json::json!([]), "{kind}: {again:#}");
+
+    // `show --format sql` for an empty database says the same, and runs the same way.
+    let Some(fresh) = ScratchDb::new(kind) else { return };
+    let out = schemadoc(&["show", p(&doc), "--format", "sql", "--dialect", kind.name()]);
+    let script = String::from_utf8_lossy(&out.stdout).to_string();
+    let ran = run_client(&fresh, &script).expect("client ran once already");
+    assert!(ran.status.success(), "{kind}: the client failed on show --format sql\n{script}\n{}", text(&ran));
+    assert_eq!(tables(fresh.session().as_mut()), [evil, "victim"], "{kind}: {script}");
+
+    // `inspect --format sql` of that database, run into a third one, builds the same tables.
+    let out = schemadoc(&["inspect", "--db", &fresh.url, "--format", "sql"]);
+    let script = String::from_utf8_lossy(&out.stdout).to_string();
+    let Some(third) = ScratchDb::new(kind) else { return };
+    let ran = run_client(&third, &script).expect("client ran once already");
+    assert!(ran.status.success(), "{kind}: the client failed on inspect --format sql\n{script}\n{}", text(&ran));
+    assert_eq!(tables(third.session().as_mut()), [evil, "victim"], "{kind}: {script}");
+}
+
+#[test]
+fn sqlite_printed_scripts_keep_names_as_names() {
+    printed_scripts_keep_names_as_names(EngineKind::Sqlite);
+}
+
+#[test]
+fn postgres_printed_scripts_keep_names_as_names() {
+    printed_scripts_keep_names_as_names(EngineKind::Postgres);
+}
+
+#[test]
+fn mysql_printed_scripts_keep_names_as_names() {
+    printed_scripts_keep_names_as_names(EngineKind::Mysql);
+}
