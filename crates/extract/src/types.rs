@@ -196,7 +196,10 @@ pub fn parse_sqlalchemy_type(spelling: &str) -> Option<DataType> {
         "Float" | "FLOAT" => TypeKind::Float { bytes: 8 },
         "Numeric" | "DECIMAL" | "NUMERIC" => TypeKind::Decimal { precision: first_num, scale: second_num },
         "DateTime" | "DATETIME" | "TIMESTAMP" => {
-            TypeKind::Timestamp { tz: args.replace(' ', "").contains("timezone=True"), precision: None }
+            let compact = args.replace(' ', "");
+            // `postgresql.TIMESTAMP(timezone=True, precision=3)`
+            let precision = compact.split(',').find_map(|a| a.strip_prefix("precision=")).and_then(|p| p.parse().ok());
+            TypeKind::Timestamp { tz: compact.contains("timezone=True"), precision }
         }
         "Date" | "DATE" => TypeKind::Date,
         "Time" | "TIME" => TypeKind::Time { tz: args.replace(' ', "").contains("timezone=True") },

@@ -205,6 +205,8 @@ enum ShowFormat {
     Png,
     /// A Prisma schema (`--dialect` names the datasource provider).
     Prisma,
+    /// SQLAlchemy 2.0 declarative models.
+    Sqlalchemy,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -306,12 +308,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         dialect::EngineKind::Mysql => render::export::Target::Mysql,
                         dialect::EngineKind::Sqlite => render::export::Target::Sqlite,
                     };
-                    let export = render::export::prisma(&ordered(extraction.schema), target);
-                    for note in &export.notes {
-                        eprintln!("note: {note}");
-                    }
-                    export.text
+                    exported(render::export::prisma(&ordered(extraction.schema), target))
                 }
+                ShowFormat::Sqlalchemy => exported(render::export::sqlalchemy(&ordered(extraction.schema))),
             };
             write_out(&mut out, &text)?;
             Ok(ExitCode::SUCCESS)
@@ -462,6 +461,14 @@ fn ordered(mut schema: model::Schema) -> model::Schema {
 fn parse_engine(name: &str) -> Result<dialect::EngineKind> {
     dialect::EngineKind::parse(name)
         .with_context(|| format!("unknown dialect `{name}`; expected postgres, mysql or sqlite"))
+}
+
+/// An export's text; what the notation could not say goes to standard error.
+fn exported(export: render::export::Export) -> String {
+    for note in &export.notes {
+        eprintln!("note: {note}");
+    }
+    export.text
 }
 
 /// The engine `show` writes for: `--dialect`, else the document's own, else PostgreSQL.

@@ -4,8 +4,10 @@
 
 mod names;
 mod prisma;
+mod sqlalchemy;
 
 pub use prisma::prisma;
+pub use sqlalchemy::sqlalchemy;
 
 /// The engine an export that names one is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
