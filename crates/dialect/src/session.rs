@@ -110,34 +110,134 @@ pub fn engine_of_url(url: &str) -> Result<EngineKind, DbError> {
     }
 }
 
-/// `url` with the password, if any, replaced by `***`.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, ""),
+/// Query or connection-string keys whose values are secrets.
+const SECRET_KEYS: [&str; 6] = ["password", "pass", "passwd", "pwd", "sslpassword", "secret"];
+
+/// Where the scheme of `url` ends and its authority (or path) begins: after `scheme://`, after
+/// `scheme:` alone (`postgres:u:p@h/db`), or at 0 when there is no valid scheme (`postgres//x`).
+fn after_scheme(url: &str) -> usize {
+    let Some(colon) = url.find(':') else { return 0 };
+    let scheme = &url[..colon];
+    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !valid {
+        return 0;
+    }
+    let rest = &url[colon + 1..];
+    colon + 1 + rest.len() - rest.trim_start_matches('/').len()
+}
+
+/// The byte range of the password in `url`'s user information (`user:PASSWORD@host`), if any.
+///
+/// A password may hold `/`, `?` or `@` unencoded, so the `@` ending the user information is the
+/// last one before the query, or the last one of all when no `@` comes before a `?`.
+fn userinfo_password(url: &str) -> Option<(usize, usize)> {
+    let from = |start: usize| {
+        let rest = &url[start..];
+        let query = rest.find('?').unwrap_or(rest.len());
+        let at = rest[..query].rfind('@').or_else(|| rest.rfind('@'))?;
+        let colon = rest[..at].find(':')?;
+        Some((start + colon + 1, start + at))
     };
-    let Some(at) = authority.rfind('@') else { return url.to_string() };
-    let (userinfo, host) = (&authority[..at], &authority[at..]);
-    let user = match userinfo.split_once(':') {
-        Some((user, _password)) => format!("{user}:***"),
-        None => userinfo.to_string(),
-    };
-    // Query parameters may carry a password too (`?password=…`).
-    let path = match path.split_once('?') {
-        Some((p, query)) => {
-            let q: Vec<String> = query
-                .split('&')
-                .map(|kv| match kv.split_once('=') {
-                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
-                    _ => kv.to_string(),
-                })
-                .collect();
-            format!("{p}?{}", q.join("&"))
+    let start = after_scheme(url);
+    // `user:password@host` without a scheme reads as the scheme `user`: when no password follows
+    // a scheme not followed by `/`, the whole text is read as user information.
+    from(start).or_else(|| (start > 0 && !url[..start].ends_with('/')).then(|| from(0)).flatten())
+}
+
+/// Every `key=value` whose key names a secret (`?password=…`, `&sslpassword=…`, `password=…` in a
+/// connection string), as byte ranges of the values.
+fn secret_parameters(url: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let bytes = url.as_bytes();
+    let mut i = 0;
+    while let Some(eq) = url[i..].find('=').map(|k| i + k) {
+        let key_start = url[..eq]
+            .rfind(|c: char| matches!(c, '?' | '&' | ';' | ' ' | '\t' | '\n' | '/' | ','))
+            .map_or(0, |k| k + 1);
+        let key = percent_decode(&url[key_start..eq]).to_ascii_lowercase();
+        let value_end = url[eq + 1..].find(['&', ';', ' ', '\t', '\n', ',']).map_or(url.len(), |k| eq + 1 + k);
+        if SECRET_KEYS.contains(&key.trim()) && value_end > eq + 1 {
+            out.push((eq + 1, value_end));
         }
-        None => path.to_string(),
-    };
-    format!("{scheme}://{user}{host}{path}")
+        i = eq + 1;
+        if i >= bytes.len() {
+            break;
+        }
+    }
+    out
+}
+
+/// `text` with `%XX` escapes decoded (invalid ones kept as written).
+fn percent_decode(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `url` with every password it holds replaced by `***`: in the user information (however the URL
+/// is malformed) and in query or connection-string parameters.
+pub fn redact(url: &str) -> String {
+    let mut ranges = secret_parameters(url);
+    if let Some(r) = userinfo_password(url) {
+        ranges.push(r);
+    }
+    ranges.sort();
+    let mut out = String::with_capacity(url.len());
+    let mut at = 0;
+    for (from, to) in ranges {
+        if from < at {
+            // Overlapping ranges: extend the one already hidden.
+            at = at.max(to);
+            continue;
+        }
+        out.push_str(&url[at..from]);
+        out.push_str("***");
+        at = to;
+    }
+    out.push_str(&url[at..]);
+    out
+}
+
+/// The secrets `url` holds, as written and percent-decoded: what must never appear in a message.
+pub(crate) fn secrets(url: &str) -> Vec<String> {
+    let mut ranges = secret_parameters(url);
+    ranges.extend(userinfo_password(url));
+    let mut out: Vec<String> = Vec::new();
+    for (from, to) in ranges {
+        let raw = &url[from..to];
+        for s in [raw.to_string(), percent_decode(raw)] {
+            if !s.is_empty() && !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    }
+    // Longest first, so that a secret containing another is replaced whole.
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    out
+}
+
+/// `message` with every secret of `url` replaced by `***`.
+pub(crate) fn scrub(message: &str, url: &str) -> String {
+    let mut out = message.to_string();
+    for secret in secrets(url) {
+        out = out.replace(&secret, "***");
+    }
+    out
 }
 
 /// Opens the database `url` names.
@@ -153,16 +253,64 @@ pub fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Session>, 
 mod tests {
     use super::*;
 
+    /// Every URL shape a password can hide in: (URL, the secret, what the user sees).
+    const SHAPES: [(&str, &str, &str); 26] = [
+        ("postgres://app:s3cret@db:5432/shop", "s3cret", "postgres://app:***@db:5432/shop"),
+        ("postgresql://app:s3cret@db/shop?sslmode=require", "s3cret", "postgresql://app:***@db/shop?sslmode=require"),
+        ("postgres://u:p%40ss%2Fw0rd@h/db", "p%40ss%2Fw0rd", "postgres://u:***@h/db"),
+        ("postgres://u:pa/ss@h/db", "pa/ss", "postgres://u:***@h/db"),
+        ("postgres://u:pa/ss/more@h:5432/db", "pa/ss/more", "postgres://u:***@h:5432/db"),
+        ("postgres://u:p@ss@h/db", "p@ss", "postgres://u:***@h/db"),
+        ("postgres://u:p?ss@h/db", "p?ss", "postgres://u:***@h/db"),
+        ("postgres://:onlypw@h/db", "onlypw", "postgres://:***@h/db"),
+        ("postgres://h/db?password=qpw1", "qpw1", "postgres://h/db?password=***"),
+        (
+            "postgres://h/db?user=u&password=qpw2&sslmode=disable",
+            "qpw2",
+            "postgres://h/db?user=u&password=***&sslmode=disable",
+        ),
+        ("postgres://h/db?PASSWORD=qpw3", "qpw3", "postgres://h/db?PASSWORD=***"),
+        ("postgres://h/db?pass%77ord=qpw4", "qpw4", "postgres://h/db?pass%77ord=***"),
+        ("postgres://u:upw@h/db?password=qpw5", "qpw5", "postgres://u:***@h/db?password=***"),
+        ("postgres://h/db?sslpassword=keypw", "keypw", "postgres://h/db?sslpassword=***"),
+        ("postgres:/u:slashpw@h/db", "slashpw", "postgres:/u:***@h/db"),
+        ("postgres//u:nocolonpw@h/db", "nocolonpw", "postgres//u:***@h/db"),
+        ("postgres:u:noslashpw@h/db", "noslashpw", "postgres:u:***@h/db"),
+        ("u:noschemepw@h/db", "noschemepw", "u:***@h/db"),
+        ("postgres://u:trailingpw@", "trailingpw", "postgres://u:***@"),
+        ("host=h user=u password=dsnpw dbname=x", "dsnpw", "host=h user=u password=*** dbname=x"),
+        ("mysql://root:mypw@127.0.0.1:3306/app", "mypw", "mysql://root:***@127.0.0.1:3306/app"),
+        ("mariadb://root:m%3Apw@db/app", "m%3Apw", "mariadb://root:***@db/app"),
+        ("mysql://root@db/app?password=myqpw", "myqpw", "mysql://root@db/app?password=***"),
+        ("sqlite://u:litepw@/tmp/x.db", "litepw", "sqlite://u:***@/tmp/x.db"),
+        ("sqlite:///tmp/x.db?mode=ro&password=liteqpw", "liteqpw", "sqlite:///tmp/x.db?mode=ro&password=***"),
+        ("oracle://u:orapw@h", "orapw", "oracle://u:***@h"),
+    ];
+
     #[test]
-    fn passwords_never_show() {
-        assert_eq!(redact("postgres://app:s3cret@db:5432/shop"), "postgres://app:***@db:5432/shop");
-        assert_eq!(redact("mysql://root@127.0.0.1/x"), "mysql://root@127.0.0.1/x");
-        assert_eq!(
-            redact("postgres://u:p@h/db?sslmode=disable&password=x"),
-            "postgres://u:***@h/db?sslmode=disable&password=***"
-        );
-        assert_eq!(redact("sqlite://data/app.db"), "sqlite://data/app.db");
-        assert_eq!(redact("postgres://u:p%40ss@h/db"), "postgres://u:***@h/db");
+    fn passwords_never_show_in_any_url_shape() {
+        for (url, secret, shown) in SHAPES {
+            let r = redact(url);
+            assert!(!r.contains(secret), "{url} shows its secret: {r}");
+            assert_eq!(r, shown, "{url}");
+            let message = format!("cannot connect with {url} (password {secret}, decoded {})", percent_decode(secret));
+            let scrubbed = scrub(&message, url);
+            assert!(!scrubbed.contains(secret), "{url}: {scrubbed}");
+            assert!(!scrubbed.contains(&percent_decode(secret)), "{url}: {scrubbed}");
+        }
+    }
+
+    #[test]
+    fn urls_without_passwords_are_kept() {
+        for url in [
+            "mysql://root@127.0.0.1/x",
+            "sqlite://data/app.db",
+            "postgres://h:5432/db?sslmode=disable",
+            "sqlite::memory:",
+        ] {
+            assert_eq!(redact(url), url);
+            assert!(secrets(url).is_empty(), "{url}");
+        }
     }
 
     #[test]

@@ -247,3 +247,45 @@ fn postgres_printed_scripts_keep_names_as_names() {
 fn mysql_printed_scripts_keep_names_as_names() {
     printed_scripts_keep_names_as_names(EngineKind::Mysql);
 }
+
+/// URL shapes whose password must never be printed, by any command, on success or failure.
+fn secret_urls(database: &str) -> Vec<(String, &'static str)> {
+    vec![
+        (format!("postgres://postgres:s3cret-a@127.0.0.1:5432/{database}"), "s3cret-a"),
+        (format!("postgres://postgres@127.0.0.1:5432/{database}?password=s3cret-b"), "s3cret-b"),
+        (format!("postgres://postgres:s3cret/c@127.0.0.1:5432/{database}"), "s3cret/c"),
+        (format!("postgres://postgres:s3cret%2Fd@127.0.0.1:5432/{database}"), "s3cret%2Fd"),
+        (format!("postgres:/postgres:s3cret-e@127.0.0.1:5432/{database}"), "s3cret-e"),
+        (format!("postgres//postgres:s3cret-f@127.0.0.1:5432/{database}"), "s3cret-f"),
+        (format!("postgres:postgres:s3cret-g@127.0.0.1:5432/{database}"), "s3cret-g"),
+        ("postgres://app:s3cret-h@127.0.0.1:1/nowhere".to_string(), "s3cret-h"),
+        ("mysql://root:s3cret-i@127.0.0.1:1/nowhere".to_string(), "s3cret-i"),
+        ("mariadb://root@127.0.0.1:1/nowhere?password=s3cret-j".to_string(), "s3cret-j"),
+        ("sqlite://u:s3cret-k@/nonexistent/dir/x.db".to_string(), "s3cret-k"),
+    ]
+}
+
+#[test]
+fn passwords_never_appear_in_any_output_or_error() {
+    // PostgreSQL trusts local connections here, so most of these URLs connect and print plans.
+    let db = ScratchDb::new(EngineKind::Postgres);
+    let database = db.as_ref().and_then(|d| d.url.rsplit('/').next().map(str::to_string)).unwrap_or("x".into());
+    let doc = write_doc("secrets", "# Shop\n\n```sql\nCREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);\n```\n");
+    for (url, secret) in secret_urls(&database) {
+        let runs = [
+            vec!["inspect", "--db", &url],
+            vec!["inspect", "--db", &url, "--format", "sql"],
+            vec!["plan", p(&doc), "--db", &url],
+            vec!["plan", p(&doc), "--db", &url, "--format", "json"],
+            vec!["drift", p(&doc), "--db", &url],
+            vec!["apply", p(&doc), "--db", &url, "--dry-run"],
+        ];
+        for args in runs {
+            let out = schemadoc(&args);
+            let all = text(&out);
+            assert!(!all.contains(secret), "{args:?} printed the password:\n{all}");
+            let decoded = secret.replace("%2F", "/");
+            assert!(!all.contains(&decoded), "{args:?} printed the decoded password:\n{all}");
+        }
+    }
+}

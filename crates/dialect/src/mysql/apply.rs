@@ -4,7 +4,7 @@
 
 use super::inspect;
 use crate::common::HISTORY_TABLE;
-use crate::session::{redact, ApplyError, ApplyReport, ConnectOptions, DbError, InspectFilter, Session};
+use crate::session::{redact, scrub, ApplyError, ApplyReport, ConnectOptions, DbError, InspectFilter, Session};
 use crate::{EngineKind, Plan};
 use model::Schema;
 use sqlx::{Connection, MySqlConnection, Row};
@@ -18,6 +18,8 @@ pub(crate) struct MysqlSession {
     runtime: tokio::runtime::Runtime,
     conn: MySqlConnection,
     url: String,
+    /// Every secret of the URL, scrubbed from server and driver messages.
+    secrets: Vec<String>,
     read_only: bool,
     /// Queries sent so far.
     queries: u64,
@@ -43,22 +45,8 @@ pub(crate) fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Ses
             .block_on(sqlx::raw_sql("SET SESSION TRANSACTION READ ONLY").execute(&mut conn))
             .map_err(|e| connect_error(e.to_string()))?;
     }
-    Ok(Box::new(MysqlSession { runtime, conn, url: shown, read_only: options.read_only, queries: 0 }))
-}
-
-/// `message` with the password of `url`, if any, removed.
-fn scrub(message: &str, url: &str) -> String {
-    let password = url
-        .split_once("://")
-        .and_then(|(_, rest)| rest.split('/').next())
-        .and_then(|auth| auth.rsplit_once('@'))
-        .and_then(|(userinfo, _)| userinfo.split_once(':'))
-        .map(|(_, p)| p)
-        .filter(|p| !p.is_empty());
-    match password {
-        Some(p) => message.replace(p, "***"),
-        None => message.to_string(),
-    }
+    let secrets = crate::session::secrets(url);
+    Ok(Box::new(MysqlSession { runtime, conn, url: shown, secrets, read_only: options.read_only, queries: 0 }))
 }
 
 /// A short stable hash (FNV-1a, 64 bits) of a plan's statements: which plan a history row is about.
@@ -170,7 +158,8 @@ fn lit(s: &str) -> String {
 
 impl MysqlSession {
     fn query_error(&self, what: &str, e: impl ToString) -> DbError {
-        DbError::Query { url: self.url.clone(), what: what.to_string(), message: e.to_string() }
+        let message = self.secrets.iter().fold(e.to_string(), |m, secret| m.replace(secret.as_str(), "***"));
+        DbError::Query { url: self.url.clone(), what: what.to_string(), message }
     }
 
     fn run(&mut self, sql: &str) -> Result<(), String> {
@@ -256,6 +245,7 @@ impl MysqlSession {
         let mut executed = Vec::new();
         for (i, st) in plan.statements.iter().enumerate().skip(done) {
             if let Err(message) = self.run_one(&st.sql) {
+                let message = self.secrets.iter().fold(message, |m, secret| m.replace(secret.as_str(), "***"));
                 let update = format!(
                     "UPDATE {HISTORY_TABLE} SET outcome = 'failed', error = {} WHERE id = {}",
                     lit(&message),

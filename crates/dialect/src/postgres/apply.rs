@@ -20,7 +20,8 @@ pub(crate) struct PgSession {
     runtime: tokio::runtime::Runtime,
     conn: PgConnection,
     url: String,
-    password: Option<String>,
+    /// Every secret of the URL, scrubbed from server and driver messages.
+    secrets: Vec<String>,
     read_only: bool,
     queries: u64,
 }
@@ -28,11 +29,8 @@ pub(crate) struct PgSession {
 /// Opens `url`; read-only sessions have `default_transaction_read_only` on.
 pub(crate) fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Session>, DbError> {
     let shown = redact(url);
-    let password = password_of(url);
-    let scrub = |m: String| match &password {
-        Some(p) if !p.is_empty() => m.replace(p.as_str(), "***"),
-        _ => m,
-    };
+    let secrets = crate::session::secrets(url);
+    let scrub = |m: String| crate::session::scrub(&m, url);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -48,15 +46,7 @@ pub(crate) fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Ses
             .block_on(sqlx::raw_sql("SET default_transaction_read_only = on").execute(&mut conn))
             .map_err(|e| DbError::Connect { url: shown.clone(), message: scrub(e.to_string()) })?;
     }
-    Ok(Box::new(PgSession { runtime, conn, url: shown, password, read_only: options.read_only, queries: 0 }))
-}
-
-/// The password of a URL, to scrub it from server messages.
-fn password_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let authority = rest.split('/').next()?;
-    let userinfo = authority.rsplit_once('@')?.0;
-    userinfo.split_once(':').map(|(_, p)| p.to_string())
+    Ok(Box::new(PgSession { runtime, conn, url: shown, secrets, read_only: options.read_only, queries: 0 }))
 }
 
 /// The extensions a plan creates (`CREATE EXTENSION IF NOT EXISTS "x"`).
@@ -74,10 +64,7 @@ pub(super) fn plan_extensions(plan: &Plan) -> Vec<String> {
 
 impl PgSession {
     fn scrub(&self, m: String) -> String {
-        match &self.password {
-            Some(p) if !p.is_empty() => m.replace(p.as_str(), "***"),
-            _ => m,
-        }
+        self.secrets.iter().fold(m, |m, secret| m.replace(secret.as_str(), "***"))
     }
 
     fn query_error(&self, what: &str, e: sqlx::Error) -> DbError {
@@ -404,12 +391,6 @@ impl Session for PgSession {
 mod tests {
     use super::*;
     use crate::migrate::PlannedStatement;
-
-    #[test]
-    fn passwords_are_found_for_scrubbing() {
-        assert_eq!(password_of("postgres://u:s3cret@h:5432/db").as_deref(), Some("s3cret"));
-        assert_eq!(password_of("postgres://u@h/db"), None);
-    }
 
     #[test]
     fn a_plan_names_the_extensions_it_creates() {

@@ -71,7 +71,7 @@ pub(super) fn connect(url: &str, options: &ConnectOptions) -> Result<SqliteSessi
     let shown = redact(url);
     let target = parse_url(url)?;
     let read_only = options.read_only || target.read_only;
-    let fail = |message: String| DbError::Connect { url: shown.clone(), message };
+    let fail = |message: String| DbError::Connect { url: shown.clone(), message: crate::session::scrub(&message, url) };
     let mut opts = SqliteConnectOptions::new().foreign_keys(true).read_only(read_only).create_if_missing(!read_only);
     // NOTE: a file that does not exist yet is an empty database; reading it must not create it.
     let missing = target.path.as_deref().is_some_and(|p| !std::path::Path::new(p).exists());
