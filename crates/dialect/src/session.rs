@@ -152,9 +152,7 @@ fn secret_parameters(url: &str) -> Vec<(usize, usize)> {
     let bytes = url.as_bytes();
     let mut i = 0;
     while let Some(eq) = url[i..].find('=').map(|k| i + k) {
-        let key_start = url[..eq]
-            .rfind(|c: char| matches!(c, '?' | '&' | ';' | ' ' | '\t' | '\n' | '/' | ','))
-            .map_or(0, |k| k + 1);
+        let key_start = url[..eq].rfind(['?', '&', ';', ' ', '\t', '\n', '/', ',']).map_or(0, |k| k + 1);
         let key = percent_decode(&url[key_start..eq]).to_ascii_lowercase();
         let value_end = url[eq + 1..].find(['&', ';', ' ', '\t', '\n', ',']).map_or(url.len(), |k| eq + 1 + k);
         if SECRET_KEYS.contains(&key.trim()) && value_end > eq + 1 {
