@@ -458,4 +458,67 @@ mod tests {
         let known = BTreeSet::new();
         assert_eq!(table_from_headings(&[h(2, "7. 외래 키 제약 (SQLite)")], &known), None);
     }
+
+    fn hc(text: &str, code: &[&str]) -> Heading {
+        Heading { level: 3, text: text.into(), line: 1, code_spans: code.iter().map(|c| c.to_string()).collect() }
+    }
+
+    fn named(h: &Heading) -> Option<(String, Option<String>)> {
+        heading_table(h, &BTreeSet::new(), true).map(|n| (n.name, n.label))
+    }
+
+    #[test]
+    fn a_heading_names_its_table_among_other_words() {
+        let seed = hc("2-1. seed_lots — stored lots (SeedLot entity, v3)", &["seed_lots", "SeedLot"]);
+        assert_eq!(named(&seed), Some(("seed_lots".into(), Some("SeedLot".into()))));
+        let tests = hc("2-2. germination_tests (CSV import)", &[]);
+        assert_eq!(named(&tests), Some(("germination_tests".into(), None)));
+        assert_eq!(named(&hc("3.1 사용자 (users)", &[])), Some(("users".into(), Some("사용자".into()))));
+        assert_eq!(named(&hc("3.1 pottery_classes (도예 수업)", &[])).unwrap().1.as_deref(), Some("도예 수업"));
+        assert_eq!(
+            named(&hc("Invoices v2 - what we bill", &[])),
+            Some(("Invoices".into(), Some("what we bill".into())))
+        );
+        // A backticked identifier wins over other words, even CamelCase ones.
+        assert_eq!(named(&hc("Order (orders)", &["orders"])).unwrap().0, "orders");
+        // Two candidate words and nothing to prefer: no guess.
+        assert_eq!(named(&hc("Orders and Payments", &[])), None);
+        // A sub-document path names no table.
+        assert_eq!(named(&hc("playlists.tracks[]", &["playlists.tracks[]"])), None);
+        assert_eq!(
+            subdocument_path(&hc("playlists.tracks[]", &["playlists.tracks[]"])),
+            Some(("playlists".into(), "tracks".into()))
+        );
+    }
+
+    #[test]
+    fn a_known_name_is_preferred_to_a_guess() {
+        let known: BTreeSet<String> = ["accounts".to_string()].into();
+        let h = hc("Account — login data (Member entity)", &[]);
+        assert_eq!(heading_table(&h, &known, true).unwrap().name, "Account");
+        assert_eq!(table_from_headings(&[h], &known).as_deref(), Some("accounts"));
+    }
+
+    #[test]
+    fn labelled_lines_of_a_paragraph() {
+        let raw = "**Table Name**: `gym_lockers`\n**논리명**: 사물함\n**Primary Key**: (zone, locker_no)\n\
+**Foreign Keys**: member_id → members.id\n**Owner**: ops team";
+        let lines = labelled_lines(raw);
+        assert_eq!(lines.len(), 4);
+        assert_eq!(lines[0], (Labelled::TableName(NamedTable { name: "gym_lockers".into(), label: None }), 0));
+        assert_eq!(lines[1].0, Labelled::LogicalName("사물함".into()));
+        assert_eq!(lines[2].0, Labelled::PrimaryKey(vec!["zone".into(), "locker_no".into()]));
+        assert_eq!(lines[3], (Labelled::ForeignKeys("member_id → members.id".into()), 3));
+        let ko = labelled_lines("- 테이블명: members (회원)");
+        assert_eq!(ko[0].0, Labelled::TableName(NamedTable { name: "members".into(), label: Some("회원".into()) }));
+        assert!(labelled_lines("테이블: 사용자 정보를 저장한다").is_empty());
+    }
+
+    #[test]
+    fn key_columns_in_a_value() {
+        assert_eq!(key_columns("id"), ["id"]);
+        assert_eq!(key_columns("(order_id, product_id)"), ["order_id", "product_id"]);
+        assert_eq!(key_columns("order_id + line_no (composite)"), ["order_id", "line_no"]);
+        assert!(key_columns("-").is_empty());
+    }
 }

@@ -6,6 +6,7 @@
 //! `FK(users.id)`, `UNIQUE`, `NOT NULL`, `INDEX`, `DEFAULT=…`, `ON UPDATE=now()`, Korean `필수`,
 //! `고유`, `기본키`, `외래키`) and optional nullable/default/key columns are read per row.
 
+mod catalog;
 mod cells;
 mod layout;
 mod naming;
@@ -106,12 +107,16 @@ pub fn extract(docs: &[Document]) -> Partial {
     let mut out = Partial::new(Notation::FieldTable);
     let mut bare_fks: Vec<BareFk> = Vec::new();
     let mut subdocuments: Vec<Subdocument> = Vec::new();
+    let mut catalogued: BTreeSet<String> = BTreeSet::new();
     for doc in docs {
         let mut sections = Sections::default();
         for item in &doc.items {
             match item {
                 Item::Heading(h) => sections.heading(h),
-                Item::Paragraph(p) => sections.paragraph(&doc.file, p),
+                Item::Paragraph(p) => sections.paragraph(&doc.file, p, false),
+                // NOTE: `- 테이블명: users` is written as a bullet as often as a paragraph.
+                Item::ListItem(li) => sections.paragraph(&doc.file, li, true),
+                Item::Table(t) if catalog::read(&doc.file, t, &mut out, &mut catalogued) => {}
                 Item::Table(t) => {
                     let l = layout(&t.header);
                     if l.name.is_some() && l.ty.is_some() && l.name != l.ty {
@@ -128,6 +133,16 @@ pub fn extract(docs: &[Document]) -> Partial {
     }
     resolve_bare_fks(&mut out, bare_fks);
     subdocument::attach(&mut out, subdocuments);
+    for t in &mut out.schema.tables {
+        merge_repeated_keys(t);
+    }
+    // Tables only a key catalog names are defined elsewhere: the catalog alters them.
+    for t in &out.schema.tables {
+        let key = name_key(&t.name);
+        if t.columns.is_empty() && catalogued.contains(&key) {
+            out.altered_only.insert(key);
+        }
+    }
     out
 }
 
@@ -319,8 +334,9 @@ fn table_name(file: &Arc<str>, t: &MdTable, given: Option<&Given>) -> Option<(Na
                 return Some((hn, ho));
             }
             let mut named = named;
-            if named.label.is_none() && !name_eq(&hn.name, &named.name) {
-                named.label = Some(hn.label.unwrap_or(hn.name));
+            if named.label.is_none() {
+                let same = name_eq(&hn.name, &named.name);
+                named.label = if same { hn.label } else { Some(hn.label.unwrap_or(hn.name)) };
             }
             Some((named, o))
         }
@@ -363,6 +379,44 @@ fn apply_given(table: &mut Table, named: &NamedTable, given: Option<&Given>) {
             origin: origin.clone(),
         });
     }
+}
+
+/// One key said twice (a row's `FK → t.c` and a catalog row naming it, a `UNIQUE` word and a
+/// catalog's unique constraint) is one key: the first keeps what the later ones add (a name,
+/// referential actions, referenced columns).
+fn merge_repeated_keys(t: &mut Table) {
+    let mut fks: Vec<ForeignKey> = Vec::new();
+    for fk in std::mem::take(&mut t.foreign_keys) {
+        let same = fks.iter_mut().find(|f| {
+            f.columns.len() == fk.columns.len()
+                && f.columns.iter().zip(&fk.columns).all(|(a, b)| name_eq(a, b))
+                && name_eq(&f.ref_table, &fk.ref_table)
+        });
+        match same {
+            Some(f) => {
+                f.name = f.name.take().or(fk.name);
+                f.on_delete = f.on_delete.or(fk.on_delete);
+                f.on_update = f.on_update.or(fk.on_update);
+                if f.ref_columns.is_empty() {
+                    f.ref_columns = fk.ref_columns;
+                }
+                f.inferred &= fk.inferred;
+            }
+            None => fks.push(fk),
+        }
+    }
+    t.foreign_keys = fks;
+    let mut uniques: Vec<model::Unique> = Vec::new();
+    for u in std::mem::take(&mut t.uniques) {
+        let same = uniques.iter_mut().find(|x| {
+            x.columns.len() == u.columns.len() && x.columns.iter().zip(&u.columns).all(|(a, b)| name_eq(a, b))
+        });
+        match same {
+            Some(x) => x.name = x.name.take().or(u.name),
+            None => uniques.push(u),
+        }
+    }
+    t.uniques = uniques;
 }
 
 fn resolve_bare_fks(out: &mut Partial, bare: Vec<BareFk>) {

@@ -1,8 +1,7 @@
 //! What the paragraphs of a section say about the table its field table defines:
 //! `**Table Name**: x`, `**논리명**: 사용자`, `**Primary Key**: id`, `**Foreign Keys**: a → t.c`.
 
-use super::split_name_cell;
-use super::words::{Constraints, FkTarget};
+use super::words::{is_ident, Constraints, FkTarget};
 use crate::context::{labelled_lines, Labelled, NamedTable};
 use crate::scan::{Heading, TextItem};
 use model::{Notation, Origin};
@@ -32,9 +31,13 @@ impl Sections {
         self.stack.retain(|g| g.level < h.level);
     }
 
-    /// Reads the `Label: value` lines of a paragraph into the innermost section.
-    pub fn paragraph(&mut self, file: &Arc<str>, p: &TextItem) {
-        let lines = labelled_lines(&p.raw);
+    /// Reads the `Label: value` lines of a paragraph into the innermost section. Of a bullet
+    /// (`bullet`), only names are read: keys in bullets are the list front-end's.
+    pub fn paragraph(&mut self, file: &Arc<str>, p: &TextItem, bullet: bool) {
+        let mut lines = labelled_lines(&p.raw);
+        if bullet {
+            lines.retain(|(l, _)| matches!(l, Labelled::TableName(_) | Labelled::LogicalName(_)));
+        }
         if lines.is_empty() {
             return;
         }
@@ -64,7 +67,7 @@ impl Sections {
                 }
                 Labelled::ForeignKeys(text) => {
                     for part in split_fk_list(&text) {
-                        let Some((col, rest)) = split_name_cell(&part) else { continue };
+                        let Some((col, rest)) = first_word(&part) else { continue };
                         let mut words = Constraints::default();
                         words.read(&rest);
                         if words.fk.is_none() {
@@ -104,6 +107,13 @@ impl Sections {
         }
         Some(out)
     }
+}
+
+/// The column an entry starts with and the rest (`studio_id → studios.id`).
+fn first_word(entry: &str) -> Option<(String, String)> {
+    let end = entry.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(entry.len());
+    let name = &entry[..end];
+    is_ident(name).then(|| (name.to_string(), entry[end..].trim().to_string()))
 }
 
 /// `a → t.c, b → u(c, d)`: one entry per column, commas inside parentheses kept.

@@ -201,3 +201,195 @@ fn names_and_plurals() {
     assert_eq!(fk_target_from_column("person_id", &known).as_deref(), Some("person"));
     assert_eq!(fk_target_from_column("owner", &known), None);
 }
+
+#[test]
+fn headings_with_more_words_than_the_name() {
+    let md = "## 2. Tables\n\n### 2-1. `seed_lots` — stored lots (`SeedLot` entity, v3)\n\n\
+| column | type |\n|---|---|\n| lot_id | bigint |\n\n\
+### 2-2. germination_tests (CSV import)\n\n| column | type |\n|---|---|\n| test_id | bigint |\n\n\
+### 사용자 (users)\n\n| 컬럼 | 타입 |\n|---|---|\n| id | BIGINT |\n\n\
+### Invoices v2 — what we bill\n\n| column | type |\n|---|---|\n| id | BIGINT |\n";
+    let p = run(md);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let names: Vec<&str> = p.schema.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["seed_lots", "germination_tests", "users", "Invoices"]);
+    let t = p.schema.table("seed_lots").unwrap();
+    assert_eq!(t.comment.as_deref(), Some("SeedLot"));
+    // The origin points at the name inside its backticks.
+    assert_eq!((t.origin.line, t.origin.column), (3, 11));
+    assert_eq!(p.schema.table("users").unwrap().comment.as_deref(), Some("사용자"));
+    assert_eq!(p.schema.table("Invoices").unwrap().comment.as_deref(), Some("what we bill"));
+}
+
+#[test]
+fn table_name_and_key_paragraphs() {
+    let md = "### 3. Locker\n\n**Table Name**: `gym_lockers`\n\n**Primary Key**: `locker_no`\n\n\
+| Column | Type | Nullable |\n|---|---|---|\n| locker_no | INT | YES |\n| member_id | INT | YES |\n\n\
+### 4. 회원\n\n- 테이블명: members\n\n**논리명**: 회원 정보\n**기본키**: (club_id, member_no)\n\
+**외래키**: club_id → clubs.id\n\n\
+| 컬럼 | 타입 |\n|---|---|\n| club_id | INT |\n| member_no | INT |\n";
+    let p = run(md);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let lockers = p.schema.table("gym_lockers").unwrap();
+    assert_eq!(lockers.comment.as_deref(), Some("Locker"));
+    assert_eq!(lockers.primary_key.as_ref().unwrap().columns, ["locker_no"]);
+    // A primary-key column is NOT NULL even where the row says it may be NULL.
+    assert!(!lockers.column("locker_no").unwrap().nullable);
+    assert_eq!((lockers.origin.line, lockers.origin.column), (3, 18));
+    // `테이블명: x` written as a bullet names the table too; the heading's word is its label
+    // unless a `논리명` line gives one.
+    let members = p.schema.table("members").unwrap();
+    assert_eq!(members.columns.len(), 2);
+    assert_eq!(members.comment.as_deref(), Some("회원 정보"));
+    assert_eq!(members.primary_key.as_ref().unwrap().columns, ["club_id", "member_no"]);
+    assert_eq!(members.foreign_keys[0].ref_table, "clubs");
+}
+
+#[test]
+fn korean_key_paragraphs_name_the_table() {
+    let md = "### 4. 회원\n\n**테이블명**: `members` (회원)\n**기본키**: (club_id, member_no)\n\
+**외래키**: club_id → clubs.id, referrer_no references members(member_no)\n\n\
+| 컬럼 | 타입 |\n|---|---|\n| club_id | INT |\n| member_no | INT |\n| referrer_no | INT |\n";
+    let p = run(md);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let t = p.schema.table("members").unwrap();
+    assert_eq!(t.comment.as_deref(), Some("회원"));
+    assert_eq!(t.primary_key.as_ref().unwrap().columns, ["club_id", "member_no"]);
+    let fks: Vec<(&str, &str)> = t.foreign_keys.iter().map(|f| (f.columns[0].as_str(), f.ref_table.as_str())).collect();
+    assert_eq!(fks, [("club_id", "clubs"), ("referrer_no", "members")]);
+    assert_eq!(t.foreign_keys[1].origin.line, 5);
+}
+
+#[test]
+fn keys_in_description_and_key_columns() {
+    let md = "### pottery_classes\n\n| 컬럼명 | 타입 | FK | 설명 |\n|---|---|---|---|\n\
+| id | BIGINT | - | PK, 내부 식별자 |\n| studio_id | BIGINT | `studios.id` | 스튜디오 |\n\
+| teacher_id | BIGINT | | teachers.id 참조 |\n| room_id | INT | Y | 강의실 |\n\
+| note | TEXT | | references the lesson plan |\n";
+    let p = run(md);
+    let t = p.schema.table("pottery_classes").unwrap();
+    assert_eq!(t.primary_key.as_ref().unwrap().columns, ["id"]);
+    let fks: Vec<(&str, &str, bool)> =
+        t.foreign_keys.iter().map(|f| (f.columns[0].as_str(), f.ref_table.as_str(), f.inferred)).collect();
+    assert_eq!(fks, [("studio_id", "studios", false), ("teacher_id", "teachers", false), ("room_id", "rooms", true)]);
+    // Prose that says "references" without a written target is no key.
+    assert!(t.column("note").unwrap().nullable);
+    let md = "### courses\n\n| Field | Type | Description |\n|---|---|---|\n\
+| id | Int | Auto-incrementing primary key. |\n| owner_id | Int | FK → users.id |\n\
+| title | String | A unique title, not null |\n";
+    let p = run(md);
+    let t = p.schema.table("courses").unwrap();
+    assert_eq!(t.primary_key.as_ref().unwrap().columns, ["id"]);
+    assert_eq!(t.column("id").unwrap().identity, Some(Identity::AutoIncrement));
+    assert_eq!(t.foreign_keys[0].ref_table, "users");
+    // Lower-case prose words are not constraints.
+    assert!(t.uniques.is_empty());
+    assert!(t.column("title").unwrap().nullable);
+}
+
+#[test]
+fn key_flag_columns() {
+    let md = "### items\n\n| name | type | PK | UK | AI | Index |\n|---|---|---|---|---|---|\n\
+| id | INT | Y | | Y | |\n| sku | VARCHAR(20) | | ✓ | | |\n| shelf | INT | N | | | O |\n";
+    let p = run(md);
+    let t = p.schema.table("items").unwrap();
+    assert_eq!(t.primary_key.as_ref().unwrap().columns, ["id"]);
+    assert_eq!(t.column("id").unwrap().identity, Some(Identity::AutoIncrement));
+    assert_eq!(t.uniques[0].columns, ["sku"]);
+    assert_eq!(p.schema.indexes[0].parts[0].column.as_deref(), Some("shelf"));
+}
+
+#[test]
+fn constraint_words_in_a_default_column() {
+    let md = "### hikers\n\n| 컬럼 | 타입 | 기본값 |\n|---|---|---|\n\
+| id | BIGINT | PK, AUTOINCREMENT |\n| nickname | TEXT | NOT NULL, UNIQUE |\n| level | TEXT | 'novice' |\n\
+| joined | DATE | CURRENT_DATE, NOT NULL |\n| serial_no | INT | auto |\n| memo | TEXT | NULL |\n";
+    let p = run(md);
+    let t = p.schema.table("hikers").unwrap();
+    let id = t.column("id").unwrap();
+    assert_eq!((id.default.clone(), id.identity), (None, Some(Identity::AutoIncrement)));
+    assert_eq!(t.primary_key.as_ref().unwrap().columns, ["id"]);
+    let nick = t.column("nickname").unwrap();
+    assert!(nick.default.is_none() && !nick.nullable);
+    assert_eq!(t.uniques[0].columns, ["nickname"]);
+    assert_eq!(t.column("level").unwrap().default, Some(DefaultValue::String("novice".into())));
+    let joined = t.column("joined").unwrap();
+    assert!(joined.default.is_some() && !joined.nullable);
+    assert_eq!(t.column("serial_no").unwrap().identity, Some(Identity::AutoIncrement));
+    assert_eq!(t.column("memo").unwrap().default, Some(DefaultValue::Null));
+}
+
+#[test]
+fn packed_rows_are_one_column_each() {
+    let md = "### `deliveries`\n\n| 컬럼 | 타입 | 제약 | 설명 |\n|---|---|---|---|\n\
+| `id` | uuid | PK | |\n| `queued_at` / `sent_at` / `acked_at` | timestamptz | NN / null / null | |\n\
+| created_by, updated_by | BIGINT | FK → users.id | 작성자 / 수정자 |\n";
+    let p = run(md);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let t = p.schema.table("deliveries").unwrap();
+    let cols: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(cols, ["id", "queued_at", "sent_at", "acked_at", "created_by", "updated_by"]);
+    assert!(!t.column("queued_at").unwrap().nullable && t.column("acked_at").unwrap().nullable);
+    assert_eq!(t.foreign_keys.len(), 2);
+    assert_eq!(t.column("updated_by").unwrap().comment.as_deref(), Some("수정자"));
+    // Each packed name keeps its own place in the cell.
+    assert!(t.column("sent_at").unwrap().origin.column > t.column("queued_at").unwrap().origin.column);
+}
+
+#[test]
+fn prisma_marks_in_type_cells() {
+    let md = "### Course\n\n| Field | Type | Description |\n| --- | --- | --- |\n\
+| id | Int | primary key |\n| subtitle | String? | Optional subtitle. |\n| tags | String[] | labels |\n\
+| starts_on | DateTime? | |\n";
+    let p = run(md);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let t = p.schema.table("Course").unwrap();
+    let sub = t.column("subtitle").unwrap();
+    assert!(sub.nullable && sub.stated.nullable);
+    assert_eq!(sub.ty.spelling, "String");
+    assert!(matches!(t.column("tags").unwrap().ty.kind, TypeKind::Array { .. }));
+    assert!(t.column("starts_on").unwrap().nullable);
+}
+
+#[test]
+fn subdocument_tables_stay_apart() {
+    let md = "### `playlists`\n\n| Field | Type |\n| --- | --- |\n| `name` | String |\n\n\
+#### `playlists.tracks[]`\n\n| Field | Type |\n| --- | --- |\n| `track_title` | String |\n| `seconds` | Number |\n\n\
+#### `albums.songs[]`\n\n| Field | Type |\n| --- | --- |\n| `title` | String |\n";
+    let p = run(md);
+    let t = p.schema.table("playlists").unwrap();
+    let cols: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(cols, ["name", "tracks"]);
+    assert_eq!(t.column("tracks").unwrap().ty.kind, TypeKind::Json);
+    assert!(p.schema.table("albums").is_none());
+    let rules: Vec<&str> = p.diagnostics.iter().map(|d| d.rule).collect();
+    assert_eq!(rules, ["field-table-subdocument", "field-table-subdocument"]);
+    assert_eq!((p.diagnostics[0].span.line, p.diagnostics[0].span.column), (7, 7));
+}
+
+#[test]
+fn key_catalog_tables() {
+    let md = "## Constraints\n\n| constraint | table | column | references | on delete |\n|---|---|---|---|---|\n\
+| fk_orders_customer | orders | customer_id | customers(id) | CASCADE |\n\
+| uq_orders_code | orders | code | - | |\n\n\
+## 인덱스\n\n| 이름 | 유형 | 테이블 | 컬럼 |\n|---|---|---|---|\n\
+| idx_orders_customer | INDEX | orders | customer_id |\n| ux_orders_code | UNIQUE INDEX | orders | (code, customer_id) |\n\
+| pk_orders | PK | orders | id |\n| fk_orders_x | FK | orders | x_id |\n";
+    let p = run(md);
+    let t = p.schema.table("orders").unwrap();
+    assert!(p.altered_only.contains("orders"));
+    assert_eq!(t.foreign_keys[0].ref_table, "customers");
+    assert_eq!(t.foreign_keys[0].on_delete, Some(ReferentialAction::Cascade));
+    assert_eq!(t.uniques[0].name.as_deref(), Some("uq_orders_code"));
+    assert_eq!(t.primary_key.as_ref().unwrap().columns, ["id"]);
+    let idx: Vec<(bool, usize)> = p.schema.indexes.iter().map(|i| (i.unique, i.parts.len())).collect();
+    assert_eq!(idx, [(false, 1), (true, 2)]);
+    let rules: Vec<&str> = p.diagnostics.iter().map(|d| d.rule).collect();
+    assert_eq!(rules, ["field-table-foreign-key-without-target"]);
+    // A field table with a `table` column and column types is not a key catalog.
+    let md =
+        "| table | column | type | references |\n|---|---|---|---|\n| a | id | INT | |\n| b | a_id | INT | a.id |\n";
+    let p = run(md);
+    assert_eq!(p.schema.table("b").unwrap().foreign_keys[0].ref_table, "a");
+    assert!(p.altered_only.is_empty());
+}
