@@ -85,17 +85,15 @@ fn kind_of(text: &str) -> Option<Kind> {
 /// The kind a constraint name implies by convention (`fk_orders_user`, `uq_users_email`).
 fn kind_from_name(name: &str) -> Option<Kind> {
     let lower = name.to_ascii_lowercase();
-    let prefix = lower.split('_').next().unwrap_or("");
-    let suffix = lower.rsplit('_').next().unwrap_or("");
-    let kind = [prefix, suffix].into_iter().find_map(|w| match w {
+    let ends = [lower.split('_').next(), lower.rsplit('_').next()];
+    ends.iter().flatten().find_map(|w| match *w {
         "pk" | "pkey" => Some(Kind::Primary),
         "fk" | "fkey" => Some(Kind::Foreign),
         "uq" | "uk" | "key" | "unique" => Some(Kind::Unique),
         "ux" => Some(Kind::UniqueIndex),
         "idx" | "ix" | "index" => Some(Kind::Index),
         _ => None,
-    });
-    kind
+    })
 }
 
 #[derive(Debug, Default)]
