@@ -113,10 +113,20 @@ pub fn extract(docs: &[Document]) -> Partial {
         for item in &doc.items {
             match item {
                 Item::Heading(h) => sections.heading(h),
-                Item::Paragraph(p) => sections.paragraph(&doc.file, p, false),
+                Item::Paragraph(p) => {
+                    if sections.paragraph(&doc.file, p, false) {
+                        out.mark_read(&doc.file, p.line);
+                    }
+                }
                 // NOTE: `- 테이블명: users` is written as a bullet as often as a paragraph.
-                Item::ListItem(li) => sections.paragraph(&doc.file, li, true),
-                Item::Table(t) if catalog::read(&doc.file, t, &mut out, &mut catalogued) => {}
+                Item::ListItem(li) => {
+                    if sections.paragraph(&doc.file, li, true) {
+                        out.mark_read(&doc.file, li.line);
+                    }
+                }
+                Item::Table(t) if catalog::read(&doc.file, t, &mut out, &mut catalogued) => {
+                    out.mark_read(&doc.file, t.line);
+                }
                 Item::Table(t) => {
                     let l = layout(&t.header);
                     if l.name.is_some() && l.ty.is_some() && l.name != l.ty {

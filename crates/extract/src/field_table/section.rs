@@ -32,20 +32,21 @@ impl Sections {
     }
 
     /// Reads the `Label: value` lines of a paragraph into the innermost section. Of a bullet
-    /// (`bullet`), only names are read: keys in bullets are the list front-end's.
-    pub fn paragraph(&mut self, file: &Arc<str>, p: &TextItem, bullet: bool) {
+    /// (`bullet`), only names are read: keys in bullets are the list front-end's. Returns whether
+    /// it read anything.
+    pub fn paragraph(&mut self, file: &Arc<str>, p: &TextItem, bullet: bool) -> bool {
         let mut lines = labelled_lines(&p.raw);
         if bullet {
             lines.retain(|(l, _)| matches!(l, Labelled::TableName(_) | Labelled::LogicalName(_)));
         }
         if lines.is_empty() {
-            return;
+            return false;
         }
         let level = p.headings.last().map_or(0, |h| h.level);
         if self.stack.last().is_none_or(|g| g.level != level) {
             self.stack.push(Given { level, ..Given::default() });
         }
-        let Some(given) = self.stack.last_mut() else { return };
+        let Some(given) = self.stack.last_mut() else { return false };
         let raw_lines: Vec<&str> = p.raw.lines().collect();
         let origin_of = |n: u32, needle: &str| {
             let line = raw_lines.get(n as usize).copied().unwrap_or("");
@@ -82,6 +83,7 @@ impl Sections {
                 }
             }
         }
+        true
     }
 
     /// What the sections in effect say, innermost first for each part.
