@@ -112,18 +112,14 @@ pub fn extract(docs: &[Document]) -> Partial {
         let mut sections = Sections::default();
         for item in &doc.items {
             match item {
-                Item::Heading(h) => sections.heading(h),
-                Item::Paragraph(p) => {
-                    if sections.paragraph(&doc.file, p, false) {
-                        out.mark_read(&doc.file, p.line);
+                Item::Heading(h) => {
+                    for g in sections.heading(h) {
+                        keys_without_field_table(&doc.file, g, &mut out, &mut catalogued);
                     }
                 }
+                Item::Paragraph(p) => sections.paragraph(&doc.file, p, false),
                 // NOTE: `- 테이블명: users` is written as a bullet as often as a paragraph.
-                Item::ListItem(li) => {
-                    if sections.paragraph(&doc.file, li, true) {
-                        out.mark_read(&doc.file, li.line);
-                    }
-                }
+                Item::ListItem(li) => sections.paragraph(&doc.file, li, true),
                 Item::Table(t) if catalog::read(&doc.file, t, &mut out, &mut catalogued) => {
                     out.mark_read(&doc.file, t.line);
                 }
@@ -134,11 +130,17 @@ pub fn extract(docs: &[Document]) -> Partial {
                         out.mark_read(&doc.file, t.line);
                     }
                     let given = sections.given();
+                    for line in given.iter().flat_map(|g| g.items.iter()) {
+                        out.mark_read(&doc.file, *line);
+                    }
                     let mut cx = TableCx { file: &doc.file, bare_fks: &mut bare_fks, subdocuments: &mut subdocuments };
                     read_table(&mut cx, t, given.as_ref(), &mut out);
                 }
                 _ => {}
             }
+        }
+        for g in sections.finish() {
+            keys_without_field_table(&doc.file, g, &mut out, &mut catalogued);
         }
     }
     resolve_bare_fks(&mut out, bare_fks);
@@ -389,6 +391,30 @@ fn apply_given(table: &mut Table, named: &NamedTable, given: Option<&Given>) {
             origin: origin.clone(),
         });
     }
+}
+
+/// Keys that `**Primary Key**` / `**Foreign Keys**` paragraphs give for a table no field table
+/// follows (one defined in SQL below them): they alter the table the paragraphs or the heading
+/// name. Paragraphs that name no table are left for the unread-items report.
+fn keys_without_field_table(file: &Arc<str>, g: Given, out: &mut Partial, catalogued: &mut BTreeSet<String>) {
+    if g.primary_key.is_none() && g.foreign_keys.is_empty() {
+        return;
+    }
+    let Some((named, origin)) = g.name.clone().or_else(|| g.heading.clone()) else { return };
+    for line in &g.items {
+        out.mark_read(file, *line);
+    }
+    let key = name_key(&named.name);
+    catalogued.insert(key.clone());
+    let idx = match out.schema.tables.iter().position(|t| name_key(&t.name) == key) {
+        Some(i) => i,
+        None => {
+            out.schema.tables.push(Table::new(named.name.clone(), origin));
+            out.schema.tables.len() - 1
+        }
+    };
+    let named = NamedTable { label: None, ..named };
+    apply_given(&mut out.schema.tables[idx], &named, Some(&g));
 }
 
 /// One key said twice (a row's `FK → t.c` and a catalog row naming it, a `UNIQUE` word and a

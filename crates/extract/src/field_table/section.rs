@@ -17,36 +17,58 @@ pub(super) struct Given {
     pub primary_key: Option<(Vec<String>, Origin)>,
     /// (column, target, where the column is written).
     pub foreign_keys: Vec<(String, FkTarget, Origin)>,
+    /// The table the headings above the paragraphs name, for keys no field table takes.
+    pub heading: Option<(NamedTable, Origin)>,
+    /// The lines of the paragraphs (and bullets) read into this section.
+    pub items: Vec<u32>,
+    /// Whether a field table took what the section says.
+    pub used: bool,
 }
 
 /// The labelled paragraphs in effect at a point of a document, one entry per heading level.
 #[derive(Debug, Default)]
 pub(super) struct Sections {
     stack: Vec<Given>,
+    /// Sections a new `**Table Name**` line closed before any field table took them.
+    closed: Vec<Given>,
 }
 
 impl Sections {
-    /// A heading closes the sections at its level and deeper.
-    pub fn heading(&mut self, h: &Heading) {
-        self.stack.retain(|g| g.level < h.level);
+    /// A heading closes the sections at its level and deeper; returns those no field table took.
+    pub fn heading(&mut self, h: &Heading) -> Vec<Given> {
+        let keep = self.stack.iter().position(|g| g.level >= h.level).unwrap_or(self.stack.len());
+        let mut out = std::mem::take(&mut self.closed);
+        out.extend(self.stack.split_off(keep).into_iter().filter(|g| !g.used));
+        out
+    }
+
+    /// The end of the document closes every section; returns those no field table took.
+    pub fn finish(&mut self) -> Vec<Given> {
+        let mut out = std::mem::take(&mut self.closed);
+        out.extend(std::mem::take(&mut self.stack).into_iter().filter(|g| !g.used));
+        out
     }
 
     /// Reads the `Label: value` lines of a paragraph into the innermost section. Of a bullet
-    /// (`bullet`), only names are read: keys in bullets are the list front-end's. Returns whether
-    /// it read anything.
-    pub fn paragraph(&mut self, file: &Arc<str>, p: &TextItem, bullet: bool) -> bool {
+    /// (`bullet`), only names are read: keys in bullets are the list front-end's.
+    pub fn paragraph(&mut self, file: &Arc<str>, p: &TextItem, bullet: bool) {
         let mut lines = labelled_lines(&p.raw);
         if bullet {
             lines.retain(|(l, _)| matches!(l, Labelled::TableName(_) | Labelled::LogicalName(_)));
         }
         if lines.is_empty() {
-            return false;
+            return;
         }
         let level = p.headings.last().map_or(0, |h| h.level);
         if self.stack.last().is_none_or(|g| g.level != level) {
-            self.stack.push(Given { level, ..Given::default() });
+            let heading = super::heading_table(&p.headings).map(|(n, h)| {
+                let o = super::heading_origin(file, h, &n.name);
+                (n, o)
+            });
+            self.stack.push(Given { level, heading, ..Given::default() });
         }
-        let Some(given) = self.stack.last_mut() else { return false };
+        let Some(given) = self.stack.last_mut() else { return };
+        given.items.push(p.line);
         let raw_lines: Vec<&str> = p.raw.lines().collect();
         let origin_of = |n: u32, needle: &str| {
             let line = raw_lines.get(n as usize).copied().unwrap_or("");
@@ -58,8 +80,17 @@ impl Sections {
             match item {
                 Labelled::TableName(t) => {
                     let o = origin_of(n, &t.name);
-                    // A new table name starts a new table: what was said of the previous one stays with it.
-                    *given = Given { level, name: Some((t, o)), ..Given::default() };
+                    // A second table name in one section starts a new table: what was said of
+                    // the previous one stays with it.
+                    if given.used || given.name.is_some() {
+                        let fresh =
+                            Given { level, heading: given.heading.clone(), items: vec![p.line], ..Given::default() };
+                        let old = std::mem::replace(given, fresh);
+                        if !old.used {
+                            self.closed.push(old);
+                        }
+                    }
+                    given.name = Some((t, o));
                 }
                 Labelled::LogicalName(l) => given.label = Some(l),
                 Labelled::PrimaryKey(cols) => {
@@ -83,16 +114,18 @@ impl Sections {
                 }
             }
         }
-        true
     }
 
-    /// What the sections in effect say, innermost first for each part.
-    pub fn given(&self) -> Option<Given> {
+    /// What the sections in effect say, innermost first for each part, for a field table that
+    /// takes it (the sections count as used).
+    pub fn given(&mut self) -> Option<Given> {
         if self.stack.is_empty() {
             return None;
         }
         let mut out = Given::default();
-        for g in self.stack.iter().rev() {
+        for g in self.stack.iter_mut().rev() {
+            g.used = true;
+            out.items.extend(g.items.iter().copied());
             if out.name.is_none() && g.name.is_some() {
                 out.name = g.name.clone();
                 out.level = g.level;

@@ -393,3 +393,19 @@ fn key_catalog_tables() {
     assert_eq!(p.schema.table("b").unwrap().foreign_keys[0].ref_table, "a");
     assert!(p.altered_only.is_empty());
 }
+
+#[test]
+fn key_paragraphs_without_a_field_table_alter_the_named_table() {
+    let md = "### invoices\n\n**Primary Key**: `invoice_no`\n**Foreign Keys**: customer_id → customers.id\n\n\
+```sql\nCREATE TABLE invoices (invoice_no BIGINT);\n```\n\n### Notes\n\n**Primary Key**: id\n";
+    let p = run(md);
+    let t = p.schema.table("invoices").unwrap();
+    assert!(p.altered_only.contains("invoices"));
+    assert_eq!(t.primary_key.as_ref().unwrap().columns, ["invoice_no"]);
+    assert_eq!(t.foreign_keys[0].ref_table, "customers");
+    assert_eq!(t.primary_key.as_ref().unwrap().origin.line, 3);
+    // Under a heading that names no table, the paragraph is left for the unread-items report.
+    assert_eq!(p.schema.tables.len(), 1);
+    let read: Vec<u32> = p.read.iter().map(|(_, l)| *l).collect();
+    assert_eq!(read, [3]);
+}
