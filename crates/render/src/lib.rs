@@ -8,6 +8,7 @@
 //! - [`export`]: the schema in other notations (Prisma, SQLAlchemy, DBML, PlantUML).
 //! - [`erd`]: entity-relationship diagrams: Mermaid `erDiagram`, Graphviz DOT (and a group overview).
 //! - [`markdown`]: a schema as a markdown document (field tables schemadoc reads back, and an ERD).
+//! - [`sync`]: the generated regions of a document, rewritten from its schema.
 //! - [`sql_script`]: an engine's translation of a schema as a SQL script.
 
 mod diagnostics;
@@ -19,6 +20,7 @@ mod sarif;
 mod schema_json;
 mod sources;
 mod sql_script;
+pub mod sync;
 
 pub use diagnostics::{human, marker_position};
 pub use diagnostics_json::diagnostics_json;

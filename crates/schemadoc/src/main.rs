@@ -2,6 +2,7 @@
 
 mod graphviz;
 mod live;
+mod sync;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -93,6 +94,21 @@ enum Command {
         migrate: Migrate,
         #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
         format: PlanFormat,
+    },
+    /// Rewrite the document's generated regions (`<!-- schemadoc:generated KIND -->` …
+    /// `<!-- schemadoc:generated-end -->`) from its schema, leaving everything else as it is.
+    Sync {
+        #[command(flatten)]
+        input: Input,
+        /// Change nothing; exit 1 when a region is stale (for CI and pre-commit hooks).
+        #[arg(long)]
+        check: bool,
+        /// The notation to trust when notations disagree (sql, prisma, …): the regions follow it.
+        #[arg(long)]
+        from: Option<String>,
+        /// Also rewrite every Mermaid `erDiagram` block outside the regions (keeping its tables).
+        #[arg(long)]
+        erd_blocks: bool,
     },
     /// List the rules, or explain one.
     Rules {
@@ -241,6 +257,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (files, extraction) = read(&input, true)?;
             let mut diagnostics = extraction.diagnostics;
             diagnostics.extend(check::check(&extraction.schema));
+            for file in &files {
+                diagnostics.extend(render::sync::regions(&file.name, &file.text, false).1);
+            }
             diagnostics.sort_by(|a, b| (&a.span, a.rule, &a.message).cmp(&(&b.span, b.rule, &b.message)));
             diagnostics.dedup();
             let text = match format {
@@ -303,11 +322,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     render::sql_script(&engine.create_schema(&extraction.schema), engine)
                 }
                 ShowFormat::Prisma => {
-                    let target = match output_engine(&input, &extraction)? {
-                        dialect::EngineKind::Postgres => render::export::Target::Postgres,
-                        dialect::EngineKind::Mysql => render::export::Target::Mysql,
-                        dialect::EngineKind::Sqlite => render::export::Target::Sqlite,
-                    };
+                    let target = export_target(output_engine(&input, &extraction)?);
                     exported(render::export::prisma(&ordered(extraction.schema), target))
                 }
                 ShowFormat::Sqlalchemy => exported(render::export::sqlalchemy(&ordered(extraction.schema))),
@@ -396,6 +411,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             write_out(&mut out, &text)?;
             Ok(if m.changes.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
+        Command::Sync { mut input, check, from, erd_blocks } => {
+            if let Some(from) = from {
+                input.prefer.insert(0, from);
+            }
+            let files = read(&input, true)?.0;
+            let options = options(&input, true)?;
+            let report = sync::run(files, &options, &input, erd_blocks, check)?;
+            write_out(&mut out, &report.text)?;
+            Ok(if check && report.stale { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
         Command::Rules { rule } => {
             let rules = all_rules();
             match rule {
@@ -446,6 +471,7 @@ fn warn_document_errors(extraction: &Extraction) {
 fn all_rules() -> Vec<model::RuleInfo> {
     let mut rules = extract::rules();
     rules.extend_from_slice(check::rules());
+    rules.extend_from_slice(render::sync::RULES);
     rules.sort_by_key(|r| r.name);
     rules
 }
@@ -463,6 +489,14 @@ fn parse_engine(name: &str) -> Result<dialect::EngineKind> {
         .with_context(|| format!("unknown dialect `{name}`; expected postgres, mysql or sqlite"))
 }
 
+fn export_target(kind: dialect::EngineKind) -> render::export::Target {
+    match kind {
+        dialect::EngineKind::Postgres => render::export::Target::Postgres,
+        dialect::EngineKind::Mysql => render::export::Target::Mysql,
+        dialect::EngineKind::Sqlite => render::export::Target::Sqlite,
+    }
+}
+
 /// An export's text; what the notation could not say goes to standard error.
 fn exported(export: render::export::Export) -> String {
     for note in &export.notes {
@@ -473,7 +507,11 @@ fn exported(export: render::export::Export) -> String {
 
 /// The engine `show` writes for: `--dialect`, else the document's own, else PostgreSQL.
 fn output_engine(input: &Input, extraction: &Extraction) -> Result<dialect::EngineKind> {
-    Ok(match (&input.dialect, extraction.dialect) {
+    output_engine_for(input, extraction.dialect)
+}
+
+fn output_engine_for(input: &Input, document: Option<SqlFlavor>) -> Result<dialect::EngineKind> {
+    Ok(match (&input.dialect, document) {
         (Some(d), _) => parse_engine(d)?,
         (None, Some(SqlFlavor::Mysql)) => dialect::EngineKind::Mysql,
         (None, Some(SqlFlavor::Sqlite)) => dialect::EngineKind::Sqlite,
@@ -577,6 +615,12 @@ fn read(input: &Input, dialect_is_input: bool) -> Result<(Vec<SourceFile>, Extra
             text: String::from_utf8_lossy(&bytes).into_owned(),
         });
     }
+    let extraction = extract::extract(&files, &options(input, dialect_is_input)?);
+    Ok((files, extraction))
+}
+
+/// How to read the documents, from the command line.
+fn options(input: &Input, dialect_is_input: bool) -> Result<Options> {
     let mut prefer = Vec::new();
     for p in &input.prefer {
         prefer.push(Notation::parse(p).with_context(|| {
@@ -591,10 +635,7 @@ fn read(input: &Input, dialect_is_input: bool) -> Result<(Vec<SourceFile>, Extra
         }),
         None => None,
     };
-    let options =
-        Options { dialect, prefer, sections: input.section.clone(), exclude_sections: input.exclude_section.clone() };
-    let extraction = extract::extract(&files, &options);
-    Ok((files, extraction))
+    Ok(Options { dialect, prefer, sections: input.section.clone(), exclude_sections: input.exclude_section.clone() })
 }
 
 fn display_list(paths: &[PathBuf]) -> String {
