@@ -6,6 +6,7 @@
 //! - [`sarif`]: diagnostics as a SARIF 2.1.0 log for code-scanning services.
 //! - [`schema_json`]: a schema as the JSON `schemadoc show --format json` prints.
 //! - [`export`]: the schema in other notations (Prisma, SQLAlchemy, DBML, PlantUML).
+//! - [`docs`]: generated documentation, an index and a page per table.
 //! - [`erd`]: entity-relationship diagrams: Mermaid `erDiagram`, Graphviz DOT (and a group overview).
 //! - [`markdown`]: a schema as a markdown document (field tables schemadoc reads back, and an ERD).
 //! - [`sync`]: the generated regions of a document, rewritten from its schema.
@@ -13,6 +14,7 @@
 
 mod diagnostics;
 mod diagnostics_json;
+pub mod docs;
 pub mod erd;
 pub mod export;
 mod markdown;

@@ -20,6 +20,11 @@ impl Picture {
     }
 }
 
+/// Whether Graphviz `dot` can be run here.
+pub fn available() -> bool {
+    Command::new("dot").arg("-V").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
 /// Lays out `graph` with Graphviz `dot` and returns the picture's bytes.
 pub fn render(graph: &str, picture: Picture) -> Result<Vec<u8>> {
     let mut child = Command::new("dot")

@@ -1,5 +1,6 @@
 //! `schemadoc`: makes a markdown design document the source of truth for a database schema.
 
+mod doc;
 mod graphviz;
 mod live;
 mod sync;
@@ -109,6 +110,18 @@ enum Command {
         /// Also rewrite every Mermaid `erDiagram` block outside the regions (keeping its tables).
         #[arg(long)]
         erd_blocks: bool,
+    },
+    /// Write documentation: a README index and one page per table (columns, keys, indexes,
+    /// references in and out, findings, its neighbourhood diagram), in the document's language.
+    Doc {
+        #[command(flatten)]
+        input: Input,
+        /// The folder to write the pages into.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// The pages' language: ko or en (default: the document's).
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// List the rules, or explain one.
     Rules {
@@ -420,6 +433,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let report = sync::run(files, &options, &input, erd_blocks, check)?;
             write_out(&mut out, &report.text)?;
             Ok(if check && report.stale { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Doc { input, out: dir, lang } => {
+            let (files, extraction) = read(&input, true)?;
+            let lang = match lang.as_deref() {
+                Some("ko") => render::docs::Lang::Ko,
+                Some("en") => render::docs::Lang::En,
+                Some(other) => bail!("--lang `{other}`: expected ko or en"),
+                None => render::docs::Lang::of(&files.iter().map(|f| f.text.as_str()).collect::<String>()),
+            };
+            let mut findings = extraction.diagnostics.clone();
+            findings.extend(check::check(&extraction.schema));
+            let title = files
+                .iter()
+                .find_map(|f| f.text.lines().find_map(|l| l.strip_prefix("# ")).map(|t| t.trim().to_string()))
+                .unwrap_or_else(|| "Schema".to_string());
+            let written = doc::write(&ordered(extraction.schema), &findings, &title, lang, &dir)?;
+            if let Some(note) = &written.note {
+                eprintln!("note: {note}");
+            }
+            write_out(
+                &mut out,
+                &format!("wrote {} pages and {} pictures to {}\n", written.pages, written.pictures, dir.display()),
+            )?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Rules { rule } => {
             let rules = all_rules();
