@@ -499,3 +499,13 @@ fn auto_groups_by_schema_only_when_tables_live_in_several() {
     );
     assert_eq!(groups.get(&model::name_key(&schema.tables[1].name)).map(String::as_str), Some("(default)"));
 }
+
+#[test]
+fn schema_as_dbml() {
+    let export = schemadoc_render::export::dbml(&schema());
+    insta::assert_snapshot!(export.text);
+    // What DBML cannot say is reported, never dropped silently.
+    for check in schema().tables.iter().flat_map(|t| &t.checks) {
+        assert!(export.notes.iter().any(|n| n.contains(&check.expr)), "{:?}", export.notes);
+    }
+}

@@ -236,6 +236,8 @@ enum ShowFormat {
     Prisma,
     /// SQLAlchemy 2.0 declarative models.
     Sqlalchemy,
+    /// DBML, as dbdiagram.io reads it.
+    Dbml,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -339,6 +341,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     exported(render::export::prisma(&ordered(extraction.schema), target))
                 }
                 ShowFormat::Sqlalchemy => exported(render::export::sqlalchemy(&ordered(extraction.schema))),
+                ShowFormat::Dbml => exported(render::export::dbml(&ordered(extraction.schema))),
             };
             write_out(&mut out, &text)?;
             Ok(ExitCode::SUCCESS)

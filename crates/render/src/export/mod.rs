@@ -2,10 +2,12 @@
 //! schema (and, where the notation is tied to an engine, the [`Target`]) to an [`Export`]. Each
 //! export reads back through schemadoc's own reader of that notation to the same model.
 
+mod dbml;
 mod names;
 mod prisma;
 mod sqlalchemy;
 
+pub use dbml::dbml;
 pub use prisma::prisma;
 pub use sqlalchemy::sqlalchemy;
 
