@@ -2,7 +2,7 @@
 
 use super::cells::{cell, strip_keyword, type_cell_as_written, yes_no};
 use super::layout::Layout;
-use super::words::{split_default_cell, Constraints};
+use super::words::{parse_ref, split_default_cell, Constraints, FkTarget};
 use super::{cell_origin, span, BareFk, FIELD_TABLE_DUPLICATE_COLUMN, FIELD_TABLE_UNREADABLE_ROW};
 use crate::frontend::Partial;
 use crate::scan::Cell;
@@ -159,6 +159,13 @@ pub(super) fn read_row(cx: &RowCx, row: &[Cell], out: &mut Partial, bare_fks: &m
             word_cell = c;
         }
     }
+    // `| DogID | INT | FK | Dogs.DogID |`: a bare `FK` whose description names one `table.column`.
+    if words.bare_fk && words.fk.is_none() {
+        if let Some(target) = description.and_then(|c| qualified_target(&c.text)) {
+            words.fk = Some(target);
+            words.bare_fk = false;
+        }
+    }
     let word_origin = cell_origin(file, word_cell);
     // NOTE: MongoDB keys every document by `_id`, an ObjectId unless the schema says otherwise.
     if col_name == "_id" && matches!(strip_optional(&ty.spelling).0, "ObjectId" | "ObjectID") {
@@ -230,6 +237,21 @@ pub(super) fn read_row(cx: &RowCx, row: &[Cell], out: &mut Partial, bare_fks: &m
             include: Vec::new(),
             origin: word_origin,
         });
+    }
+}
+
+/// The one `table.column` a text names (`Dogs.DogID`, `see users.id`), if exactly one.
+fn qualified_target(text: &str) -> Option<FkTarget> {
+    let refs: Vec<FkTarget> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '`'))
+        .map(|w| w.trim_end_matches(|c: char| c == '.' || !c.is_ascii()))
+        .filter(|w| w.contains('.'))
+        .filter_map(|w| parse_ref(w, None))
+        .filter(|t| !t.columns.is_empty() && t.table.chars().count() > 1)
+        .collect();
+    match refs.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
     }
 }
 

@@ -409,3 +409,28 @@ fn key_paragraphs_without_a_field_table_alter_the_named_table() {
     let read: Vec<u32> = p.read.iter().map(|(_, l)| *l).collect();
     assert_eq!(read, [3]);
 }
+
+#[test]
+fn spaced_korean_key_words() {
+    let md = "### 주문 (orders)\n\n| 컬럼 | 타입 | 설명 |\n|---|---|---|\n\
+| order_no | BIGINT | 기본 키 |\n| buyer_id | BIGINT | 외래 키 → buyers.id |\n| memo | TEXT | 기본 배송지 메모 |\n";
+    let p = run(md);
+    let t = p.schema.table("orders").unwrap();
+    assert_eq!(t.comment.as_deref(), Some("주문"));
+    assert_eq!(t.primary_key.as_ref().unwrap().columns, ["order_no"]);
+    assert_eq!(t.foreign_keys[0].ref_table, "buyers");
+    assert!(t.column("memo").unwrap().nullable);
+}
+
+#[test]
+fn a_bare_fk_takes_the_target_its_description_names() {
+    let md = "### 1. Kennels (견사)\n\n| 컬럼명 | 데이터 타입 | NULL | 키 | 설명 |\n|---|---|---|---|---|\n\
+| KennelID | INT | NO | PK | ID |\n| DogID | INT | NO | FK | Dogs.DogID |\n| OwnerID | INT | NO | FK | see Owners.ID or Staff.ID |\n";
+    let p = run(md);
+    let t = p.schema.table("Kennels").unwrap();
+    assert_eq!(t.foreign_keys[0].ref_table, "Dogs");
+    assert_eq!(t.foreign_keys[0].ref_columns, ["DogID"]);
+    // Two candidates: no guess, and the bare FK is reported.
+    assert_eq!(t.foreign_keys.len(), 1);
+    assert_eq!(p.diagnostics[0].rule, "field-table-foreign-key-without-target");
+}

@@ -255,7 +255,7 @@ fn description_word(raw: &str, next: Option<&str>) -> bool {
     match upper.as_str() {
         "PK" | "FK" | "UK" | "UNIQUE" | "INDEX" | "AUTO_INCREMENT" | "AUTOINCREMENT" | "IDENTITY" | "NN" => shouting,
         "NOT" => shouting && next == Some("NULL"),
-        "PRIMARY" | "FOREIGN" => next.is_some_and(|n| n.eq_ignore_ascii_case("key")),
+        "PRIMARY" | "FOREIGN" | "기본" | "외래" => next.is_some_and(|n| n.eq_ignore_ascii_case("key") || n == "키"),
         "REFERENCES" | "참조" | "기본키" | "외래키" | "자동증가" | "AUTO-INCREMENT" | "AUTO-INCREMENTING"
         | "AUTO-INCREMENTED" => true,
         _ => false,
@@ -297,13 +297,13 @@ impl Constraints {
             i += 1;
             match w.as_str() {
                 "PK" | "기본키" | "주키" | "PRIMARY_KEY" | "PRIMARYKEY" => self.pk = true,
-                "PRIMARY" if word(i).as_deref() == Some("KEY") => {
+                "PRIMARY" | "기본" if matches!(word(i).as_deref(), Some("KEY" | "키")) => {
                     self.pk = true;
                     i += 1;
                 }
-                "FK" | "외래키" | "REFERENCES" | "REF" | "참조" | "FOREIGN" => {
-                    if w == "FOREIGN" {
-                        if word(i).as_deref() != Some("KEY") {
+                "FK" | "외래키" | "REFERENCES" | "REF" | "참조" | "FOREIGN" | "외래" => {
+                    if w == "FOREIGN" || w == "외래" {
+                        if !matches!(word(i).as_deref(), Some("KEY" | "키")) {
                             continue;
                         }
                         i += 1;
