@@ -27,7 +27,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A database engine schemadoc can speak.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EngineKind {
     /// SQLite 3.35 or later.

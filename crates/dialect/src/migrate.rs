@@ -24,7 +24,7 @@ pub struct PlanOptions {
 }
 
 /// What could go wrong with a statement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HazardKind {
     /// Data is deleted: a dropped table or column, a narrowed type.
@@ -42,7 +42,7 @@ pub enum HazardKind {
 }
 
 /// A hazard and, when it can be measured, the query that counts what it affects.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Hazard {
     pub kind: HazardKind,
     pub message: String,
@@ -72,8 +72,8 @@ impl Hazard {
     }
 }
 
-/// One statement of a plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One statement of a plan (read back from `plan --out` files too).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PlannedStatement {
     pub sql: String,
     /// Why it is there: the change it implements (`add column users.email`).

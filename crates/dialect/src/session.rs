@@ -86,8 +86,17 @@ pub trait Session: Send {
     fn available_extensions(&mut self) -> Result<Vec<String>, DbError>;
 
     /// Applies `plan`, holding the engine's lock so two applies cannot interleave, and records it in
-    /// `schemadoc_history` with `document_hash`.
+    /// `schemadoc_history` with `document_hash`. Uses the lock [`Session::lock`] took, if any, and
+    /// releases it when done.
     fn apply(&mut self, plan: &Plan, document_hash: &str) -> Result<ApplyReport, ApplyError>;
+
+    /// Takes the apply lock now (SQLite: its write transaction), so that the inspection, plan and
+    /// measurements an apply is based on cannot go stale before it runs: a second apply waits or
+    /// fails with [`DbError::Locked`] instead of planning from a state that is about to change.
+    fn lock(&mut self) -> Result<(), DbError>;
+
+    /// Releases the lock [`Session::lock`] took when no apply used it (nothing is changed).
+    fn unlock(&mut self);
 
     /// Runs SQL as given (several statements allowed), outside any plan: for tests and fixtures.
     fn execute(&mut self, sql: &str) -> Result<(), DbError>;

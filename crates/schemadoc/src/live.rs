@@ -273,6 +273,90 @@ pub fn drift_json(changes: &ChangeSet) -> String {
     pretty(&json!({"drift": !changes.is_empty(), "changes": list}))
 }
 
+/// A fingerprint of a live schema: any change to its tables, columns, keys, indexes, views or
+/// routines changes it. Origins (which name the URL) are left out.
+pub fn fingerprint(schema: &Schema) -> String {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                map.remove("origin");
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(schema).unwrap_or_default();
+    strip(&mut v);
+    fnv(v.to_string().as_bytes())
+}
+
+fn fnv(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{h:016x}")
+}
+
+/// What `plan --out FILE` writes and `apply --plan FILE` reads: the statements, and what they were
+/// planned against.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct PlanFile {
+    /// The format's version.
+    pub schemadoc_plan: u32,
+    pub engine: dialect::EngineKind,
+    /// [`fingerprint`] of the live schema the plan was made against.
+    pub database_fingerprint: String,
+    /// [`document_hash`] of the documents.
+    pub document_hash: String,
+    pub statements: Vec<dialect::PlannedStatement>,
+}
+
+/// The plan file for `m`, made against `engine`'s database from documents hashing to `hash`.
+pub fn plan_file(m: &Migration, engine: dialect::EngineKind, hash: &str) -> String {
+    let file = PlanFile {
+        schemadoc_plan: 1,
+        engine,
+        database_fingerprint: fingerprint(&m.live),
+        document_hash: hash.to_string(),
+        statements: m.plan.statements.clone(),
+    };
+    let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Replaces `m`'s plan by the one in `file`, refusing it when the database or the documents
+/// changed since it was made (`m` was just computed, under the apply lock); re-measures its hazards.
+pub fn use_plan_file(session: &mut dyn Session, m: &mut Migration, file: &PlanFile, hash: &str) -> Result<()> {
+    if file.schemadoc_plan != 1 {
+        bail!("the plan file has format {}, this schemadoc reads format 1", file.schemadoc_plan);
+    }
+    if file.engine != session.kind() {
+        bail!("the plan is for {}, but {} is {}", file.engine, session.url(), session.kind());
+    }
+    let now = fingerprint(&m.live);
+    if file.database_fingerprint != now {
+        bail!(
+            "{} changed since the plan was made (schema fingerprint {} then, {now} now): nothing was changed\n\
+             help: make a new plan with `schemadoc plan --out FILE`, review it, and apply that",
+            session.url(),
+            file.database_fingerprint
+        );
+    }
+    if file.document_hash != hash {
+        bail!(
+            "the documents changed since the plan was made: nothing was changed\n\
+             help: make a new plan with `schemadoc plan --out FILE`, review it, and apply that"
+        );
+    }
+    m.plan.statements = file.statements.clone();
+    m.measured = guard::measure(session, &m.plan)?;
+    Ok(())
+}
+
 /// A short stable hash of the documents, recorded with each apply.
 pub fn document_hash(files: &[extract::SourceFile]) -> String {
     // FNV-1a over names and texts: stable across runs and platforms.

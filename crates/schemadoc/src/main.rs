@@ -69,6 +69,10 @@ enum Command {
         migrate: Migrate,
         #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
         format: PlanFormat,
+        /// Also write the plan to FILE, with a fingerprint of the database it was made against,
+        /// for `apply --plan FILE`.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Bring the database to the document's schema: print the plan, then apply it.
     Apply {
@@ -84,6 +88,10 @@ enum Command {
         /// Print the plan and stop.
         #[arg(long)]
         dry_run: bool,
+        /// Apply exactly the plan `plan --out FILE` wrote, refusing it if the database or the
+        /// documents changed since.
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
     },
     /// Report where the database and the document differ; exit 1 when they do.
     Drift {
@@ -361,8 +369,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             write_out(&mut out, &live::inspect_output(engine, &ordered(inspected), format, session.url()))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Plan { input, db, migrate, format } => {
-            let (_, extraction) = read(&input, true)?;
+        Command::Plan { input, db, migrate, format, out: plan_out } => {
+            let (files, extraction) = read(&input, true)?;
             warn_document_errors(&extraction);
             let url = live::database_url(db.db.as_deref());
             let mut session = live::open(&url, Some(&extraction.schema), true)?;
@@ -372,16 +380,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 PlanFormat::Json => live::plan_json(&m),
             };
             write_out(&mut out, &text)?;
+            if let Some(path) = plan_out {
+                let file = live::plan_file(&m, session.kind(), &live::document_hash(&files));
+                std::fs::write(&path, file).with_context(|| format!("cannot write `{}`", path.display()))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Apply { input, db, migrate, allow_destructive, dry_run } => {
+        Command::Apply { input, db, migrate, allow_destructive, dry_run, plan: plan_path } => {
             let (files, extraction) = read(&input, true)?;
             warn_document_errors(&extraction);
             let url = live::database_url(db.db.as_deref());
-            let mut session = live::open(&url, Some(&extraction.schema), db.read_only || dry_run)?;
-            let m = live::migration(session.as_mut(), &extraction, &migrate.rename, migrate.online)?;
+            let read_only = db.read_only || dry_run;
+            let plan_file: Option<live::PlanFile> = match &plan_path {
+                Some(path) => {
+                    let text =
+                        std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+                    Some(serde_json::from_str(&text).with_context(|| {
+                        format!("`{}` is not a plan file written by `schemadoc plan --out`", path.display())
+                    })?)
+                }
+                None => None,
+            };
+            let mut session = live::open(&url, Some(&extraction.schema), read_only)?;
+            // The lock comes first: what is inspected, planned and measured is what gets applied.
+            if !read_only {
+                session.lock()?;
+            }
+            let mut m = live::migration(session.as_mut(), &extraction, &migrate.rename, migrate.online)?;
+            if let Some(file) = &plan_file {
+                live::use_plan_file(session.as_mut(), &mut m, file, &live::document_hash(&files))?;
+            }
             write_out(&mut out, &live::plan_text(&m, session.url()))?;
             if m.plan.is_empty() || dry_run {
+                session.unlock();
                 return Ok(ExitCode::SUCCESS);
             }
             live::check_extensions(session.as_mut(), &m)?;
@@ -404,6 +435,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 if refusals.acceptable {
                     eprintln!("help: review the plan; pass `--allow-destructive` to accept losing that data");
                 }
+                session.unlock();
                 return Ok(ExitCode::from(1));
             }
             let report = session.apply(&m.plan, &live::document_hash(&files))?;

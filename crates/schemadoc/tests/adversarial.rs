@@ -289,3 +289,120 @@ fn passwords_never_appear_in_any_output_or_error() {
         }
     }
 }
+
+/// A document for the concurrency test: `items` with one extra column of its own.
+fn items_doc(extra: &str) -> String {
+    format!(
+        "# Items ({extra})\n\n```sql\nCREATE TABLE items (\n  id INTEGER NOT NULL PRIMARY KEY,\n  name VARCHAR(40) NOT NULL,\n  \
+         {extra} VARCHAR(20)\n);\n```\n"
+    )
+}
+
+fn plan_is_empty(doc: &Path, url: &str) -> bool {
+    let out = schemadoc(&["plan", p(doc), "--db", url, "--format", "json"]);
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plan json");
+    plan["statements"] == serde_json::json!([])
+}
+
+fn concurrent_applies_end_in_one_document(kind: EngineKind) {
+    let Some(db) = ScratchDb::new(kind) else { return };
+    let mut s = db.session();
+    s.execute("CREATE TABLE items (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(40) NOT NULL)").expect("items");
+    let values: Vec<String> = (1..=2000).map(|i| format!("({i}, 'item {i}')")).collect();
+    s.execute(&format!("INSERT INTO items (id, name) VALUES {}", values.join(", "))).expect("rows");
+    let docs: Vec<PathBuf> = ["alpha_note", "beta_note", "gamma_note"]
+        .iter()
+        .map(|x| write_doc(&format!("{x}_{kind}"), &items_doc(x)))
+        .collect();
+    for round in 0..3 {
+        let children: Vec<_> = docs
+            .iter()
+            .map(|d| {
+                Command::new(env!("CARGO_BIN_EXE_schemadoc"))
+                    // Later rounds accept dropping the other documents' (empty) columns.
+                    .args(["apply", p(d), "--db", &db.url])
+                    .args(if round > 0 { &["--allow-destructive"][..] } else { &[][..] })
+                    .env_remove("DATABASE_URL")
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("spawn apply")
+            })
+            .collect();
+        let outs: Vec<Output> = children.into_iter().map(|c| c.wait_with_output().expect("apply ends")).collect();
+        for o in &outs {
+            // Applied; refused because another apply held the lock; or planned after it, under the
+            // lock, against what it left (and refused as a likely rename): never a stale plan.
+            let err = String::from_utf8_lossy(&o.stderr);
+            match o.status.code() {
+                Some(0) => {}
+                Some(1) => assert!(err.contains("nothing was changed"), "{kind}: {}", text(o)),
+                Some(2) => assert!(err.contains("another schemadoc apply"), "{kind}: {}", text(o)),
+                _ => panic!("{kind} round {round}: {}", text(o)),
+            }
+        }
+        if round == 0 {
+            assert!(outs.iter().any(|o| o.status.success()), "{kind}: the first apply to take the lock succeeds");
+        }
+        let matching: Vec<&PathBuf> = docs.iter().filter(|d| plan_is_empty(d, &db.url)).collect();
+        assert_eq!(matching.len(), 1, "{kind} round {round}: the schema is exactly one document's");
+        assert_eq!(s.count("SELECT count(*) FROM items").expect("count"), 2000, "{kind}: rows were lost");
+        assert_eq!(s.count("SELECT count(*) FROM items WHERE name LIKE 'item %'").expect("count"), 2000, "{kind}");
+    }
+}
+
+#[test]
+fn sqlite_concurrent_applies_end_in_one_document() {
+    concurrent_applies_end_in_one_document(EngineKind::Sqlite);
+}
+
+#[test]
+fn postgres_concurrent_applies_end_in_one_document() {
+    concurrent_applies_end_in_one_document(EngineKind::Postgres);
+}
+
+#[test]
+fn mysql_concurrent_applies_end_in_one_document() {
+    concurrent_applies_end_in_one_document(EngineKind::Mysql);
+}
+
+fn a_saved_plan_is_refused_once_the_database_changed(kind: EngineKind) {
+    let Some(db) = ScratchDb::new(kind) else { return };
+    let mut s = db.session();
+    s.execute("CREATE TABLE items (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(40) NOT NULL)").expect("items");
+    s.execute("INSERT INTO items (id, name) VALUES (1, 'one')").expect("row");
+    let doc = write_doc(&format!("saved_{kind}"), &items_doc("note"));
+    let file = doc.with_extension("plan.json");
+    let out = schemadoc(&["plan", p(&doc), "--db", &db.url, "--out", p(&file)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // Someone changes the database after the plan was reviewed.
+    s.execute("ALTER TABLE items ADD COLUMN note VARCHAR(20)").expect("concurrent change");
+    s.execute("UPDATE items SET note = 'kept'").expect("value");
+    let out = schemadoc(&["apply", p(&doc), "--db", &db.url, "--plan", p(&file)]);
+    assert_eq!(out.status.code(), Some(2), "{kind}: a stale plan must be refused\n{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("changed since the plan was made"), "{}", text(&out));
+    assert_eq!(s.count("SELECT count(*) FROM items WHERE note = 'kept'").expect("count"), 1, "{kind}: changed");
+    // A fresh plan of the same database applies exactly.
+    s.execute("ALTER TABLE items DROP COLUMN note").expect("undo");
+    let out = schemadoc(&["plan", p(&doc), "--db", &db.url, "--out", p(&file)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = schemadoc(&["apply", p(&doc), "--db", &db.url, "--plan", p(&file)]);
+    assert_eq!(out.status.code(), Some(0), "{kind}: a fresh plan applies\n{}", text(&out));
+    assert!(plan_is_empty(&doc, &db.url), "{kind}: the saved plan brought the database to the document");
+    assert_eq!(s.count("SELECT count(*) FROM items").expect("count"), 1);
+}
+
+#[test]
+fn sqlite_saved_plans_cannot_go_stale() {
+    a_saved_plan_is_refused_once_the_database_changed(EngineKind::Sqlite);
+}
+
+#[test]
+fn postgres_saved_plans_cannot_go_stale() {
+    a_saved_plan_is_refused_once_the_database_changed(EngineKind::Postgres);
+}
+
+#[test]
+fn mysql_saved_plans_cannot_go_stale() {
+    a_saved_plan_is_refused_once_the_database_changed(EngineKind::Mysql);
+}

@@ -21,6 +21,8 @@ pub(crate) struct MysqlSession {
     /// Every secret of the URL, scrubbed from server and driver messages.
     secrets: Vec<String>,
     read_only: bool,
+    /// Whether this session holds the apply lock ([`Session::lock`]).
+    held: bool,
     /// Queries sent so far.
     queries: u64,
 }
@@ -46,7 +48,15 @@ pub(crate) fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Ses
             .map_err(|e| connect_error(e.to_string()))?;
     }
     let secrets = crate::session::secrets(url);
-    Ok(Box::new(MysqlSession { runtime, conn, url: shown, secrets, read_only: options.read_only, queries: 0 }))
+    Ok(Box::new(MysqlSession {
+        runtime,
+        conn,
+        url: shown,
+        secrets,
+        read_only: options.read_only,
+        held: false,
+        queries: 0,
+    }))
 }
 
 /// A short stable hash (FNV-1a, 64 bits) of a plan's statements: which plan a history row is about.
@@ -157,6 +167,17 @@ fn lit(s: &str) -> String {
 }
 
 impl MysqlSession {
+    /// Releases the apply lock, if held.
+    fn release(&mut self) -> Result<(), DbError> {
+        if !self.held {
+            return Ok(());
+        }
+        self.held = false;
+        self.scalar("SELECT RELEASE_LOCK(CONCAT('schemadoc.', DATABASE()))")
+            .map(|_| ())
+            .map_err(|e| self.query_error("releasing the schemadoc lock", e))
+    }
+
     fn query_error(&self, what: &str, e: impl ToString) -> DbError {
         let message = self.secrets.iter().fold(e.to_string(), |m, secret| m.replace(secret.as_str(), "***"));
         DbError::Query { url: self.url.clone(), what: what.to_string(), message }
@@ -303,21 +324,37 @@ impl Session for MysqlSession {
         if self.read_only {
             return Err(DbError::ReadOnly { url: self.url.clone() }.into());
         }
+        self.lock()?;
+        let result = self.apply_locked(plan, document_hash);
+        let released = self.release();
+        match (result, released) {
+            (Err(e), _) => Err(e),
+            (Ok(_), Err(e)) => Err(e.into()),
+            (Ok(report), Ok(())) => Ok(report),
+        }
+    }
+
+    fn lock(&mut self) -> Result<(), DbError> {
+        if self.read_only {
+            return Err(DbError::ReadOnly { url: self.url.clone() });
+        }
+        if self.held {
+            return Ok(());
+        }
         // NOTE: GET_LOCK is server-wide; the name carries the database so that applies to
         // different databases of one server do not wait for each other.
         let got = self
             .scalar(&format!("SELECT GET_LOCK(CONCAT('schemadoc.', DATABASE()), {LOCK_WAIT_SECONDS})"))
             .map_err(|e| self.query_error("taking the schemadoc lock", e))?;
         if got.as_deref() != Some("1") {
-            return Err(DbError::Locked { url: self.url.clone() }.into());
+            return Err(DbError::Locked { url: self.url.clone() });
         }
-        let result = self.apply_locked(plan, document_hash);
-        let released = self.scalar("SELECT RELEASE_LOCK(CONCAT('schemadoc.', DATABASE()))");
-        match (result, released) {
-            (Err(e), _) => Err(e),
-            (Ok(_), Err(e)) => Err(self.query_error("releasing the schemadoc lock", e).into()),
-            (Ok(report), Ok(_)) => Ok(report),
-        }
+        self.held = true;
+        Ok(())
+    }
+
+    fn unlock(&mut self) {
+        let _ = self.release();
     }
 
     fn queries_issued(&self) -> Option<u64> {

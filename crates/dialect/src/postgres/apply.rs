@@ -23,6 +23,8 @@ pub(crate) struct PgSession {
     /// Every secret of the URL, scrubbed from server and driver messages.
     secrets: Vec<String>,
     read_only: bool,
+    /// Whether this session holds the apply lock ([`Session::lock`]).
+    held: bool,
     queries: u64,
 }
 
@@ -46,7 +48,15 @@ pub(crate) fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Ses
             .block_on(sqlx::raw_sql("SET default_transaction_read_only = on").execute(&mut conn))
             .map_err(|e| DbError::Connect { url: shown.clone(), message: scrub(e.to_string()) })?;
     }
-    Ok(Box::new(PgSession { runtime, conn, url: shown, secrets, read_only: options.read_only, queries: 0 }))
+    Ok(Box::new(PgSession {
+        runtime,
+        conn,
+        url: shown,
+        secrets,
+        read_only: options.read_only,
+        held: false,
+        queries: 0,
+    }))
 }
 
 /// The extensions a plan creates (`CREATE EXTENSION IF NOT EXISTS "x"`).
@@ -213,11 +223,6 @@ impl PgSession {
         self.runtime.block_on(insert.execute(&mut self.conn)).map(|_| ())
     }
 
-    fn unlock(&mut self) {
-        let _ =
-            self.runtime.block_on(sqlx::query("SELECT pg_advisory_unlock($1)").bind(LOCK_KEY).execute(&mut self.conn));
-    }
-
     fn apply_locked(&mut self, plan: &Plan, hash: &str) -> Result<ApplyReport, ApplyError> {
         let url = self.url.clone();
         let begin = self.run("BEGIN");
@@ -364,17 +369,38 @@ impl Session for PgSession {
                 .into());
             }
         }
+        self.lock()?;
+        let result = self.apply_locked(plan, document_hash);
+        self.unlock();
+        result
+    }
+
+    fn lock(&mut self) -> Result<(), DbError> {
+        if self.read_only {
+            return Err(DbError::ReadOnly { url: self.url.clone() });
+        }
+        if self.held {
+            return Ok(());
+        }
         let locked = self
             .runtime
             .block_on(sqlx::query("SELECT pg_try_advisory_lock($1)").bind(LOCK_KEY).fetch_one(&mut self.conn));
         let locked: bool =
             locked.and_then(|r| r.try_get(0)).map_err(|e| self.query_error("taking the apply lock", e))?;
         if !locked {
-            return Err(DbError::Locked { url: self.url.clone() }.into());
+            return Err(DbError::Locked { url: self.url.clone() });
         }
-        let result = self.apply_locked(plan, document_hash);
-        self.unlock();
-        result
+        self.held = true;
+        Ok(())
+    }
+
+    fn unlock(&mut self) {
+        if self.held {
+            let _ = self
+                .runtime
+                .block_on(sqlx::query("SELECT pg_advisory_unlock($1)").bind(LOCK_KEY).execute(&mut self.conn));
+            self.held = false;
+        }
     }
 
     fn execute(&mut self, sql: &str) -> Result<(), DbError> {

@@ -64,6 +64,9 @@ pub(super) struct SqliteSession {
     conn: SqliteConnection,
     url: String,
     read_only: bool,
+    /// While [`Session::lock`] holds the write transaction: whether foreign keys were on before it
+    /// (they are switched off for the transaction and back on after).
+    held: Option<bool>,
 }
 
 /// Opens the database `url` names, creating the file when missing (unless read-only).
@@ -98,7 +101,7 @@ pub(super) fn connect(url: &str, options: &ConnectOptions) -> Result<SqliteSessi
         .build()
         .map_err(|e| fail(format!("cannot start a runtime: {e}")))?;
     let conn = rt.block_on(opts.connect()).map_err(|e| fail(e.to_string()))?;
-    Ok(SqliteSession { rt, conn, url: shown, read_only })
+    Ok(SqliteSession { rt, conn, url: shown, read_only, held: None })
 }
 
 fn text(row: &SqliteRow, i: usize) -> String {
@@ -339,6 +342,25 @@ impl Session for SqliteSession {
         if self.read_only {
             return Err(DbError::ReadOnly { url: self.url.clone() }.into());
         }
+        self.lock()?;
+        let fk_on = self.held.take().unwrap_or(false);
+        let outcome = self.apply_in_lock(plan, document_hash);
+        if fk_on {
+            let restored = self.run("PRAGMA foreign_keys = ON");
+            if let (Ok(_), Err(e)) = (&outcome, restored) {
+                return Err(self.query_error("PRAGMA foreign_keys = ON", e).into());
+            }
+        }
+        outcome
+    }
+
+    fn lock(&mut self) -> Result<(), DbError> {
+        if self.read_only {
+            return Err(DbError::ReadOnly { url: self.url.clone() });
+        }
+        if self.held.is_some() {
+            return Ok(());
+        }
         // NOTE: `PRAGMA foreign_keys` is a no-op inside a transaction, so it is switched off
         // before BEGIN: dropping a rebuilt table must not cascade to (or fail on) its children.
         // Consistency is checked by the plan's `PRAGMA foreign_key_check` statements instead.
@@ -350,14 +372,29 @@ impl Session for SqliteSession {
         if fk_on {
             self.run("PRAGMA foreign_keys = OFF").map_err(|e| self.query_error("PRAGMA foreign_keys = OFF", e))?;
         }
-        let outcome = self.locked_apply(plan, document_hash);
-        if fk_on {
-            let restored = self.run("PRAGMA foreign_keys = ON");
-            if let (Ok(_), Err(e)) = (&outcome, restored) {
-                return Err(self.query_error("PRAGMA foreign_keys = ON", e).into());
+        // NOTE: BEGIN IMMEDIATE takes the write lock now, so a second apply waits (busy_timeout)
+        // and then fails instead of interleaving; reads in between see this transaction.
+        if let Err(e) = self.run("BEGIN IMMEDIATE") {
+            if fk_on {
+                let _ = self.run("PRAGMA foreign_keys = ON");
+            }
+            return Err(if is_busy(&e) {
+                DbError::Locked { url: self.url.clone() }
+            } else {
+                self.query_error("BEGIN IMMEDIATE", e)
+            });
+        }
+        self.held = Some(fk_on);
+        Ok(())
+    }
+
+    fn unlock(&mut self) {
+        if let Some(fk_on) = self.held.take() {
+            let _ = self.run("ROLLBACK");
+            if fk_on {
+                let _ = self.run("PRAGMA foreign_keys = ON");
             }
         }
-        outcome
     }
 
     fn execute(&mut self, sql: &str) -> Result<(), DbError> {
@@ -366,17 +403,9 @@ impl Session for SqliteSession {
 }
 
 impl SqliteSession {
-    fn locked_apply(&mut self, plan: &Plan, hash: &str) -> Result<ApplyReport, ApplyError> {
-        // NOTE: BEGIN IMMEDIATE takes the write lock now, so a second apply waits (busy_timeout)
-        // and then fails instead of interleaving.
-        if let Err(e) = self.run("BEGIN IMMEDIATE") {
-            return Err(if is_busy(&e) {
-                DbError::Locked { url: self.url.clone() }
-            } else {
-                self.query_error("BEGIN IMMEDIATE", e)
-            }
-            .into());
-        }
+    /// Runs `plan` in the write transaction [`Session::lock`] began, then commits (or rolls back
+    /// and records the failure).
+    fn apply_in_lock(&mut self, plan: &Plan, hash: &str) -> Result<ApplyReport, ApplyError> {
         match self.apply_in_transaction(plan, hash) {
             Ok(executed) => match self.run("COMMIT") {
                 Ok(()) => Ok(ApplyReport { executed, resumed: Vec::new() }),
