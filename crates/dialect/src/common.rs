@@ -1076,3 +1076,57 @@ mod tests {
         assert!(!is_plain_literal("'a' || 'b'"));
     }
 }
+
+/// The lower-case names of the functions `sql` calls (a word followed by `(`, outside strings,
+/// quoted names and comments; a schema prefix dropped), sorted and without repeats.
+pub(crate) fn called_functions(sql: &str) -> Vec<String> {
+    let b = sql.as_bytes();
+    let mut out = std::collections::BTreeSet::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\'' {
+            i += 1;
+            while i < b.len() && !(b[i] == b'\'' && b.get(i + 1) != Some(&b'\'')) {
+                i += if b[i] == b'\'' { 2 } else { 1 };
+            }
+            i += 1;
+        } else if c == b'-' && b.get(i + 1) == Some(&b'-') {
+            i = sql[i..].find('\n').map_or(b.len(), |k| i + k);
+        } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
+            i = sql[i + 2..].find("*/").map_or(b.len(), |k| i + k + 4);
+        } else if c == b'"' || c == b'`' || c.is_ascii_alphabetic() || c == b'_' {
+            let (name, end) = if c == b'"' || c == b'`' {
+                let end = sql[i + 1..].find(c as char).map_or(b.len(), |k| i + 1 + k);
+                (sql[i + 1..end].to_string(), (end + 1).min(b.len()))
+            } else {
+                let end = sql[i..]
+                    .find(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '$'))
+                    .map_or(b.len(), |k| i + k);
+                (sql[i..end].to_string(), end)
+            };
+            let rest = sql[end..].trim_start();
+            if rest.starts_with('(') {
+                out.insert(name.to_lowercase());
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    out.into_iter().collect()
+}
+
+#[cfg(test)]
+mod called_functions_tests {
+    use super::called_functions;
+
+    #[test]
+    fn function_calls_are_found_outside_strings() {
+        assert_eq!(
+            called_functions("SELECT count(*) FROM t WHERE NOT (lo_create(0) > 0 AND x <> 'pg_sleep(1)') -- random()"),
+            ["count", "lo_create", "not"]
+        );
+        assert_eq!(called_functions("SELECT public.\"Evil\"(1) + coalesce (a, 0)"), ["coalesce", "evil"]);
+    }
+}

@@ -18,13 +18,16 @@ pub struct Measured {
     pub count: Option<i64>,
     /// What the count means ("non-null values in messages.audio_url").
     pub label: Option<String>,
+    /// Why the probe was not run (it calls a function with side effects).
+    pub not_counted: Option<String>,
 }
 
 impl Measured {
     /// "12,345 non-null values in messages.audio_url", or the hazard's message without a count.
     pub fn describe(&self) -> String {
-        match (self.count, &self.label) {
-            (Some(n), Some(label)) => format!("{} {label}", thousands(n)),
+        match (self.count, &self.label, &self.not_counted) {
+            (Some(n), Some(label), _) => format!("{} {label}", thousands(n)),
+            (None, _, Some(why)) => format!("{} (not counted: {why})", self.message),
             _ => self.message.clone(),
         }
     }
@@ -47,9 +50,12 @@ pub fn measure(session: &mut dyn Session, plan: &Plan) -> Result<Vec<Measured>, 
     let mut out = Vec::new();
     for (i, statement) in plan.statements.iter().enumerate() {
         for hazard in &statement.hazards {
-            let count = match &hazard.probe {
-                Some(sql) => Some(session.count(sql)?),
-                None => None,
+            let (count, not_counted) = match &hazard.probe {
+                Some(sql) => match session.unsafe_to_count(sql)? {
+                    Some(why) => (None, Some(why)),
+                    None => (Some(session.count(sql)?), None),
+                },
+                None => (None, None),
             };
             out.push(Measured {
                 statement: i,
@@ -57,6 +63,7 @@ pub fn measure(session: &mut dyn Session, plan: &Plan) -> Result<Vec<Measured>, 
                 message: hazard.message.clone(),
                 count,
                 label: hazard.probe_label.clone(),
+                not_counted,
             });
         }
     }
@@ -96,7 +103,14 @@ mod tests {
     use super::*;
 
     fn m(kind: HazardKind, count: Option<i64>) -> Measured {
-        Measured { statement: 0, kind, message: "drops x".into(), count, label: Some("values in t.x".into()) }
+        Measured {
+            statement: 0,
+            kind,
+            message: "drops x".into(),
+            count,
+            label: Some("values in t.x".into()),
+            not_counted: None,
+        }
     }
 
     #[test]
@@ -105,6 +119,8 @@ mod tests {
         assert_eq!(thousands(1_000_000), "1,000,000");
         assert_eq!(thousands(7), "7");
         assert_eq!(m(HazardKind::DataLoss, Some(12_345)).describe(), "12,345 values in t.x");
+        let skipped = Measured { not_counted: Some("it calls lo_create".into()), ..m(HazardKind::MayFail, None) };
+        assert_eq!(skipped.describe(), "drops x (not counted: it calls lo_create)");
     }
 
     #[test]

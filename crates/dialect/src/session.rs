@@ -79,8 +79,16 @@ pub trait Session: Send {
     /// The live schema, read with a bounded number of catalog queries whatever the number of tables.
     fn inspect(&mut self, filter: &InspectFilter) -> Result<Schema, DbError>;
 
-    /// Runs a query returning one integer (a hazard's probe).
+    /// Runs a query returning one integer (a hazard's probe), in a read-only transaction that
+    /// nothing in the query can make writable.
     fn count(&mut self, sql: &str) -> Result<i64, DbError>;
+
+    /// Why a hazard's probe must not run: it calls a function that may have side effects
+    /// (PostgreSQL: one that is not immutable or stable; MySQL: one known to act beyond its
+    /// result, or a stored function that modifies data). `None` when it may.
+    fn unsafe_to_count(&mut self, _sql: &str) -> Result<Option<String>, DbError> {
+        Ok(None)
+    }
 
     /// Extensions the server can create (PostgreSQL `pg_available_extensions`); other engines have none.
     fn available_extensions(&mut self) -> Result<Vec<String>, DbError>;

@@ -406,3 +406,44 @@ fn postgres_saved_plans_cannot_go_stale() {
 fn mysql_saved_plans_cannot_go_stale() {
     a_saved_plan_is_refused_once_the_database_changed(EngineKind::Mysql);
 }
+
+/// Large objects on the server: `lo_create` writes one.
+fn large_objects(s: &mut dyn Session) -> i64 {
+    s.count("SELECT count(*) FROM pg_largeobject_metadata").expect("count large objects")
+}
+
+#[test]
+fn postgres_hazard_counts_never_run_functions_with_side_effects() {
+    let Some(db) = ScratchDb::new(EngineKind::Postgres) else { return };
+    let mut s = db.session();
+    s.execute("CREATE TABLE accounts (id INTEGER NOT NULL PRIMARY KEY, balance INTEGER NOT NULL)").expect("table");
+    s.execute("INSERT INTO accounts VALUES (1, 10), (2, -5)").expect("rows");
+    let before = large_objects(s.as_mut());
+    let doc = write_doc(
+        "volatile",
+        "# 계좌 (Accounts)\n\n```postgresql\nCREATE TABLE accounts (\n  id INTEGER NOT NULL PRIMARY KEY,\n  \
+         balance INTEGER NOT NULL,\n  CONSTRAINT positive CHECK (balance >= 0 OR lo_create(0) > 0),\n  \
+         CONSTRAINT settings CHECK (set_config('default_transaction_read_only', 'off', false) <> 'x')\n);\n```\n",
+    );
+    for format in ["text", "json"] {
+        let out = schemadoc(&["plan", p(&doc), "--db", &db.url, "--format", format]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(shown.contains("not counted: it calls lo_create"), "{shown}");
+        assert!(shown.contains("not counted: it calls set_config"), "{shown}");
+    }
+    assert_eq!(large_objects(s.as_mut()), before, "plan wrote a large object");
+    // Even a probe that reaches the server runs in a transaction it cannot make writable.
+    let mut reader = dialect::connect(&db.url, &dialect::ConnectOptions { read_only: true, settings: vec![] }).unwrap();
+    let lifted = reader.count(
+        "SELECT count(*) FROM accounts WHERE set_config('transaction_read_only', 'off', true) = 'off' \
+         AND lo_create(0) > 0",
+    );
+    assert!(lifted.is_err(), "a probe lifted the read-only transaction: {lifted:?}");
+    let unset = reader
+        .count("SELECT count(*) FROM accounts WHERE set_config('default_transaction_read_only', 'off', false) = 'off'");
+    assert!(unset.is_ok(), "{unset:?}");
+    // NOTE: PostgreSQL lets lo_create run in a read-only transaction; the probe's is rolled back.
+    let _ = reader.count("SELECT count(*) FROM accounts WHERE lo_create(0) > 0");
+    assert_eq!(large_objects(s.as_mut()), before, "a probe wrote a large object");
+}

@@ -10,6 +10,23 @@ use model::Schema;
 use sqlx::{Connection, MySqlConnection, Row};
 use std::str::FromStr;
 
+/// Built-in functions that act beyond their result (wait, lock, read files, advance sequences):
+/// a hazard's probe that calls one is not run.
+const SIDE_EFFECT_FUNCTIONS: &[&str] = &[
+    "sleep",
+    "benchmark",
+    "get_lock",
+    "release_lock",
+    "release_all_locks",
+    "load_file",
+    "nextval",
+    "setval",
+    "master_pos_wait",
+    "source_pos_wait",
+    "wait_for_executed_gtid_set",
+    "uuid_short",
+];
+
 /// How long an apply waits for another one to finish before giving up.
 const LOCK_WAIT_SECONDS: u32 = 3;
 
@@ -311,13 +328,37 @@ impl Session for MysqlSession {
     }
 
     fn count(&mut self, sql: &str) -> Result<i64, DbError> {
-        let value = self.scalar(sql).map_err(|e| self.query_error("counting", e))?;
+        // NOTE: in a READ ONLY transaction the server refuses every write, even one a stored
+        // function in the probe attempts.
+        self.run("START TRANSACTION READ ONLY").map_err(|e| self.query_error("starting a read-only transaction", e))?;
+        let value = self.scalar(sql);
+        let _ = self.run("ROLLBACK");
+        let value = value.map_err(|e| self.query_error("counting", e))?;
         let value = value.unwrap_or_else(|| "0".to_string());
         value.trim().parse::<i64>().map_err(|_| self.query_error("counting", format!("`{value}` is not a count")))
     }
 
     fn available_extensions(&mut self) -> Result<Vec<String>, DbError> {
         Ok(Vec::new())
+    }
+
+    fn unsafe_to_count(&mut self, sql: &str) -> Result<Option<String>, DbError> {
+        let names = crate::common::called_functions(sql);
+        let mut found: Vec<String> =
+            names.iter().filter(|n| SIDE_EFFECT_FUNCTIONS.contains(&n.as_str())).cloned().collect();
+        if !names.is_empty() {
+            // Stored functions that declare they modify data.
+            let list: Vec<String> = names.iter().map(|n| lit(n)).collect();
+            let sql = format!(
+                "SELECT GROUP_CONCAT(DISTINCT LOWER(ROUTINE_NAME) ORDER BY ROUTINE_NAME SEPARATOR ', ') \
+                 FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_TYPE = 'FUNCTION' \
+                 AND SQL_DATA_ACCESS = 'MODIFIES SQL DATA' AND LOWER(ROUTINE_NAME) IN ({})",
+                list.join(", ")
+            );
+            let writing = self.scalar(&sql).map_err(|e| self.query_error("reading stored functions", e))?;
+            found.extend(writing.into_iter().filter(|w| !w.is_empty()));
+        }
+        Ok((!found.is_empty()).then(|| format!("it calls {}, which may have side effects", found.join(", "))))
     }
 
     fn apply(&mut self, plan: &Plan, document_hash: &str) -> Result<ApplyReport, ApplyError> {

@@ -330,11 +330,38 @@ impl Session for PgSession {
 
     fn count(&mut self, sql: &str) -> Result<i64, DbError> {
         self.queries += 1;
+        // NOTE: a transaction that starts READ ONLY stays so: once the query has taken its
+        // snapshot, neither `SET TRANSACTION READ WRITE` nor `set_config('transaction_read_only',
+        // …)` in an expression can lift it (a session setting could be switched off by one), and
+        // it is rolled back, so what PostgreSQL lets through (`lo_create`) does not stay.
+        let begin = self.run("BEGIN READ ONLY");
+        begin.map_err(|e| self.query_error("starting a read-only transaction", e))?;
         // NOTE: count(*) is bigint but a sum is numeric: the scalar subquery is cast to one type.
         let query = sqlx::query(AssertSqlSafe(format!("SELECT ({})::bigint", sql.trim().trim_end_matches(';'))));
         let row = self.runtime.block_on(query.fetch_one(&mut self.conn));
+        let _ = self.run("ROLLBACK");
         let row = row.map_err(|e| self.query_error("counting", e))?;
         row.try_get::<Option<i64>, _>(0).map(|n| n.unwrap_or(0)).map_err(|e| self.query_error("counting", e))
+    }
+
+    fn unsafe_to_count(&mut self, sql: &str) -> Result<Option<String>, DbError> {
+        let names = crate::common::called_functions(sql);
+        if names.is_empty() {
+            return Ok(None);
+        }
+        self.queries += 1;
+        // NOTE: `provolatile` 'v' (volatile) functions may write (`lo_create`), wait (`pg_sleep`)
+        // or change settings (`set_config`); immutable and stable ones only read.
+        let query = sqlx::query(
+            "SELECT string_agg(DISTINCT proname, ', ' ORDER BY proname) FROM pg_proc \
+             WHERE lower(proname) = ANY($1) AND provolatile NOT IN ('i', 's')",
+        )
+        .bind(names);
+        let row = self.runtime.block_on(query.fetch_one(&mut self.conn));
+        let row = row.map_err(|e| self.query_error("reading function volatility", e))?;
+        let volatile: Option<String> =
+            row.try_get(0).map_err(|e| self.query_error("reading function volatility", e))?;
+        Ok(volatile.map(|v| format!("it calls {v}, which may have side effects (not immutable or stable)")))
     }
 
     fn available_extensions(&mut self) -> Result<Vec<String>, DbError> {
