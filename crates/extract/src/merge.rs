@@ -4,8 +4,8 @@
 use crate::frontend::{Partial, PatchOp, TablePatch};
 use crate::sql::{ALTER_NOT_RECORDED, ALTER_UNKNOWN_COLUMN, DROP_UNKNOWN, DUPLICATE_TABLE};
 use model::{
-    name_key, singular_plural_variants, Column, DataType, Diagnostic, ForeignKey, Index, Notation, Origin, Schema,
-    Span, Table, TypeKind,
+    name_eq, name_key, singular_plural_variants, Column, DataType, Diagnostic, ForeignKey, Index, Notation, Origin,
+    Schema, Span, Table, TypeKind,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -244,6 +244,8 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
         respell(&mut index.table);
     }
 
+    type_untyped_references(&mut merged);
+
     // Tables in the order the document first mentions them.
     let mut order: Vec<usize> = (0..merged.tables.len()).collect();
     let first_seen: Vec<Origin> =
@@ -254,6 +256,36 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
 
     diagnostics.extend(report(conflicts));
     (merged, diagnostics)
+}
+
+/// Gives a column the document names without a type, but that references a typed key
+/// (`- plot_id: ForeignKey[plots]`), the type of what it references: the only type that can hold
+/// its values. The spelling is the plain type (`bigint`, never `bigserial`).
+fn type_untyped_references(schema: &mut Schema) {
+    let mut found: Vec<(usize, String, DataType)> = Vec::new();
+    for (ti, t) in schema.tables.iter().enumerate() {
+        for fk in t.foreign_keys.iter().filter(|f| f.columns.len() == 1) {
+            if !t.column(&fk.columns[0]).is_some_and(|c| c.ty.is_unstated()) {
+                continue;
+            }
+            let Some(target) = schema.tables.iter().find(|x| name_eq(&x.name, &fk.ref_table)) else { continue };
+            let key = match fk.ref_columns.as_slice() {
+                [one] => Some(one.clone()),
+                [] => target.primary_key.as_ref().filter(|pk| pk.columns.len() == 1).map(|pk| pk.columns[0].clone()),
+                _ => None,
+            };
+            let Some(ty) = key.and_then(|k| target.column(&k)).map(|c| &c.ty).filter(|ty| !ty.is_unstated()) else {
+                continue;
+            };
+            let plain = DataType { kind: ty.kind.clone(), spelling: ty.kind.to_string(), exact: ty.exact };
+            found.push((ti, fk.columns[0].clone(), plain));
+        }
+    }
+    for (ti, column, ty) in found {
+        if let Some(c) = schema.tables[ti].column_mut(&column) {
+            c.ty = ty;
+        }
+    }
 }
 
 fn enum_name(kind: &TypeKind) -> Option<String> {
@@ -429,7 +461,8 @@ fn squash(s: &str) -> String {
 
 /// Takes from `other` what `base` does not say.
 fn fill_column(base: &mut Column, other: &Column) {
-    if !base.ty.exact && other.ty.exact && base.ty.kind.family() == other.ty.kind.family() {
+    let refines = !base.ty.exact && other.ty.exact && base.ty.kind.family() == other.ty.kind.family();
+    if base.ty.is_unstated() || refines {
         base.ty = other.ty.clone();
     }
     if !base.stated.nullable && other.stated.nullable {
@@ -530,6 +563,9 @@ fn type_difference(
     ca: &Column,
     cb: &Column,
 ) -> Option<(String, String)> {
+    if a.is_unstated() || b.is_unstated() {
+        return None;
+    }
     let (ka, kb) = (&a.kind, &b.kind);
     let label = |k: &TypeKind, t: &Table, c: &Column| -> String {
         match k {

@@ -142,6 +142,17 @@ impl DataType {
     pub fn loose(kind: TypeKind, spelling: impl Into<String>) -> Self {
         DataType { kind, spelling: spelling.into(), exact: false }
     }
+
+    /// The type of a column the document names without stating its type (a bullet `` `opened_at` ``,
+    /// a box-diagram line): nothing about it is known, so it never disagrees with a stated type.
+    pub fn unstated() -> Self {
+        DataType { kind: TypeKind::Other { raw: String::new() }, spelling: String::new(), exact: false }
+    }
+
+    /// Whether the document did not state this type (see [`DataType::unstated`]).
+    pub fn is_unstated(&self) -> bool {
+        self.spelling.is_empty() && matches!(&self.kind, TypeKind::Other { raw } if raw.is_empty())
+    }
 }
 
 impl fmt::Display for DataType {

@@ -116,6 +116,9 @@ fn plain(ty: &DataType) -> String {
 }
 
 fn compare(a: &DataType, b: &DataType) -> Fit {
+    if a.is_unstated() || b.is_unstated() {
+        return Fit::Same;
+    }
     let (ka, kb) = (&a.kind, &b.kind);
     if let (TypeKind::Other { raw: x }, TypeKind::Other { raw: y }) = (ka, kb) {
         return if name_key(x) == name_key(y) { Fit::Same } else { Fit::Width };

@@ -1,13 +1,22 @@
-//! Index and foreign-key bullet-list front-end, and query hints from prose bullets.
+//! The bullet-list front-end: columns, keys, indexes, references and query hints written as
+//! bullets.
 //!
-//! Bullets never define tables: they add indexes (`` `idx_users_email` ON `email` ``,
-//! `email (Unique Index)`), foreign keys (`` `characters.user_id` → `users.id` ``), a primary key
-//! (`id (Primary Key)`, `기본키: `request_id``) or query hints (`목록 조회: `created_at DESC``) to a
-//! table named by the bullet itself, the nearest heading, or the paragraph before the list.
+//! Bullets define a table when they list its columns (see [`columns`]). Otherwise they add to a
+//! table another notation defines: indexes (`` `idx_users_email` ON `email` ``, `email (Unique
+//! Index)`, `` - unique: `t.c` `` under an "Index:" label), foreign keys (`` `characters.user_id`
+//! → `users.id` ``, read the right way round: `parent.id → child.parent_id (1:N)` is a key on the
+//! child), a primary key (`id (Primary Key)`, `기본키: `request_id``, a `**Primary Key**: c`
+//! paragraph) or query hints (`목록 조회: `created_at DESC``). The table is the one the bullet
+//! names, a bold entity label or `**Table Name**:` paragraph before the list, the nearest heading,
+//! or a paragraph naming a table.
+
+mod bullet_type;
+pub mod columns;
 
 use crate::context::{resolve_known, table_from_headings};
 use crate::frontend::Partial;
 use crate::scan::{Document, Item, TextItem};
+use columns::{Bullet, Label, State, Target};
 use model::{
     name_key, ForeignKey, Index, IndexPart, Notation, Origin, PrimaryKey, QueryHint, QueryHintKind, ReferentialAction,
     RuleInfo, Span, Table,
@@ -16,7 +25,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 model::declare_rule! {
-    /// What it does: reports an index or foreign-key bullet whose table cannot be determined
+    /// What it does: reports an index, key or column bullet whose table cannot be determined
     /// (no `table.column` in the bullet, no heading or paragraph naming a table), or whose columns
     /// cannot be read.
     ///
@@ -38,38 +47,166 @@ model::declare_rule! {
 }
 
 /// The diagnostics this front-end can report.
-pub const RULES: &[RuleInfo] = &[UNATTACHED_LIST_ITEM, CONFLICTING_LIST_ENTRIES];
+pub const RULES: &[RuleInfo] = &[
+    UNATTACHED_LIST_ITEM,
+    CONFLICTING_LIST_ENTRIES,
+    columns::UNREADABLE_COLUMN_BULLET,
+    columns::DUPLICATE_COLUMN_BULLET,
+];
 
-/// Reads the index, foreign-key and query-hint bullets of `docs`; `known_tables` are the name keys
-/// of tables other notations define.
+/// Reads the bullets of `docs`; `known_tables` are the name keys of tables other notations define.
 pub fn extract(docs: &[Document], known_tables: &BTreeSet<String>) -> Partial {
     let mut out = Partial::new(Notation::List);
+    let mut state = State::default();
     for doc in docs {
-        let mut paragraph_table: Option<String> = None;
-        for item in &doc.items {
-            match item {
-                Item::Heading(_) => paragraph_table = None,
+        // The table a paragraph names, and whether it names it as a label (`**Table Name**: x`).
+        let mut paragraph_table: Option<(String, bool)> = None;
+        let mut label: Option<Label> = None;
+        let mut i = 0;
+        while i < doc.items.len() {
+            match &doc.items[i] {
+                Item::Heading(_) => {
+                    paragraph_table = None;
+                    label = None;
+                }
                 Item::Paragraph(p) => {
                     if let Some(t) = table_named_in_paragraph(p, known_tables) {
                         paragraph_table = Some(t);
                     }
-                }
-                Item::ListItem(li) => {
+                    label = Label::read(p, &doc.file);
                     let cx = Cx {
                         file: &doc.file,
-                        item: li,
+                        item: p,
                         known: known_tables,
-                        paragraph_table: paragraph_table.as_deref(),
+                        paragraph_table: paragraph_table.as_ref().map(|(t, s)| (t.as_str(), *s)),
+                        label: None,
                     };
-                    if read_item(&cx, &mut out) {
-                        out.mark_read(&doc.file, li.line);
+                    // `**Primary Key**: `locker_no``.
+                    if read_primary_key(&cx, &p.text, &mut out) {
+                        out.mark_read(&doc.file, p.line);
                     }
                 }
-                _ => {}
+                Item::ListItem(_) => {
+                    let mut run: Vec<&TextItem> = doc.items[i..]
+                        .iter()
+                        .map_while(|x| if let Item::ListItem(li) = x { Some(li) } else { None })
+                        .collect();
+                    i += run.len();
+                    // Nested bullets end before the bullet holding them: read them in line order.
+                    run.sort_by_key(|li| (li.line, li.column));
+                    let cxs: Vec<Cx> = run
+                        .iter()
+                        .map(|li| Cx {
+                            file: &doc.file,
+                            item: li,
+                            known: known_tables,
+                            paragraph_table: paragraph_table.as_ref().map(|(t, s)| (t.as_str(), *s)),
+                            label: label.as_ref(),
+                        })
+                        .collect();
+                    read_run(&cxs, &mut out, &mut state);
+                    label = None;
+                    continue;
+                }
+                _ => label = None,
             }
+            i += 1;
         }
     }
+    state.finish(&mut out, known_tables);
     out
+}
+
+/// Reads one list: as the columns of a table when it is one, else bullet by bullet. Every bullet
+/// read or reported is marked read.
+fn read_run(cxs: &[Cx], out: &mut Partial, state: &mut State) {
+    let Some(first) = cxs.first() else { return };
+    let table = first.context_table();
+    let bullets: Vec<Bullet> = cxs.iter().map(|cx| columns::classify(cx.item, table.as_deref(), cx.known)).collect();
+    let columns_run = !first.under_index_heading() && columns::is_column_run(&bullets, first.label, first.item);
+    for (cx, bullet) in cxs.iter().zip(&bullets) {
+        if read_bullet(cx, bullet, table.as_deref(), columns_run, out, state) {
+            out.mark_read(cx.file, cx.item.line);
+        }
+    }
+}
+
+/// Reads one bullet of a run; `false` when it says nothing this front-end reads.
+fn read_bullet(
+    cx: &Cx,
+    bullet: &Bullet,
+    table: Option<&str>,
+    columns_run: bool,
+    out: &mut Partial,
+    state: &mut State,
+) -> bool {
+    if let Bullet::Table { name, segments } = bullet {
+        let at =
+            Target { table: name.clone(), table_origin: cx.origin_of(name), known: resolve_known(name, cx.known).is_some(), cx };
+        state.add_segments(out, &at, segments);
+        return true;
+    }
+    if !columns_run {
+        return read_item(cx, out);
+    }
+    let Some(table) = table else {
+        if matches!(bullet, Bullet::Column(_) | Bullet::Columns(_)) {
+            let quote = cx.item.text.split([':', '：']).next().unwrap_or("");
+            unattached(cx, out, "column", quote);
+            return true;
+        }
+        return read_item(cx, out);
+    };
+    let at = Target {
+        table: table.to_string(),
+        table_origin: cx.table_origin(table),
+        known: resolve_known(table, cx.known).is_some(),
+        cx,
+    };
+    match bullet {
+        Bullet::Column(c) => state.add_columns(out, &at, c),
+        Bullet::Columns(segments) => state.add_segments(out, &at, segments),
+        _ => return read_key(cx, &at, out, state),
+    }
+    true
+}
+
+/// A bullet of a column list that is not a column: a key, a reference, an index, or a bullet
+/// that cannot be read (reported). `false` when it is none of these (prose).
+fn read_key(cx: &Cx, at: &Target, out: &mut Partial, state: &mut State) -> bool {
+    let before = key_columns(out, &at.table);
+    if read_item(cx, out) {
+        let after = key_columns(out, &at.table);
+        let added: Vec<String> = after.into_iter().filter(|c| !before.iter().any(|b| model::name_eq(b, c))).collect();
+        let not_null = cx.item.text.to_uppercase().contains("NOT NULL");
+        state.add_key_columns(out, at, &added, not_null);
+        return true;
+    }
+    if let Some(head) = columns::looks_like_a_column(&cx.item.text) {
+        out.diagnostics.push(
+            columns::UNREADABLE_COLUMN_BULLET
+                .at(cx.span_of(&head), format!("`{head}` is not a column name; the bullet is skipped"))
+                .with_help("write the column name as one identifier: `` - `user_name`: VARCHAR(40) ``"),
+        );
+        return true;
+    }
+    false
+}
+
+/// Every column the keys and indexes of `table` in `out` name.
+fn key_columns(out: &Partial, table: &str) -> Vec<String> {
+    let Some(t) = out.schema.table(table) else { return Vec::new() };
+    let mut cols: Vec<String> = t.primary_key.iter().flat_map(|pk| pk.columns.iter().cloned()).collect();
+    cols.extend(t.foreign_keys.iter().flat_map(|f| f.columns.iter().cloned()));
+    cols.extend(t.uniques.iter().flat_map(|u| u.columns.iter().cloned()));
+    cols.extend(
+        out.schema
+            .indexes
+            .iter()
+            .filter(|i| model::name_eq(&i.table, table))
+            .flat_map(|i| i.parts.iter().filter_map(|p| p.column.clone())),
+    );
+    cols
 }
 
 /// What a bullet is read against.
@@ -77,19 +214,50 @@ struct Cx<'a> {
     file: &'a Arc<str>,
     item: &'a TextItem,
     known: &'a BTreeSet<String>,
-    paragraph_table: Option<&'a str>,
+    /// The table a paragraph before the list names, and whether it names it as a label.
+    paragraph_table: Option<(&'a str, bool)>,
+    /// The label paragraph right before the list.
+    label: Option<&'a Label>,
 }
 
 impl Cx<'_> {
-    /// The table the bullet's surroundings name: the nearest headings, else the paragraph before.
+    /// The table the bullet's surroundings name: a bold entity label or a `**Table Name**:`
+    /// paragraph right before the list, the nearest headings, else a paragraph naming a table.
     fn context_table(&self) -> Option<String> {
+        if let Some(Label::Entity { name, .. }) = self.label {
+            return Some(name.clone());
+        }
+        if let Some((t, true)) = self.paragraph_table {
+            return Some(t.to_string());
+        }
         let hs = &self.item.headings;
         let near = &hs[hs.len().saturating_sub(3)..];
-        table_from_headings(near, self.known).or_else(|| self.paragraph_table.map(str::to_string))
+        table_from_headings(near, self.known).or_else(|| self.paragraph_table.map(|(t, _)| t.to_string()))
+    }
+
+    /// Where `table`, the context table, is named: its entity label, its heading, else the bullet.
+    fn table_origin(&self, table: &str) -> Origin {
+        if let Some(Label::Entity { name, origin }) = self.label {
+            if model::name_eq(name, table) {
+                return origin.clone();
+            }
+        }
+        let lower = table.to_lowercase();
+        for h in self.item.headings.iter().rev() {
+            let text = h.text.to_lowercase();
+            if let Some(b) = text.find(&lower) {
+                let column = u32::from(h.level) + 2 + text[..b].chars().count() as u32;
+                return Origin::new(self.file.clone(), h.line, column, Notation::List);
+            }
+        }
+        Origin::new(self.file.clone(), self.item.line, self.item.column, Notation::List)
     }
 
     /// Whether the nearest headings are about indexes.
     fn under_index_heading(&self) -> bool {
+        if matches!(self.label, Some(Label::Indexes)) {
+            return true;
+        }
         let hs = &self.item.headings;
         hs[hs.len().saturating_sub(2)..].iter().any(|h| {
             let t = h.text.to_lowercase();
@@ -205,17 +373,28 @@ fn is_sql_word(w: &str) -> bool {
 }
 
 /// A table named in a paragraph (`테이블: `launch_runs``): a known table among its code spans,
-/// else the only identifier code span of a paragraph that says "table".
-fn table_named_in_paragraph(p: &TextItem, known: &BTreeSet<String>) -> Option<String> {
+/// else the only identifier code span of a paragraph that says "table". The flag says the
+/// paragraph is a name label (`**Table Name**: x`, `테이블명: x`), which names the table of what
+/// follows more closely than any heading.
+fn table_named_in_paragraph(p: &TextItem, known: &BTreeSet<String>) -> Option<(String, bool)> {
+    let label = p.text.split_once([':', '：']).map(|(h, _)| h.trim().to_lowercase()).is_some_and(|h| {
+        matches!(
+            h.as_str(),
+            "table" | "table name" | "tablename" | "테이블" | "테이블명" | "테이블 이름" | "물리명" | "physical name"
+        )
+    });
     let spans: Vec<&str> = p.code_spans.iter().map(|s| s.trim()).filter(|s| is_ascii_ident(s)).collect();
+    if label && spans.len() == 1 {
+        return Some((spans[0].to_string(), true));
+    }
     if let Some(hit) = spans.iter().find(|s| resolve_known(s, known).is_some()) {
-        return Some(hit.to_string());
+        return Some((hit.to_string(), false));
     }
     let lower = p.text.to_lowercase();
-    ((lower.contains("테이블") || lower.contains("table")) && spans.len() == 1).then(|| spans[0].to_string())
+    ((lower.contains("테이블") || lower.contains("table")) && spans.len() == 1).then(|| (spans[0].to_string(), false))
 }
 
-/// Reads one bullet; `false` when it says nothing this front-end understands.
+/// Reads a bullet that is not a column; `false` when it says nothing this front-end reads.
 fn read_item(cx: &Cx, out: &mut Partial) -> bool {
     let text = cx.item.text.as_str();
     read_foreign_key(cx, text, out)
@@ -327,21 +506,48 @@ fn read_foreign_key(cx: &Cx, text: &str, out: &mut Partial) -> bool {
         .find_map(|a| text.find(a).map(|i| (i, a.len())))
         .or_else(|| upper.find("REFERENCES").map(|i| (i, "REFERENCES".len())));
     let Some((at, len)) = split else { return false };
-    let left = text[..at].trim_end();
-    let left = left.strip_suffix("FOREIGN KEY").unwrap_or(left);
     let right = &text[at + len..];
-    let Some((left_table, left_cols)) = reference(left, true) else { return false };
+    let left = referring_side(&text[..at]);
     let Some((right_table, right_cols)) = reference(right, false) else { return false };
     // The target must say a column (`users.id`) or be a known table: prose arrows are not keys.
-    let (ref_table, ref_columns) = match right_table {
-        Some(t) => (t, right_cols),
+    let (ref_table, ref_columns, target_named) = match right_table {
+        Some(t) => (t, right_cols, true),
         None => {
             let t = right_cols.into_iter().next().unwrap_or_default();
             if resolve_known(&t, cx.known).is_none() {
                 return false;
             }
-            (t, Vec::new())
+            (t, Vec::new(), false)
         }
+    };
+    if left.is_empty() {
+        // `FK -> t(id)` names the target but not the column that refers to it.
+        let quote_end = right.find(ref_table.as_str()).map_or(text.len(), |i| at + len + i + ref_table.len());
+        out.diagnostics.push(
+            UNATTACHED_LIST_ITEM
+                .at(
+                    cx.span_of(&text[..quote_end]),
+                    format!("foreign key → `{ref_table}` names no column that refers to it; it is skipped"),
+                )
+                .with_help(format!("name the column: `{}_id → {ref_table}.id`", ref_table.trim_end_matches('s'))),
+        );
+        return true;
+    }
+    let Some((left_table, left_cols)) = reference(left, true) else { return false };
+    // `parent.id → child.parent_id (1:N)` describes the key on the child.
+    let flip = target_named
+        && match cardinality(&text[at + len..]) {
+            Some(one_to_many) => one_to_many,
+            None => {
+                let is_id = |cols: &[String]| cols.len() == 1 && cols[0].eq_ignore_ascii_case("id");
+                is_id(&left_cols) && !is_id(&ref_columns) && ref_columns.len() == 1
+            }
+        };
+    let (left_table, left_cols, ref_table, ref_columns) = if flip {
+        let Some(parent) = left_table.clone().or_else(|| cx.context_table()) else { return false };
+        (Some(ref_table), ref_columns, parent, left_cols)
+    } else {
+        (left_table, left_cols, ref_table, ref_columns)
     };
     let Some(owner) = left_table.clone().or_else(|| cx.context_table()) else {
         let quote_end = right.find(ref_table.as_str()).map_or(text.len(), |i| at + len + i + ref_table.len());
@@ -381,6 +587,51 @@ fn read_foreign_key(cx: &Cx, text: &str, out: &mut Partial) -> bool {
     };
     add_foreign_key(out, &owner, fk, &origin, span);
     true
+}
+
+/// The part of a reference bullet before the arrow that names the referring column, without the
+/// key words around it: `FK: harbor_id` → `harbor_id`, `` `mechanic_id`: BIGINT FK `` →
+/// `mechanic_id`, `FK` → empty.
+fn referring_side(left: &str) -> &str {
+    let mut left = left.trim();
+    if let Some((head, tail)) = left.split_once([':', '：']) {
+        let h = head.trim().trim_matches(['`', '*']);
+        let is_key = |w: &str| {
+            matches!(w.to_lowercase().as_str(), "fk" | "foreign key" | "외래키" | "외래 키" | "references" | "ref")
+        };
+        left = if is_key(h) || h.is_empty() {
+            tail.trim()
+        } else if is_ascii_ident(h) {
+            head.trim()
+        } else {
+            left
+        };
+    }
+    loop {
+        let lower = left.to_lowercase();
+        let cut = ["foreign key", "fk", "외래키", "references", "ref"].iter().find(|w| {
+            lower.ends_with(*w) && !lower[..lower.len() - w.len()].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+        });
+        match cut {
+            Some(w) => left = left[..left.len() - w.len()].trim_end_matches([' ', ':', ',', '(']).trim_end(),
+            None => return left,
+        }
+    }
+}
+
+/// What a relationship bullet's cardinality says: `Some(true)` when the side before the arrow is
+/// the "one" of a one-to-many (`1:N`), `Some(false)` for many-to-one (`N:1`).
+fn cardinality(tail: &str) -> Option<bool> {
+    let compact: String = tail.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+    let one_many = ["1:n", "1:m", "1:*", "1-n", "1:다", "one-to-many", "1..*", "1:many"];
+    let many_one = ["n:1", "m:1", "*:1", "n-1", "다:1", "many-to-one", "*..1", "many:1"];
+    if one_many.iter().any(|p| compact.contains(p)) {
+        Some(true)
+    } else if many_one.iter().any(|p| compact.contains(p)) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 fn same_names(a: &[String], b: &[String]) -> bool {
@@ -539,6 +790,10 @@ fn read_index(cx: &Cx, text: &str, out: &mut Partial) -> bool {
         }
         let head = &text[..open];
         let quote = &text[..open + inner.len() + 2];
+        // The tag follows the columns it is about (`a, b (Index)`); in a sentence it is prose.
+        if head.split(',').any(|c| c.split_whitespace().count() > 1) {
+            continue;
+        }
         let parts = index_parts(head);
         let dotted = reference(head, true).and_then(|(t, _)| t);
         if parts.is_empty() {
@@ -584,6 +839,16 @@ fn read_index(cx: &Cx, text: &str, out: &mut Partial) -> bool {
         }
         let quote = through_last_span(text, &cx.item.code_spans);
         if parts.is_empty() {
+            // `idx_stations_region`: the columns are in the name.
+            let named = name.as_deref().and_then(|n| {
+                let table = table.clone().or_else(|| cx.context_table())?;
+                Some((columns_in_index_name(n, &table, out)?, table))
+            });
+            if let Some((cols, t)) = named {
+                let unique = says_unique(&lower) || name.as_deref().is_some_and(|n| n.to_lowercase().starts_with("u"));
+                add_index(cx, out, Some(t), name, cols.into_iter().map(IndexPart::column).collect(), unique, quote);
+                return true;
+            }
             if name.is_some() {
                 unattached(cx, out, "index without columns", quote);
                 return true;
@@ -595,6 +860,30 @@ fn read_index(cx: &Cx, text: &str, out: &mut Partial) -> bool {
         return true;
     }
     false
+}
+
+/// The columns an index name spells after its prefix and table (`idx_stations_region` →
+/// `region`), when `table`, as the bullets define it, has them.
+fn columns_in_index_name(name: &str, table: &str, out: &Partial) -> Option<Vec<String>> {
+    let t = out.schema.table(table)?;
+    let lower = name.to_lowercase();
+    let rest = ["idx_", "ix_", "uq_", "ux_", "uk_", "uniq_", "index_"].iter().find_map(|p| lower.strip_prefix(p))?;
+    let key = name_key(table);
+    let rest = rest.strip_prefix(&format!("{key}_")).unwrap_or(rest);
+    // Column names may hold underscores: match the longest known column at each step.
+    let mut cols = Vec::new();
+    let mut rest = rest;
+    while !rest.is_empty() {
+        let hit = t
+            .columns
+            .iter()
+            .map(|c| c.name.to_lowercase())
+            .filter(|c| rest == c || rest.starts_with(&format!("{c}_")))
+            .max_by_key(String::len)?;
+        rest = rest[hit.len()..].trim_start_matches('_');
+        cols.push(t.column(&hit).map(|c| c.name.clone()).unwrap_or(hit));
+    }
+    (!cols.is_empty()).then_some(cols)
 }
 
 /// Reports a bullet whose table is unknown; `quote` is the part of its text that says the
@@ -746,176 +1035,4 @@ fn read_query_hint(cx: &Cx, text: &str, out: &mut Partial) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scan::scan;
-
-    fn run(md: &str, known: &[&str]) -> Partial {
-        let known: BTreeSet<String> = known.iter().map(|s| s.to_string()).collect();
-        extract(&[scan("t.md".into(), md)], &known)
-    }
-
-    fn index_summary(p: &Partial) -> Vec<(String, String, Vec<String>, bool)> {
-        p.schema
-            .indexes
-            .iter()
-            .map(|i| {
-                (
-                    i.name.clone().unwrap_or_default(),
-                    i.table.clone(),
-                    i.leading_columns().iter().map(|s| s.to_string()).collect(),
-                    i.unique,
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn index_bullets_under_table_headings() {
-        let md = "## 6. 주요 인덱스\n\n### users 테이블\n- `idx_users_email` ON `email`\n- `idx_users_name_age` ON `name`, `age`\n\n\
-### jobs 테이블\n- `idx_jobs_user_id` ON `user_id`\n- UNIQUE INDEX uq_jobs_key ON jobs(key, kind)\n";
-        let p = run(md, &["users", "jobs"]);
-        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
-        assert_eq!(
-            index_summary(&p),
-            [
-                ("idx_users_email".into(), "users".into(), vec!["email".into()], false),
-                ("idx_users_name_age".into(), "users".into(), vec!["name".into(), "age".into()], false),
-                ("idx_jobs_user_id".into(), "jobs".into(), vec!["user_id".into()], false),
-                ("uq_jobs_key".into(), "jobs".into(), vec!["key".into(), "kind".into()], true),
-            ]
-        );
-        assert_eq!((p.schema.indexes[0].origin.line, p.schema.indexes[0].origin.column), (4, 4));
-        assert_eq!(p.altered_only.iter().cloned().collect::<Vec<_>>(), ["jobs", "users"]);
-        assert!(p.schema.tables.iter().all(|t| t.columns.is_empty()));
-    }
-
-    #[test]
-    fn parenthesised_index_tags_and_primary_keys() {
-        let md = "### 3.1 users 테이블\n\n#### 인덱스\n\n- `id` (Primary Key)\n- `email` (Unique Index)\n\n\
-### 3.4 audio_files 테이블\n\n#### 인덱스\n\n- `user_id` (Index)\n- `text_hash` (Index, 캐싱 조회용)\n";
-        let p = run(md, &[]);
-        assert_eq!(
-            index_summary(&p),
-            [
-                ("".into(), "users".into(), vec!["email".into()], true),
-                ("".into(), "audio_files".into(), vec!["user_id".into()], false),
-                ("".into(), "audio_files".into(), vec!["text_hash".into()], false),
-            ]
-        );
-        assert_eq!(p.schema.table("users").unwrap().primary_key.as_ref().unwrap().columns, ["id"]);
-    }
-
-    #[test]
-    fn relationship_bullets_become_foreign_keys_on_the_owner() {
-        let md = "### users 테이블\n\n#### 관계\n\n- `characters.user_id` → `users.id` (Foreign Key, nullable)\n\
-- `audio_files.user_id` -> `users.id` (Foreign Key, NOT NULL)\n\n### characters 테이블\n\n#### 관계\n\n\
-- `user_id` → `users.id` (Foreign Key, nullable)\n- `job_id` REFERENCES jobs(id) ON DELETE CASCADE\n\n\
-## 흐름\n\n- 작성 → 검토 → 승인\n- draft -> review\n";
-        let p = run(md, &["users", "characters", "audio_files", "jobs"]);
-        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
-        let ch = p.schema.table("characters").unwrap();
-        assert!(ch.columns.is_empty());
-        let fks: Vec<_> = ch.foreign_keys.iter().map(|f| (f.columns[0].as_str(), f.ref_table.as_str())).collect();
-        assert_eq!(fks, [("user_id", "users"), ("job_id", "jobs")]);
-        assert_eq!(ch.foreign_keys[1].on_delete, Some(ReferentialAction::Cascade));
-        assert_eq!((ch.foreign_keys[0].origin.line, ch.foreign_keys[0].origin.column), (5, 4));
-        assert_eq!(p.schema.table("audio_files").unwrap().foreign_keys.len(), 1);
-        assert!(p.schema.table("users").is_none());
-        assert_eq!(p.altered_only.len(), 2);
-    }
-
-    #[test]
-    fn conflicting_bullets_are_reported() {
-        let md = "### posts\n- `author_id` → `users.id`\n- `author_id` → `members.id`\n\n## 인덱스\n\
-- idx_a ON posts(title)\n- idx_a ON posts(body)\n- `idx_orphan` ON `x`\n";
-        let p = run(md, &[]);
-        let rules: Vec<_> = p.diagnostics.iter().map(|d| d.rule).collect();
-        assert_eq!(rules, ["conflicting-list-entries", "conflicting-list-entries", "unattached-list-item"]);
-    }
-
-    #[test]
-    fn descending_columns_keep_the_table_and_the_order() {
-        let md = "## 인덱스\n\n- `idx_orders_user_recent` ON `orders(user_id, created_at DESC)`\n\
-- idx_orders_status ON orders (status ASC, id desc) — 목록용\n";
-        let p = run(md, &["orders"]);
-        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
-        assert_eq!(
-            index_summary(&p),
-            [
-                ("idx_orders_user_recent".into(), "orders".into(), vec!["user_id".into(), "created_at".into()], false),
-                ("idx_orders_status".into(), "orders".into(), vec!["status".into(), "id".into()], false),
-            ]
-        );
-        let order = |i: usize| -> Vec<bool> { p.schema.indexes[i].parts.iter().map(|x| x.descending).collect() };
-        assert_eq!((order(0), order(1)), (vec![false, true], vec![false, true]));
-    }
-
-    #[test]
-    fn unattached_bullets_quote_and_mark_only_the_index() {
-        let md = "## Indexes\n\n- `idx_slug` ON `slug` — 상세 페이지는 slug로 조회\n- idx_title ON title: 검색용\n\
-- `idx_a` (`a`, `b`) 설명\n";
-        let p = run(md, &[]);
-        let found: Vec<(&str, u32, u32)> =
-            p.diagnostics.iter().map(|d| (d.message.as_str(), d.span.column, d.span.len)).collect();
-        assert_eq!(
-            found,
-            [
-                ("index `idx_slug ON slug` cannot be attached to a table; it is skipped", 4, 18),
-                ("index `idx_title ON title` cannot be attached to a table; it is skipped", 3, 18),
-                ("index `idx_a (a, b)` cannot be attached to a table; it is skipped", 4, 17),
-            ]
-        );
-    }
-
-    #[test]
-    fn conflicts_mark_the_name() {
-        let md =
-            "## 인덱스\n- idx_a ON posts(title)\n- idx_a ON posts(body)\n\n### posts\n- `author_id` → `users.id`\n\
-- `author_id` → `members.id`\n";
-        let p = run(md, &[]);
-        let spans: Vec<(u32, u32, u32)> =
-            p.diagnostics.iter().map(|d| (d.span.line, d.span.column, d.span.len)).collect();
-        assert_eq!(spans, [(3, 3, 5), (7, 4, 9)]);
-    }
-
-    #[test]
-    fn query_hints_from_the_paragraph_table() {
-        let md = "# DB 스키마\n\n## 1. 현재 스키마\n\n테이블: `launch_runs`\n\n```sql\nCREATE TABLE launch_runs (id TEXT);\n```\n\n\
-특징:\n- 기본키: `request_id`\n- 목록 조회: `created_at DESC`\n- 검색: `product_name`, `core_kpi` LIKE\n\
-- 필터: `mode`\n- 실행 메타데이터는 길게 보관\n";
-        let p = run(md, &["launch_runs"]);
-        let hints: Vec<_> =
-            p.schema.query_hints.iter().map(|h| (h.table.as_str(), h.kind, h.columns.clone(), h.descending)).collect();
-        assert_eq!(
-            hints,
-            [
-                ("launch_runs", QueryHintKind::OrderBy, vec!["created_at".to_string()], true),
-                ("launch_runs", QueryHintKind::Like, vec!["product_name".to_string(), "core_kpi".to_string()], false),
-                ("launch_runs", QueryHintKind::Filter, vec!["mode".to_string()], false),
-            ]
-        );
-        assert_eq!(p.schema.query_hints[0].origin.line, 13);
-        assert_eq!(p.schema.table("launch_runs").unwrap().primary_key.as_ref().unwrap().columns, ["request_id"]);
-    }
-
-    #[test]
-    fn prose_bullets_give_nothing() {
-        let md =
-            "## 운영 권장\n- 실행 메타데이터는 길게 보관\n- `data/backups/` 위치에 백업\n- Redis 도입 (세션 관리)\n\
-- **주기:** 스크립트 실행 전 자동 백업\n";
-        let p = run(md, &["sessions"]);
-        assert!(p.schema.tables.is_empty() && p.schema.indexes.is_empty() && p.schema.query_hints.is_empty());
-        assert!(p.diagnostics.is_empty());
-    }
-
-    #[test]
-    fn garbled_input_never_panics() {
-        for md in [
-            "### t\n- `a` → \n- → `b.c`\n- ON\n- idx ON (\n- `x` (Index\n- ()(Index)\n- 기본키:\n",
-            "## 인덱스\n- `idx_a`\n- ``\n- `a.b.c` (Primary Key)\n- ON t(\n- 검색: `` LIKE\n",
-        ] {
-            let _ = run(md, &["t"]);
-        }
-    }
-}
+mod tests;
