@@ -5,6 +5,8 @@ use schemadoc_extract::{extract, Options, SourceFile};
 
 const DOCUMENT: &str = include_str!("../../../examples/shop.md");
 const KOREAN: &str = include_str!("../../../examples/community-ko.md");
+const BULLETS: &str = include_str!("../../schemadoc/tests/fixtures/ok/bullets-en.md");
+const BULLETS_KO: &str = include_str!("../../schemadoc/tests/fixtures/ok/bullets-ko.md");
 
 fn run(text: &str) {
     let files = [SourceFile { name: "doc.md".into(), text: text.to_string() }];
@@ -71,6 +73,35 @@ proptest! {
         Just("```prisma\n"), Just("```mermaid\n"), Just("한글 "), Just("\r\n"), Just("\t"), Just("CHECK ("),
         Just("FOREIGN KEY (a) REFERENCES b(c)"), Just("<!-- schemadoc:ignore -->\n"), Just("- `idx` ON `a`\n"),
     ], 0..60)) {
+        run(&parts.concat());
+    }
+
+    #[test]
+    fn truncated_and_shuffled_bullet_documents_do_not_panic(n in 0usize..4000, seed in any::<u64>(), korean in any::<bool>()) {
+        let doc = if korean { BULLETS_KO } else { BULLETS };
+        run(char_boundary_prefix(doc, n));
+        let mut lines: Vec<&str> = doc.lines().collect();
+        let mut state = seed | 1;
+        for i in (1..lines.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            lines.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        run(&lines.join("\n"));
+    }
+
+    #[test]
+    fn bullet_noise_does_not_panic(parts in proptest::collection::vec(prop_oneof![
+        Just("### `t`\n"), Just("## 1. orders\n"), Just("### columns\n"), Just("**Entity**\n"), Just("**Key Columns**:\n"),
+        Just("Index:\n"), Just("컬럼:\n"), Just("- "), Just("  - "), Just("* "), Just("`id`"), Just("id"), Just(": "),
+        Just("BIGINT UNSIGNED"), Just("VARCHAR(40)"), Just("enum(`a`, `b`)"), Just("Optional[float]"), Just("List[str]"),
+        Just("string | null"), Just("ForeignKey[T]"), Just("str (UUID)"), Just(", "), Just("PK"), Just("FK -> "),
+        Just("`t(id)`"), Just("t.id"), Just(" → "), Just("(1:N)"), Just("(N:1)"), Just("NOT NULL"), Just("default `x`"),
+        Just("auto-increment"), Just("PK: `id`"), Just("컬럼: `a`, `b`"), Just("(a, b) composite PK"), Just("each an FK"),
+        Just("unique: `t.c`"), Just("index: `t.a`, `t.b`"), Just("idx_t_id"), Just("(Index)"), Just("("), Just(")"),
+        Just("["), Just("]"), Just("'"), Just("한글 설명"), Just(" — "), Just("\n"), Just("\n\n"), Just("**Primary Key**: `c`\n"),
+    ], 0..80)) {
         run(&parts.concat());
     }
 }

@@ -1,6 +1,6 @@
-//! Benchmark: `schemadoc check` on a generated document of 2,000 tables (~30,000 columns) in mixed
-//! notations (SQL, Prisma, field tables, Mermaid, index lists). Target: under 1 s and under 300 MB peak
-//! memory on a 2-core machine. Run with `cargo bench -p schemadoc --bench check_large`; figures are
+//! Benchmark: `schemadoc check` on generated documents of 2,000 tables (~30,000 columns): one in mixed
+//! notations (SQL, Prisma, field tables, Mermaid, index lists), one written entirely in bullets. Target:
+//! under 1 s and under 300 MB peak memory on a 2-core machine. Run with `cargo bench -p schemadoc --bench check_large`; figures are
 //! recorded in BENCHMARKS.md.
 
 use std::fmt::Write as _;
@@ -11,11 +11,17 @@ const TABLES: usize = 2_000;
 const RUNS: usize = 5;
 
 fn main() {
-    let doc = generate(TABLES);
-    let dir = std::env::temp_dir().join(format!("schemadoc-bench-{}", std::process::id()));
+    for (name, doc) in [("mixed", generate(TABLES)), ("bullets", generate_bullets(TABLES))] {
+        measure(name, &doc);
+    }
+}
+
+/// Runs `check` on `doc` [`RUNS`] times and prints the figures.
+fn measure(name: &str, doc: &str) {
+    let dir = std::env::temp_dir().join(format!("schemadoc-bench-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("large.md");
-    std::fs::write(&path, &doc).expect("write document");
+    std::fs::write(&path, doc).expect("write document");
 
     let mut times = Vec::new();
     let mut peak_kib = 0i64;
@@ -31,12 +37,12 @@ fn main() {
     }
     // Counted after the timed runs, so that the peak memory above is `check`'s alone.
     let (tables, columns) = count(&path);
-    assert_eq!(tables, TABLES, "every generated table is read");
-    println!("document: {tables} tables, {columns} columns, {} KiB", doc.len() / 1024);
+    assert_eq!(tables, TABLES, "every generated table is read ({name})");
+    println!("{name} document: {tables} tables, {columns} columns, {} KiB", doc.len() / 1024);
     times.sort();
     let median = times[RUNS / 2];
     println!(
-        "check: median {:.3} s, min {:.3} s, max {:.3} s over {RUNS} runs; peak memory {:.1} MB",
+        "{name} check: median {:.3} s, min {:.3} s, max {:.3} s over {RUNS} runs; peak memory {:.1} MB",
         secs(median),
         secs(times[0]),
         secs(times[RUNS - 1]),
@@ -117,5 +123,54 @@ fn generate(n: usize) -> String {
         }
     }
     doc.push_str("```\n");
+    doc
+}
+
+/// A document of `n` tables written only in bullets, in the shapes people use: backticked columns under
+/// a table heading, plain columns under a "columns" sub-heading with an index list, bold entities with
+/// Python annotations, and one bullet per table; each table has 15 columns and a reference to an
+/// earlier table.
+fn generate_bullets(n: usize) -> String {
+    let mut doc = String::from("# 대규모 스키마 (bullets benchmark)\n\n");
+    let mut i = 0;
+    while i < n {
+        let parent = i.saturating_sub(1);
+        match i % 4 {
+            0 => {
+                let _ = writeln!(doc, "## `t{i}`\n\n- `id`: BIGINT UNSIGNED PK, auto-increment");
+                let _ = writeln!(doc, "- `parent_id`: BIGINT UNSIGNED FK -> `t{parent}(id)`");
+                for c in 0..12 {
+                    let _ = writeln!(doc, "- `col_{c}`: VARCHAR({}), NOT NULL, default `x` — 설명 {c}", 10 + c);
+                }
+                let _ = writeln!(doc, "- `opened_at`, `closed_at`\n");
+            }
+            1 => {
+                let _ = writeln!(doc, "## {i}. t{i}\nOne row per thing.\n\n### columns\n- id: UUID, PK");
+                let _ = writeln!(doc, "- parent_id: BIGINT, NOT NULL");
+                for c in 0..13 {
+                    let _ = writeln!(doc, "- col_{c}: NUMERIC(10,2), NULL");
+                }
+                let _ = writeln!(
+                    doc,
+                    "\n### indexes\n- index on `col_0`\n\n### 관계\n- `t{parent}.id` → `t{i}.parent_id` (1:N)\n"
+                );
+            }
+            2 => {
+                let _ = writeln!(doc, "**t{i}**\n- id: int, PK\n- parent_id: ForeignKey[t{parent}]");
+                for c in 0..13 {
+                    let _ = writeln!(doc, "- col_{c}: Optional[float]");
+                }
+                doc.push('\n');
+            }
+            _ => {
+                let _ = write!(doc, "### 4.{i} `t{i}`\n\n- `t{i}`: `id` BIGINT PK, `parent_id` BIGINT NOT NULL");
+                for c in 0..13 {
+                    let _ = write!(doc, ", `col_{c}` smallint");
+                }
+                let _ = writeln!(doc, "\n- FK: `parent_id -> t{parent}.id`\n");
+            }
+        }
+        i += 1;
+    }
     doc
 }

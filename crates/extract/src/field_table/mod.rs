@@ -17,6 +17,7 @@ mod words;
 
 pub(crate) use cells::split_name_cell;
 pub(crate) use naming::{fk_target_from_column, to_snake};
+pub(crate) use words::Constraints;
 
 use crate::context::{named_table_from_headings, NamedTable};
 use crate::frontend::Partial;

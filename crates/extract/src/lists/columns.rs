@@ -470,7 +470,8 @@ fn segments(text: &str) -> Option<Vec<Segment>> {
 }
 
 /// Classifies one bullet of a run.
-pub(super) fn classify(item: &TextItem, table: Option<&str>) -> Bullet {
+/// `table` is the table the surroundings name; `known` the tables other notations define.
+pub(super) fn classify(item: &TextItem, table: Option<&str>, known: &BTreeSet<String>) -> Bullet {
     let text = item.text.trim();
     if let Some((head, tail)) = split_head(text) {
         let h = head.trim().trim_matches(['*', '`']).trim();
@@ -482,11 +483,12 @@ pub(super) fn classify(item: &TextItem, table: Option<&str>) -> Bullet {
         }
         // One bullet per table: its name, then at least two columns, written as code or typed.
         if let (Some(names), Some(segs)) = (names_of(head), segments(tail)) {
-            let other_table = table.is_none_or(|t| !name_eq(t, &names[0]));
+            // Under another table, `status: `open`, `closed`` is a column and its values.
+            let own = table.is_none_or(|t| name_eq(t, &names[0])) || resolve_known(&names[0], known).is_some();
             let code_written = item.code_spans.len() >= segs.len().max(2);
             let typed = segs.iter().any(|s| matches!(s, Segment::Column(c) if c.spec.typed));
             let first_is_type = leading_type(tail).is_some_and(|t| t.ty.is_some() || t.references.is_some());
-            if names.len() == 1 && segs.len() >= 2 && other_table && (code_written || typed) && !first_is_type {
+            if names.len() == 1 && segs.len() >= 2 && own && (code_written || typed) && !first_is_type {
                 return Bullet::Table { name: names[0].clone(), segments: segs };
             }
         }
@@ -865,21 +867,29 @@ mod tests {
                 &["genres", "id", "title", "sort_key"],
             ),
             None,
+            &BTreeSet::new(),
         );
         let Bullet::Table { name, segments } = b else { panic!("{b:?}") };
         assert_eq!((name.as_str(), segments.len()), ("genres", 3));
         let b = classify(
             &item("book_genres: (book_id, genre_id) composite PK, each an FK", &["book_genres", "(book_id, genre_id)"]),
             None,
+            &BTreeSet::new(),
         );
         let Bullet::Table { segments, .. } = b else { panic!("{b:?}") };
         assert!(matches!(&segments[0], Segment::Group { columns, words } if columns.len() == 2 && words.pk));
         assert!(matches!(&segments[1], Segment::Each(w) if w.bare_fk));
         assert!(
-            matches!(classify(&item("컬럼: name, country_code", &["name", "country_code"]), None), Bullet::Columns(s) if s.len() == 2)
+            matches!(classify(&item("컬럼: name, country_code", &["name", "country_code"]), None, &BTreeSet::new()), Bullet::Columns(s) if s.len() == 2)
         );
-        assert!(matches!(classify(&item("id: UUID, PK", &[]), Some("t")), Bullet::Column(_)));
+        assert!(matches!(classify(&item("id: UUID, PK", &[]), Some("t"), &BTreeSet::new()), Bullet::Column(_)));
+        // A column listing its values under a table is not a table.
+        let status = item("status: open, closed", &["status", "open", "closed"]);
+        assert!(matches!(classify(&status, Some("orders"), &BTreeSet::new()), Bullet::Column(_)));
         // A prose list after a colon is not a table.
-        assert!(!matches!(classify(&item("roles: admin, user, guest", &[]), None), Bullet::Table { .. }));
+        assert!(!matches!(
+            classify(&item("roles: admin, user, guest", &[]), None, &BTreeSet::new()),
+            Bullet::Table { .. }
+        ));
     }
 }
