@@ -484,7 +484,12 @@ pub(super) fn classify(item: &TextItem, table: Option<&str>, known: &BTreeSet<St
         // One bullet per table: its name, then at least two columns, written as code or typed.
         if let (Some(names), Some(segs)) = (names_of(head), segments(tail)) {
             // Under another table, `status: `open`, `closed`` is a column and its values.
-            let own = table.is_none_or(|t| name_eq(t, &names[0])) || resolve_known(&names[0], known).is_some();
+            let in_heading = item
+                .headings
+                .last()
+                .is_some_and(|h| crate::context::identifiers(&h.text).iter().any(|w| name_eq(w, &names[0])));
+            let own =
+                table.is_none_or(|t| name_eq(t, &names[0])) || in_heading || resolve_known(&names[0], known).is_some();
             let code_written = item.code_spans.len() >= segs.len().max(2);
             let typed = segs.iter().any(|s| matches!(s, Segment::Column(c) if c.spec.typed));
             let first_is_type = leading_type(tail).is_some_and(|t| t.ty.is_some() || t.references.is_some());

@@ -141,8 +141,12 @@ fn read_bullet(
     state: &mut State,
 ) -> bool {
     if let Bullet::Table { name, segments } = bullet {
-        let at =
-            Target { table: name.clone(), table_origin: cx.origin_of(name), known: resolve_known(name, cx.known).is_some(), cx };
+        let at = Target {
+            table: name.clone(),
+            table_origin: cx.origin_of(name),
+            known: resolve_known(name, cx.known).is_some(),
+            cx,
+        };
         state.add_segments(out, &at, segments);
         return true;
     }
@@ -150,10 +154,10 @@ fn read_bullet(
         return read_item(cx, out);
     }
     let Some(table) = table else {
+        // Columns under no table: left unread, for the pipeline to report with the document's
+        // other unread schema (`schema-not-read`, `nothing-read`).
         if matches!(bullet, Bullet::Column(_) | Bullet::Columns(_)) {
-            let quote = cx.item.text.split([':', '：']).next().unwrap_or("");
-            unattached(cx, out, "column", quote);
-            return true;
+            return false;
         }
         return read_item(cx, out);
     };
