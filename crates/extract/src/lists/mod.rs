@@ -860,6 +860,23 @@ fn read_index(cx: &Cx, text: &str, out: &mut Partial) -> bool {
             return false;
         }
         let unique = says_unique(&lower);
+        // `- unique: `t.a`, `t.b``: a unique constraint, as `UNIQUE (a, b)` would say it.
+        let head = lower.split([':', '：']).next().unwrap_or("").trim();
+        let constraint = name.is_none() && matches!(head, "unique" | "uk" | "uq" | "unique key" | "유니크" | "고유");
+        if constraint && parts.iter().all(|p| p.column.is_some() && !p.descending) {
+            let Some(table) = table.or_else(|| cx.context_table()) else {
+                unattached(cx, out, "unique key", quote);
+                return true;
+            };
+            let columns: Vec<String> = parts.into_iter().filter_map(|p| p.column).collect();
+            let origin = cx.origin_of(&columns[0]);
+            let i = touch(out, &table, &origin);
+            let t = &mut out.schema.tables[i];
+            if !t.is_unique_key(&columns) {
+                t.uniques.push(model::Unique { name: None, columns, origin });
+            }
+            return true;
+        }
         add_index(cx, out, table, name, parts, unique, quote);
         return true;
     }

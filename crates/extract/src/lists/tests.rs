@@ -264,12 +264,12 @@ fn labelled_key_lists_and_primary_key_paragraphs() {
     assert_eq!(
         ix,
         [
-            ("classes".to_string(), vec!["title".to_string()], true),
-            ("classes".into(), vec!["studio_id".into()], false),
+            ("classes".to_string(), vec!["studio_id".to_string()], false),
             ("gym_lockers".into(), vec!["zone".into()], false),
         ]
     );
     assert_eq!(p.schema.table("gym_lockers").unwrap().primary_key.as_ref().unwrap().columns, ["locker_no"]);
+    assert_eq!(p.schema.table("classes").unwrap().uniques[0].columns, ["title"]);
 }
 
 #[test]
