@@ -2,6 +2,7 @@
 //! they say into one canonical [`model::Schema`], with merge conflicts as diagnostics.
 
 pub mod context;
+pub mod dbml;
 pub mod expressions;
 pub mod field_table;
 pub mod frontend;

@@ -209,7 +209,8 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
         diagnostics.extend(p.diagnostics.iter().cloned());
     }
     // Enums only a less trusted notation uses, and that no column uses now, are dropped
-    // (a Prisma enum for a column SQL declares as VARCHAR + CHECK).
+    // (a Prisma enum for a column SQL declares as VARCHAR + CHECK). SQL and DBML declare enum
+    // types as objects of their own (`CREATE TYPE`, `Enum`): those are kept.
     let used: BTreeSet<String> = merged
         .tables
         .iter()
@@ -217,7 +218,9 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
         .filter_map(|c| enum_name(&c.ty.kind))
         .map(|n| name_key(&n))
         .collect();
-    merged.enums.retain(|e| e.origin.notation == Notation::Sql || used.contains(&name_key(&e.name)));
+    merged
+        .enums
+        .retain(|e| matches!(e.origin.notation, Notation::Sql | Notation::Dbml) || used.contains(&name_key(&e.name)));
 
     // NOTE: ERDs conventionally name entities in capitals (`JOB_LOGS`); the table behind one, when no
     // other notation spells it, is the lower-case name SQL would fold an unquoted identifier to.
@@ -444,6 +447,9 @@ fn merge_table(base: &mut Table, other: &Table, definers: &[(Notation, Table)], 
     }
     if base.comment.is_none() {
         base.comment = other.comment.clone();
+    }
+    if base.group.is_none() {
+        base.group = other.group.clone();
     }
 }
 
@@ -912,7 +918,7 @@ fn merge_indexes(
     definers: &[Vec<(Notation, Table)>],
     conflicts: &mut Vec<Conflict>,
 ) {
-    let compares = |n: Notation| matches!(n, Notation::Sql | Notation::Prisma | Notation::SqlAlchemy);
+    let compares = |n: Notation| matches!(n, Notation::Sql | Notation::Prisma | Notation::Dbml | Notation::SqlAlchemy);
     for (i, defs) in definers.iter().enumerate() {
         let notations: Vec<Notation> = defs.iter().map(|(n, _)| *n).filter(|n| compares(*n)).collect();
         if notations.len() < 2 {

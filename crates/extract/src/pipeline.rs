@@ -2,7 +2,7 @@
 
 use crate::frontend::Partial;
 use crate::scan::{self, BlockLang, Document, Item, SqlFlavor};
-use crate::{expressions, field_table, hints, lists, merge, mermaid, prisma, renames, sql, sqlalchemy, unread};
+use crate::{dbml, expressions, field_table, hints, lists, merge, mermaid, prisma, renames, sql, sqlalchemy, unread};
 use model::{name_key, Diagnostic, Notation, RuleInfo, Schema};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -45,8 +45,14 @@ pub fn extract(files: &[SourceFile], options: &Options) -> Extraction {
     }
     let mut diagnostics: Vec<Diagnostic> = docs.iter().flat_map(|d| d.diagnostics.iter().cloned()).collect();
 
-    let mut partials: Vec<Partial> =
-        vec![prisma::extract(&docs), sqlalchemy::extract(&docs), field_table::extract(&docs), mermaid::extract(&docs)];
+    let dbml = dbml::extract(&docs);
+    let mut partials: Vec<Partial> = vec![
+        prisma::extract(&docs),
+        dbml.partial,
+        sqlalchemy::extract(&docs),
+        field_table::extract(&docs),
+        mermaid::extract(&docs),
+    ];
     let mut known: BTreeSet<String> = defined_tables(&partials);
     let sql = sql::extract(&docs, options.dialect, &known);
     known.extend(defined_tables(std::slice::from_ref(&sql)));
@@ -60,7 +66,7 @@ pub fn extract(files: &[SourceFile], options: &Options) -> Extraction {
     diagnostics.extend(renames::collect(&docs, &mut schema));
     diagnostics.extend(hints::settle(&mut schema));
     diagnostics.extend(unread::report(&docs, &read, &schema));
-    let dialect = options.dialect.or_else(|| labelled_dialect(&docs));
+    let dialect = options.dialect.or_else(|| labelled_dialect(&docs)).or(dbml.dialect);
     diagnostics.extend(expressions::validate(&mut schema, dialect));
     diagnostics.sort_by(|a, b| (&a.span, a.rule, &a.message).cmp(&(&b.span, b.rule, &b.message)));
     diagnostics.dedup();
@@ -95,6 +101,7 @@ pub fn rules() -> Vec<RuleInfo> {
     for set in [
         sql::RULES,
         prisma::RULES,
+        dbml::RULES,
         mermaid::RULES,
         field_table::RULES,
         lists::RULES,

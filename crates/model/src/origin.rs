@@ -10,6 +10,8 @@ pub enum Notation {
     Sql,
     /// A Prisma schema (`model`, `enum`).
     Prisma,
+    /// DBML (`Table`, `Ref`, `Enum`, `Indexes`), as dbdiagram.io and dbdocs read it.
+    Dbml,
     /// SQLAlchemy declarative classes in a python block.
     SqlAlchemy,
     /// A markdown table listing fields (`| 필드명 | 타입 | 제약조건 | 설명 |`).
@@ -28,6 +30,8 @@ impl Notation {
         match self {
             Notation::Sql => 0,
             Notation::Prisma => 1,
+            // A full schema notation, as trusted as Prisma.
+            Notation::Dbml => 1,
             Notation::SqlAlchemy => 2,
             Notation::FieldTable => 3,
             Notation::List => 4,
@@ -41,6 +45,7 @@ impl Notation {
         match self {
             Notation::Sql => "SQL",
             Notation::Prisma => "Prisma",
+            Notation::Dbml => "DBML",
             Notation::SqlAlchemy => "SQLAlchemy",
             Notation::FieldTable => "field table",
             Notation::List => "list",
@@ -49,11 +54,12 @@ impl Notation {
         }
     }
 
-    /// Parse a user-facing name (`sql`, `prisma`, `sqlalchemy`, `table`, `list`, `mermaid`).
+    /// Parse a user-facing name (`sql`, `prisma`, `dbml`, `sqlalchemy`, `table`, `list`, `mermaid`).
     pub fn parse(s: &str) -> Option<Notation> {
         Some(match s.to_ascii_lowercase().as_str() {
             "sql" => Notation::Sql,
             "prisma" => Notation::Prisma,
+            "dbml" => Notation::Dbml,
             "sqlalchemy" | "python" => Notation::SqlAlchemy,
             "table" | "field-table" | "fields" => Notation::FieldTable,
             "list" | "lists" => Notation::List,

@@ -60,6 +60,10 @@ pub struct Table {
     pub checks: Vec<Check>,
     pub foreign_keys: Vec<ForeignKey>,
     pub comment: Option<String>,
+    /// The group the document puts the table in (a DBML `TableGroup`), for diagrams that draw
+    /// each group apart. Not part of the database.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     pub origin: Origin,
 }
 
@@ -74,6 +78,7 @@ impl Table {
             checks: Vec::new(),
             foreign_keys: Vec::new(),
             comment: None,
+            group: None,
             origin,
         }
     }
