@@ -7,6 +7,8 @@ const DOCUMENT: &str = include_str!("../../../examples/shop.md");
 const KOREAN: &str = include_str!("../../../examples/community-ko.md");
 const BULLETS: &str = include_str!("../../schemadoc/tests/fixtures/ok/bullets-en.md");
 const BULLETS_KO: &str = include_str!("../../schemadoc/tests/fixtures/ok/bullets-ko.md");
+const DBML_EN: &str = include_str!("../../schemadoc/tests/fixtures/ok/dbml-en.md");
+const DBML_KO: &str = include_str!("../../schemadoc/tests/fixtures/ok/dbml-ko.md");
 
 fn run(text: &str) {
     let files = [SourceFile { name: "doc.md".into(), text: text.to_string() }];
@@ -101,6 +103,30 @@ proptest! {
         Just("auto-increment"), Just("PK: `id`"), Just("컬럼: `a`, `b`"), Just("(a, b) composite PK"), Just("each an FK"),
         Just("unique: `t.c`"), Just("index: `t.a`, `t.b`"), Just("idx_t_id"), Just("(Index)"), Just("("), Just(")"),
         Just("["), Just("]"), Just("'"), Just("한글 설명"), Just(" — "), Just("\n"), Just("\n\n"), Just("**Primary Key**: `c`\n"),
+    fn truncated_dbml_does_not_panic(n in 0usize..DBML_EN.len().max(DBML_KO.len()), korean in any::<bool>()) {
+        let doc = if korean { DBML_KO } else { DBML_EN };
+        run(char_boundary_prefix(doc, n));
+    }
+
+    #[test]
+    fn mangled_dbml_does_not_panic(edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..40), korean in any::<bool>()) {
+        let doc = if korean { DBML_KO } else { DBML_EN };
+        let mut bytes = doc.as_bytes().to_vec();
+        for (at, byte) in edits {
+            let i = at % bytes.len();
+            bytes[i] = byte;
+        }
+        run(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn dbml_like_noise_does_not_panic(parts in proptest::collection::vec(prop_oneof![
+        Just("```dbml\n"), Just("```\n"), Just("Table "), Just("t"), Just("core."), Just(" as A"), Just(" {\n"),
+        Just("}\n"), Just("id int "), Just("["), Just("]"), Just("pk, "), Just("ref: > t.id"), Just("ref: <> "),
+        Just("default: `now()`"), Just("note: '"), Just("'''"), Just("Ref: a.(x, y) - b.(x, y)"), Just("\n"),
+        Just("Indexes {\n"), Just("(a, `lower(b)`) [unique, type: hash]"), Just("Enum e {\n"), Just("~p\n"),
+        Just("TablePartial p {\n"), Just("TableGroup g {\n"), Just("Project x {\n"), Just("database_type: 'MySQL'"),
+        Just("/*"), Just("//"), Just("\""), Just("회원 "), Just("\r\n"), Just("Records t(a) {\n"), Just(":"), Just(","),
     ], 0..80)) {
         run(&parts.concat());
     }

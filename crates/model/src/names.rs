@@ -6,11 +6,22 @@ pub fn name_key(name: &str) -> String {
 
 /// Whether two names are one name under [`name_key`], without allocating.
 pub fn name_eq(a: &str, b: &str) -> bool {
+    // Fast path for the common case, two plain ASCII names: nothing to unquote or trim.
+    if is_plain_ascii(a) && is_plain_ascii(b) {
+        return a.eq_ignore_ascii_case(b);
+    }
     let (a, b) = (unquote(a), unquote(b));
     if a.is_ascii() && b.is_ascii() {
         return a.eq_ignore_ascii_case(b);
     }
     a.chars().flat_map(char::to_lowercase).eq(b.chars().flat_map(char::to_lowercase))
+}
+
+/// An ASCII name that starts and ends with a letter, digit or `_`: no quotes, no spaces around it.
+fn is_plain_ascii(name: &str) -> bool {
+    let word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
+    let bytes = name.as_bytes();
+    bytes.first().is_some_and(word) && bytes.last().is_some_and(word) && name.is_ascii()
 }
 
 fn unquote(name: &str) -> &str {

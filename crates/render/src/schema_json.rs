@@ -70,6 +70,9 @@ struct JsonTable<'a> {
     name: &'a str,
     namespace: Option<&'a str>,
     comment: Option<&'a str>,
+    /// The table group the document puts the table in (DBML `TableGroup`), when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<&'a str>,
     columns: Vec<JsonColumn<'a>>,
     primary_key: Vec<&'a str>,
     primary_key_name: Option<&'a str>,
@@ -86,6 +89,7 @@ impl<'a> JsonTable<'a> {
             name: &t.name,
             namespace: t.namespace.as_deref(),
             comment: t.comment.as_deref(),
+            group: t.group.as_deref(),
             columns: t.columns.iter().map(JsonColumn::from).collect(),
             primary_key: t.primary_key.iter().flat_map(|pk| pk.columns.iter().map(String::as_str)).collect(),
             primary_key_name: t.primary_key.as_ref().and_then(|pk| pk.name.as_deref()),

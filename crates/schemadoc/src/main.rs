@@ -696,7 +696,9 @@ fn options(input: &Input, dialect_is_input: bool) -> Result<Options> {
     let mut prefer = Vec::new();
     for p in &input.prefer {
         prefer.push(Notation::parse(p).with_context(|| {
-            format!("unknown notation `{p}` for --prefer; expected sql, prisma, sqlalchemy, table, list or mermaid")
+            format!(
+                "unknown notation `{p}` for --prefer; expected sql, prisma, dbml, sqlalchemy, table, list or mermaid"
+            )
         })?);
     }
     let dialect = match input.dialect.as_deref().filter(|_| dialect_is_input) {

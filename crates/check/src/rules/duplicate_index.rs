@@ -1,5 +1,6 @@
 use crate::support::{is_btree, same_columns, span_named};
-use model::{declare_rule, name_key, Diagnostic, Index, Origin, Schema, Span};
+use model::{declare_rule, name_key, Diagnostic, Index, Origin, Schema, Span, Table};
+use std::collections::BTreeMap;
 
 declare_rule! {
     /// What it does: flags an index or unique constraint that repeats another one or the primary key.
@@ -20,10 +21,15 @@ declare_rule! {
 }
 
 pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
+    // Each index is compared with the earlier ones of its own table only, signatures computed once:
+    // thousands of indexes stay cheap.
+    let signatures: Vec<_> = schema.indexes.iter().map(signature).collect();
+    let mut by_table: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let tables: BTreeMap<String, &Table> = schema.tables.iter().rev().map(|t| (name_key(&t.name), t)).collect();
     for (j, index) in schema.indexes.iter().enumerate() {
-        let sig = signature(index);
-        let earlier =
-            schema.indexes[..j].iter().find(|i| name_key(&i.table) == name_key(&index.table) && signature(i) == sig);
+        let peers = by_table.entry(name_key(&index.table)).or_default();
+        let earlier = peers.iter().find(|&&i| signatures[i] == signatures[j]).map(|&i| &schema.indexes[i]);
+        peers.push(j);
         if let Some(first) = earlier {
             let same_name = first.name.is_some()
                 && first.name.as_ref().map(|n| name_key(n)) == index.name.as_ref().map(|n| name_key(n));
@@ -40,7 +46,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // An index on exactly a key's columns repeats the index the key already creates.
-        let Some(table) = schema.table(&index.table) else { continue };
+        let Some(&table) = tables.get(&name_key(&index.table)) else { continue };
         let plain = index.predicate.is_none()
             && index.include.is_empty()
             && is_btree(index)

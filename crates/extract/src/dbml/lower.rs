@@ -10,8 +10,8 @@ use crate::frontend::Partial;
 use crate::scan::SqlFlavor;
 use crate::types::{parse_sql_default, parse_sql_type};
 use model::{
-    name_key, Check, Column, DataType, DefaultValue, Diagnostic, Enum, ForeignKey, Identity, Index, IndexPart,
-    Notation, Origin, PrimaryKey, ReferentialAction, Span, Table, TypeKind, Unique,
+    edit_distance, name_key, Check, Column, DataType, DefaultValue, Diagnostic, Enum, ForeignKey, Identity, Index,
+    IndexPart, Notation, Origin, PrimaryKey, ReferentialAction, Span, Table, TypeKind, Unique,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -523,10 +523,12 @@ impl Cx {
     fn group(&mut self, file: &Arc<str>, name: &syntax::Ident, tables: &[QName]) {
         for q in tables {
             let Some(i) = self.resolve(q) else {
-                self.diagnostics.push(DBML_INVALID_REFERENCE.at(
+                let d = DBML_INVALID_REFERENCE.at(
                     span(file, q.name.pos, q.name.len),
                     format!("table group `{}` names table `{}`, which no `Table` defines", name.text, qdisplay(q)),
-                ));
+                );
+                let guess = suggest(&q.name.text, self.tables.iter().map(|t| t.name.as_str()));
+                self.diagnostics.push(with_guess(d, guess));
                 continue;
             };
             let t = &mut self.tables[i];
@@ -562,10 +564,12 @@ impl Cx {
     /// The table and its column names an endpoint names; reports what does not exist.
     fn endpoint(&mut self, file: &Arc<str>, e: &Endpoint) -> Option<(usize, Vec<String>)> {
         let Some(ti) = self.resolve(&e.table) else {
-            self.diagnostics.push(DBML_INVALID_REFERENCE.at(
+            let d = DBML_INVALID_REFERENCE.at(
                 span(file, e.table.name.pos, e.table.name.len),
                 format!("`{}` names no table a `Table` defines; the reference is left out", qdisplay(&e.table)),
-            ));
+            );
+            let guess = suggest(&e.table.name.text, self.tables.iter().map(|t| t.name.as_str()));
+            self.diagnostics.push(with_guess(d, guess));
             return None;
         };
         let mut cols = Vec::new();
@@ -573,11 +577,13 @@ impl Cx {
             match self.tables[ti].column(&c.text) {
                 Some(col) => cols.push(col.name.clone()),
                 None => {
-                    let t = &self.tables[ti].name;
-                    self.diagnostics.push(DBML_INVALID_REFERENCE.at(
+                    let t = &self.tables[ti];
+                    let d = DBML_INVALID_REFERENCE.at(
                         span(file, c.pos, c.len),
-                        format!("table `{t}` has no column `{}`; the reference is left out", c.text),
-                    ));
+                        format!("table `{}` has no column `{}`; the reference is left out", t.name, c.text),
+                    );
+                    let guess = suggest(&c.text, t.columns.iter().map(|c| c.name.as_str()));
+                    self.diagnostics.push(with_guess(d, guess));
                     return None;
                 }
             }
@@ -681,6 +687,24 @@ impl Cx {
             }
             None => t.foreign_keys.push(fk),
         }
+    }
+}
+
+/// The one of `candidates` a misspelt `name` most likely meant.
+fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let key = name_key(name);
+    let max = (key.chars().count() / 3).clamp(1, 2);
+    candidates
+        .map(|c| (edit_distance(&key, &name_key(c)), c))
+        .filter(|(d, _)| *d <= max)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.to_string())
+}
+
+fn with_guess(d: Diagnostic, guess: Option<String>) -> Diagnostic {
+    match guess {
+        Some(g) => d.with_help(format!("did you mean `{g}`?")),
+        None => d,
     }
 }
 

@@ -224,6 +224,8 @@ fn errors_are_reported_where_written_and_reading_goes_on() {
     for e in expect {
         assert!(found.contains(&e), "missing {e:?} in {found:#?}");
     }
+    let typo = p.diagnostics.iter().find(|d| d.span.line == 11).expect("the misspelt table");
+    assert_eq!(typo.help.as_deref(), Some("did you mean `users`?"));
     // Everything readable is kept: the table after an unclosed one, the column after a bad one.
     let names: Vec<&str> = p.schema.tables.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["users", "posts", "tags"]);
