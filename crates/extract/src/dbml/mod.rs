@@ -129,11 +129,15 @@ pub fn extract(docs: &[Document]) -> Read {
     Read { partial, dialect }
 }
 
-/// Whether a block is DBML: labelled so, or unlabelled with DBML content.
+/// Whether a block is DBML: labelled so, or unlabelled (or labelled as plain text, as dbdiagram
+/// users often do) with DBML content.
 pub fn is_dbml(block: &CodeBlock) -> bool {
-    match block.lang {
+    match &block.lang {
         BlockLang::Dbml => true,
         BlockLang::Unlabelled => looks_like_dbml(&block.content),
+        BlockLang::Other(label) if matches!(label.as_str(), "text" | "txt" | "plain" | "plaintext" | "dbdiagram") => {
+            looks_like_dbml(&block.content)
+        }
         _ => false,
     }
 }

@@ -1,6 +1,7 @@
 use super::*;
 use crate::scan::scan;
 use model::{DefaultValue, Identity, ReferentialAction, Table, TypeKind};
+use std::sync::Arc;
 
 fn run(texts: &[&str]) -> Read {
     let docs: Vec<Document> = texts.iter().enumerate().map(|(i, t)| scan(format!("doc{i}.md").into(), t)).collect();
@@ -275,6 +276,15 @@ fn unlabelled_blocks_are_read_only_when_they_are_dbml() {
     assert!(!looks_like_dbml("Table users\nTable orders\n"));
     assert!(!looks_like_dbml("Ref: see the section above\nTable: users {\n"));
     assert!(!looks_like_dbml(""));
+}
+
+#[test]
+fn text_labelled_blocks_with_dbml_are_read_and_marked() {
+    let md = "# Notes\n\n```text\nTable kilns {\n  id int [pk]\n}\n```\n\n```text\nTable of contents\n```\n";
+    let r = run(&[md]);
+    assert_eq!(r.partial.schema.tables.len(), 1);
+    assert!(r.partial.read.contains(&(Arc::from("doc0.md"), 3)));
+    assert!(!r.partial.read.contains(&(Arc::from("doc0.md"), 9)));
 }
 
 #[test]
