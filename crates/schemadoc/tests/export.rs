@@ -100,16 +100,20 @@ fn shape(schema: &Value, types: &dyn Fn(&str) -> String, all_indexes: bool) -> S
                 )
             })
             .collect();
-        let uniques = t["uniques"].as_array().unwrap().iter().map(|u| lower(&u["columns"])).collect();
-        let indexes = t["indexes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|i| all_indexes || plain_index(i))
-            .map(|i| {
-                (lower(&i["columns"]), i["unique"].as_bool().unwrap_or(false), i["where"].as_str().map(str::to_string))
-            })
-            .collect();
+        let mut uniques: BTreeSet<Vec<String>> =
+            t["uniques"].as_array().unwrap().iter().map(|u| lower(&u["columns"])).collect();
+        let mut indexes = BTreeSet::new();
+        for i in t["indexes"].as_array().unwrap().iter().filter(|i| all_indexes || plain_index(i)) {
+            let unique = i["unique"].as_bool().unwrap_or(false);
+            let predicate = i["where"].as_str().map(str::to_string);
+            // A unique index and a unique constraint enforce one rule; Prisma's `@@unique` is the
+            // one spelling of both (a DBML `Indexes { (a, b) [unique] }` comes back as a constraint).
+            if unique && predicate.is_none() && plain_index(i) {
+                uniques.insert(lower(&i["columns"]));
+            } else {
+                indexes.insert((lower(&i["columns"]), unique, predicate));
+            }
+        }
         tables.insert(
             t["name"].as_str().unwrap().to_lowercase(),
             TableShape { columns, primary_key: lower(&t["primary_key"]), foreign_keys, uniques, indexes },
