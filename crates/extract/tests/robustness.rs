@@ -103,6 +103,11 @@ proptest! {
         Just("auto-increment"), Just("PK: `id`"), Just("컬럼: `a`, `b`"), Just("(a, b) composite PK"), Just("each an FK"),
         Just("unique: `t.c`"), Just("index: `t.a`, `t.b`"), Just("idx_t_id"), Just("(Index)"), Just("("), Just(")"),
         Just("["), Just("]"), Just("'"), Just("한글 설명"), Just(" — "), Just("\n"), Just("\n\n"), Just("**Primary Key**: `c`\n"),
+    ], 0..80)) {
+        run(&parts.concat());
+    }
+
+    #[test]
     fn truncated_dbml_does_not_panic(n in 0usize..DBML_EN.len().max(DBML_KO.len()), korean in any::<bool>()) {
         let doc = if korean { DBML_KO } else { DBML_EN };
         run(char_boundary_prefix(doc, n));
