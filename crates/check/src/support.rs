@@ -1,14 +1,36 @@
 //! Small helpers shared by the rules: name lookup and suggestions, spans, key coverage.
 
-use model::{name_key, Column, ForeignKey, Index, Origin, Schema, Span, Table};
+use model::{name_key, split_qualified, Column, ForeignKey, Index, Origin, Schema, Span, Table};
 
-/// The table a reference names, looked up by [`name_key`]; a `namespace.table` reference whose
-/// full name is unknown falls back to its last segment (`public.users` → `users`).
+/// The table a reference names (`orchard.trees`, `public.users` = `users`), resolved as
+/// [`Schema::table`] does.
 pub fn find_table<'a>(schema: &'a Schema, name: &str) -> Option<&'a Table> {
-    schema.table(name).or_else(|| {
-        let (_, last) = name.rsplit_once('.')?;
-        schema.table(last)
-    })
+    schema.table(name)
+}
+
+/// Schemas that hosted platforms create and own (Supabase's `auth.users`, `storage.objects`):
+/// a document references their tables but never defines them.
+pub const PLATFORM_SCHEMAS: &[&str] = &[
+    "auth",
+    "storage",
+    "realtime",
+    "extensions",
+    "graphql",
+    "graphql_public",
+    "vault",
+    "supabase_functions",
+    "net",
+    "cron",
+    "pgsodium",
+];
+
+/// The schema of a reference to a table outside the document: one the document neither creates
+/// (`CREATE SCHEMA`) nor puts a table in, such as a platform's `auth`. `None` for a reference
+/// the document is answerable for (unqualified, or in a schema it manages).
+pub fn external_schema<'a>(schema: &Schema, name: &'a str) -> Option<&'a str> {
+    let (namespace, _) = split_qualified(name);
+    let namespace = namespace?;
+    (!is_system_name(name) && !schema.has_namespace(namespace)).then_some(namespace)
 }
 
 /// Whether a reference names a catalog object of the database itself (`pg_catalog.pg_class`,
@@ -100,7 +122,7 @@ pub fn indexed_column_lists(schema: &Schema, table: &Table) -> Vec<Vec<String>> 
     lists.extend(table.uniques.iter().map(|u| u.columns.clone()));
     lists.extend(
         schema
-            .indexes_of(&table.name)
+            .indexes_of(&table.qualified_name())
             .filter(|i| i.predicate.is_none())
             .map(|i| i.leading_columns().into_iter().map(str::to_string).collect()),
     );

@@ -143,9 +143,80 @@ pub(crate) struct Prepared {
     pub out: Out,
 }
 
-/// The table `name` names, also when written with a namespace (`public.users`).
+/// The table `name` names (`orchard.trees`; `public.users` is `users`), as [`Schema::table`]
+/// resolves it: a table of another schema (`auth.users`) is not a table of the default one.
 pub(crate) fn find_table<'a>(schema: &'a Schema, name: &str) -> Option<&'a Table> {
-    schema.table(name).or_else(|| name.rsplit_once('.').and_then(|(_, last)| schema.table(last)))
+    schema.table(name)
+}
+
+/// [`prepare`] for an engine without schemas inside its database (MySQL, whose schema *is* the
+/// database, and SQLite): every table goes to the connected database under its bare name, since
+/// `apply` neither creates nor switches databases. A table whose bare name another table takes
+/// already (`orchard.trees` after `trees`) is skipped, with what references it.
+pub(crate) fn prepare_flat(schema: &Schema, engine: &str) -> Prepared {
+    let Prepared { schema: mut s, mut out } = prepare(schema);
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    let mut dropped: BTreeSet<String> = BTreeSet::new();
+    // Unqualified names are the default schema's: its tables keep their names first.
+    for t in s.tables.iter().filter(|t| t.namespace.is_none()) {
+        taken.insert(name_key(&t.name), t.qualified_name());
+    }
+    s.tables.retain(|t| {
+        let shown = t.qualified_name();
+        if t.namespace.is_none() {
+            return true;
+        }
+        match taken.get(&name_key(&t.name)) {
+            Some(first) => {
+                out.skip(
+                    format!("table {shown}"),
+                    format!("{engine} has no schemas within a database, and `{first}` takes the name `{}`", t.name),
+                    &t.origin,
+                );
+                dropped.insert(t.key());
+                false
+            }
+            None => {
+                taken.insert(name_key(&t.name), shown);
+                true
+            }
+        }
+    });
+    let bare = |s: &Schema, name: &str| s.table(name).map(|t| t.name.clone());
+    let snapshot = s.clone();
+    s.indexes.retain(|ix| {
+        let gone = dropped.contains(&model::reference_key(&ix.table));
+        if gone {
+            let label = ix.name.clone().unwrap_or_else(|| format!("({})", index_columns_label(ix)));
+            out.skip(format!("index {label} on {}", ix.table), format!("table {} is skipped", ix.table), &ix.origin);
+        }
+        !gone
+    });
+    for ix in &mut s.indexes {
+        if let Some(name) = bare(&snapshot, &ix.table) {
+            ix.table = name;
+        }
+    }
+    for t in &mut s.tables {
+        let shown = t.qualified_name();
+        t.foreign_keys.retain(|fk| {
+            let gone = dropped.contains(&model::reference_key(&fk.ref_table));
+            if gone {
+                let object = format!("foreign key {shown}({})", fk.columns.join(", "));
+                out.skip(object, format!("table {} is skipped", fk.ref_table), &fk.origin);
+            }
+            !gone
+        });
+        for fk in &mut t.foreign_keys {
+            if let Some(name) = bare(&snapshot, &fk.ref_table) {
+                fk.ref_table = name;
+            }
+        }
+    }
+    for t in &mut s.tables {
+        t.namespace = None;
+    }
+    Prepared { schema: s, out }
 }
 
 fn same_set(a: &[String], b: &[String]) -> bool {
@@ -159,7 +230,7 @@ fn same_set(a: &[String], b: &[String]) -> bool {
 pub(crate) fn is_unique_target(schema: &Schema, table: &Table, columns: &[String]) -> bool {
     table.primary_key.as_ref().is_some_and(|pk| same_set(&pk.columns, columns))
         || table.uniques.iter().any(|u| same_set(&u.columns, columns))
-        || schema.indexes_of(&table.name).any(|i| {
+        || schema.indexes_of(&table.qualified_name()).any(|i| {
             i.unique
                 && i.predicate.is_none()
                 && i.parts.iter().all(|p| p.column.is_some())
@@ -188,8 +259,12 @@ pub(crate) fn prepare(schema: &Schema) -> Prepared {
     // Tables and their own members.
     let mut seen_tables = BTreeSet::new();
     for table in &schema.tables {
-        if !seen_tables.insert(name_key(&table.name)) {
-            out.skip(format!("table {}", table.name), "defined twice; the first definition is used", &table.origin);
+        if !seen_tables.insert(table.key()) {
+            out.skip(
+                format!("table {}", table.qualified_name()),
+                "defined twice; the first definition is used",
+                &table.origin,
+            );
             continue;
         }
         let mut t = table.clone();
@@ -283,7 +358,14 @@ pub(crate) fn prepare(schema: &Schema) -> Prepared {
                 continue;
             }
             let Some(target) = find_table(&snapshot, &fk.ref_table) else {
-                out.skip(object, format!("table {} is not defined", fk.ref_table), &fk.origin);
+                let reason = match model::split_qualified(&fk.ref_table).0.filter(|ns| !snapshot.has_namespace(ns)) {
+                    Some(ns) => format!(
+                        "table {} is external (the document does not manage schema {ns}); add the foreign key where it exists",
+                        fk.ref_table
+                    ),
+                    None => format!("table {} is not defined", fk.ref_table),
+                };
+                out.skip(object, reason, &fk.origin);
                 continue;
             };
             if fk.ref_columns.is_empty() {
@@ -320,8 +402,8 @@ pub(crate) fn prepare(schema: &Schema) -> Prepared {
                 );
                 continue;
             }
-            // Canonical spellings of the target, so later lookups need no namespace handling.
-            fk.ref_table = target.name.clone();
+            // Canonical spellings of the target (with its schema), so later lookups resolve alike.
+            fk.ref_table = target.qualified_name();
             fk.ref_columns = fk
                 .ref_columns
                 .iter()
@@ -369,7 +451,7 @@ pub(crate) fn prepare(schema: &Schema) -> Prepared {
             continue;
         }
         let mut ix = index.clone();
-        ix.table = table.name.clone();
+        ix.table = table.qualified_name();
         let miss_include = missing(table, &ix.include);
         if !miss_include.is_empty() {
             out.skip(

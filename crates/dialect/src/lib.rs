@@ -220,7 +220,7 @@ fn defined_but_not_carried(change: &diff::Change, document: &Schema) -> bool {
             .name
             .as_deref()
             .is_some_and(|n| document.indexes.iter().any(|i| i.name.as_deref().is_some_and(|m| name_eq(m, n)))),
-        DropTable { table } => document.table(&table.name).is_some(),
+        DropTable { table } => document.table(&table.qualified_name()).is_some(),
         DropExtension { extension } => document.has_extension(&extension.name),
         _ => false,
     }

@@ -453,11 +453,14 @@ pub fn diff(from: &Schema, to: &Schema, hooks: &dyn DiffHooks, renames: &Renames
     for t in &to.tables {
         // A declared rename applies while the old name is there and the new one is not: once
         // applied, the document's marker is history.
-        let old_name = renames
+        let renamed = renames
             .table_from(&t.name)
-            .filter(|old| from.table(old).is_some() && from.table(&t.name).is_none())
-            .unwrap_or(&t.name);
-        let found = from.tables.iter().position(|f| name_eq(&f.name, old_name));
+            .filter(|old| from.table(old).is_some() && from.table(&t.qualified_name()).is_none());
+        // Tables are told apart by schema and name (`orchard.trees` is not `trees`).
+        let found = match renamed {
+            Some(old_name) => from.tables.iter().position(|f| name_eq(&f.name, old_name) && f.namespace == t.namespace),
+            None => from.tables.iter().position(|f| f.key() == t.key()),
+        };
         match found {
             None => changes.push(Change::CreateTable { table: t.clone() }),
             Some(i) => {
@@ -494,7 +497,7 @@ pub fn diff(from: &Schema, to: &Schema, hooks: &dyn DiffHooks, renames: &Renames
         from.tables.iter().enumerate().filter(|(i, _)| !matched_from[*i]).map(|(_, t)| t).collect();
     for (i, index) in from.indexes.iter().enumerate() {
         // Dropping a table drops its indexes.
-        if !matched_index[i] && !dropped_tables.iter().any(|t| name_eq(&t.name, &index.table)) {
+        if !matched_index[i] && !dropped_tables.iter().any(|t| t.is_named(&index.table)) {
             changes.push(Change::DropIndex { index: index.clone() });
         }
     }

@@ -4,8 +4,8 @@
 use crate::frontend::{Partial, PatchOp, TablePatch};
 use crate::sql::{ALTER_NOT_RECORDED, ALTER_UNKNOWN_COLUMN, DROP_UNKNOWN, DUPLICATE_TABLE};
 use model::{
-    name_eq, name_key, singular_plural_variants, Column, DataType, Diagnostic, ForeignKey, Index, Notation, Origin,
-    Schema, Span, Table, TypeKind,
+    name_eq, name_key, reference_key, singular_plural_variants, Column, DataType, Diagnostic, ForeignKey, Index,
+    Notation, Origin, Schema, Span, Table, TypeKind,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -60,11 +60,11 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
     // Pass 1: tables each notation defines, most trusted first.
     for p in &partials {
         for t in &p.schema.tables {
-            let key = name_key(&t.name);
+            let key = t.key();
             if p.altered_only.contains(&key) {
                 continue;
             }
-            match find_table(&lookup, &t.name) {
+            match find_table(&lookup, &t.qualified_name()) {
                 Some(i) => {
                     merge_table(&mut merged.tables[i], t, &definers[i], &mut conflicts);
                     definers[i].push((p.notation, t.clone()));
@@ -95,7 +95,7 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
     let mut undefined: BTreeSet<String> = BTreeSet::new();
     for p in &partials {
         for t in &p.schema.tables {
-            let key = name_key(&t.name);
+            let key = t.key();
             if !p.altered_only.contains(&key) {
                 continue;
             }
@@ -103,18 +103,18 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
             // name afterwards names a table that no longer exists.
             let renamed = |away: bool| {
                 p.patches.iter().any(|x| match &x.op {
-                    PatchOp::RenameTable { to } => name_key(if away { &x.table } else { to }) == key,
+                    PatchOp::RenameTable { to } => reference_key(if away { &x.table } else { to }) == key,
                     _ => false,
                 })
             };
             let renamed_away = renamed(true) && !renamed(false);
-            let target = if renamed_away { None } else { resolve_table(&lookup, &renames, &t.name) };
+            let target = if renamed_away { None } else { resolve_table(&lookup, &renames, &t.qualified_name()) };
             match target {
                 Some(i) => {
                     // A more trusted notation's spelling of the name wins (`jobs` in an index list
                     // over `JOBS` in an ERD).
                     let base = &mut merged.tables[i];
-                    if rank(p.notation) < rank(base.origin.notation) && name_key(&base.name) == key {
+                    if rank(p.notation) < rank(base.origin.notation) && base.key() == key {
                         base.name = t.name.clone();
                     }
                     apply_alteration(base, t, p, &mut conflicts)
@@ -130,7 +130,7 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
                 None if p.if_exists_tables.contains(&key) => {}
                 None => {
                     undefined.insert(key);
-                    diagnostics.push(unknown_table(span_of(&t.origin, &t.name), &t.name));
+                    diagnostics.push(unknown_table(span_of(&t.origin, &t.name), &t.qualified_name()));
                 }
             }
         }
@@ -143,8 +143,8 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
     let mut seen_indexes: Vec<(Notation, String, IndexShape)> = Vec::new();
     for p in &partials {
         for index in &p.schema.indexes {
-            let table = resolve_table(&lookup, &renames, &index.table).map(|i| merged.tables[i].name.clone());
-            let table_key = name_key(table.as_deref().unwrap_or(&index.table));
+            let table = resolve_table(&lookup, &renames, &index.table).map(|i| merged.tables[i].qualified_name());
+            let table_key = reference_key(table.as_deref().unwrap_or(&index.table));
             let shape = IndexShape::of(index);
             if seen_indexes.iter().any(|(n, t, s)| *n != p.notation && *t == table_key && *s == shape) {
                 continue;
@@ -203,6 +203,11 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
                 merged.routines.push(r.clone());
             }
         }
+        for n in &p.schema.namespaces {
+            if !merged.namespaces.iter().any(|m| name_key(&m.name) == name_key(&n.name)) {
+                merged.namespaces.push(n.clone());
+            }
+        }
         merged.settings.extend(p.schema.settings.iter().cloned());
         merged.data_statements.extend(p.schema.data_statements.iter().cloned());
         merged.query_hints.extend(p.schema.query_hints.iter().cloned());
@@ -232,7 +237,7 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
     }
 
     // References use the spelling of the table they resolve to.
-    let spelling: Vec<String> = merged.tables.iter().map(|t| t.name.clone()).collect();
+    let spelling: Vec<String> = merged.tables.iter().map(Table::qualified_name).collect();
     let respell = |name: &mut String| {
         if let Some(i) = find_table(&lookup, name) {
             name.clone_from(&spelling[i]);
@@ -308,15 +313,15 @@ fn resolve_table(lookup: &BTreeMap<String, usize>, renames: &[(String, String)],
         if let Some(i) = find_table(lookup, &current) {
             return Some(i);
         }
-        let key = name_key(&current);
-        current = renames.iter().rev().find(|(_, new)| name_key(new) == key)?.0.clone();
+        let key = reference_key(&current);
+        current = renames.iter().rev().find(|(_, new)| reference_key(new) == key)?.0.clone();
     }
     None
 }
 
 /// The merged table a name refers to: the same name, or its singular/plural when unambiguous.
 fn find_table(lookup: &BTreeMap<String, usize>, name: &str) -> Option<usize> {
-    let key = name_key(name);
+    let key = reference_key(name);
     if let Some(&i) = lookup.get(&key) {
         return Some(i);
     }
@@ -689,14 +694,17 @@ fn apply_patch(
         return;
     }
     let Some(i) = find_table(&cx.lookup, &patch.table) else {
-        if !patch.table_if_exists && cx.undefined.insert(name_key(&patch.table)) {
+        if !patch.table_if_exists && cx.undefined.insert(reference_key(&patch.table)) {
             diagnostics.push(unknown_table(patch.span.clone(), &patch.table));
         }
         return;
     };
     match &patch.op {
         PatchOp::RenameTable { to } => {
-            let tk = name_key(to);
+            // The renamed table stays in its schema.
+            let namespace = merged.tables[i].namespace.clone();
+            let tk = model::table_key(namespace.as_deref(), to);
+            let to = &model::qualified_name(namespace.as_deref(), to);
             if let Some(&j) = cx.lookup.get(&tk).filter(|&&j| j != i) {
                 let other = &merged.tables[j];
                 let d = DUPLICATE_TABLE
@@ -825,7 +833,7 @@ fn apply_patch(
 
 /// Applies what a notation says about a table it does not define (ALTER TABLE, index/FK lists).
 fn apply_alteration(base: &mut Table, alter: &Table, p: &Partial, conflicts: &mut Vec<Conflict>) {
-    let table_key = name_key(&alter.name);
+    let table_key = alter.key();
     for col in &alter.columns {
         match base.column(&col.name) {
             None => base.columns.push(col.clone()),

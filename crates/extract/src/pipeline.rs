@@ -3,7 +3,7 @@
 use crate::frontend::Partial;
 use crate::scan::{self, BlockLang, Document, Item, SqlFlavor};
 use crate::{dbml, expressions, field_table, hints, lists, merge, mermaid, prisma, renames, sql, sqlalchemy, unread};
-use model::{name_key, Diagnostic, Notation, RuleInfo, Schema};
+use model::{Diagnostic, Notation, RuleInfo, Schema, Table};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -76,7 +76,7 @@ pub fn extract(files: &[SourceFile], options: &Options) -> Extraction {
 fn defined_tables(partials: &[Partial]) -> BTreeSet<String> {
     partials
         .iter()
-        .flat_map(|p| p.schema.tables.iter().map(|t| name_key(&t.name)).filter(|k| !p.altered_only.contains(k)))
+        .flat_map(|p| p.schema.tables.iter().map(Table::key).filter(|k| !p.altered_only.contains(k)))
         .collect()
 }
 

@@ -14,13 +14,16 @@ mod types;
 mod value;
 
 pub use diagnostic::{Diagnostic, Related, Severity, Span};
-pub use names::{edit_distance, name_eq, name_key, singular_plural_variants, suggest_name};
+pub use names::{
+    edit_distance, is_default_namespace, name_eq, name_key, qualified_name, reference_key, singular_plural_variants,
+    split_qualified, suggest_name, table_key,
+};
 pub use order::{dependency_order, DependencyOrder};
 pub use origin::{Notation, Origin};
 pub use rule::RuleInfo;
 pub use schema::{
-    Check, Column, DataStatement, Enum, Extension, ForeignKey, Generated, Identity, Index, IndexPart, PrimaryKey,
-    QueryHint, QueryHintKind, Rename, Routine, RoutineKind, Schema, Setting, Stated, Table, Unique, View,
+    Check, Column, DataStatement, Enum, Extension, ForeignKey, Generated, Identity, Index, IndexPart, Namespace,
+    PrimaryKey, QueryHint, QueryHintKind, Rename, Routine, RoutineKind, Schema, Setting, Stated, Table, Unique, View,
 };
 pub use types::{is_sql_type, sql_type_base, DataType, TypeKind, SQL_TYPE_NAMES};
 pub use value::{DefaultValue, ReferentialAction};

@@ -24,6 +24,59 @@ fn is_plain_ascii(name: &str) -> bool {
     bytes.first().is_some_and(word) && bytes.last().is_some_and(word) && name.is_ascii()
 }
 
+/// Whether `namespace` is the default schema, where unqualified names live: `public`
+/// (PostgreSQL) and `dbo` (SQL Server). `public.trees` and `trees` are one table.
+pub fn is_default_namespace(namespace: &str) -> bool {
+    let key = name_key(namespace);
+    key == "public" || key == "dbo"
+}
+
+/// Splits a table reference at its last dot outside quotes: `orchard.trees` → (`orchard`,
+/// `trees`), `"My.Schema"."T"` → (`"My.Schema"`, `"T"`), `trees` → (none, `trees`). A database
+/// or catalog part before the schema (`db.orchard.trees`) stays in the namespace part.
+pub fn split_qualified(name: &str) -> (Option<&str>, &str) {
+    let name = name.trim();
+    let mut quote: Option<char> = None;
+    let mut last_dot = None;
+    for (i, c) in name.char_indices() {
+        match (quote, c) {
+            (None, '"' | '`') => quote = Some(c),
+            (None, '[') => quote = Some(']'),
+            (Some(q), c) if c == q => quote = None,
+            (None, '.') => last_dot = Some(i),
+            _ => {}
+        }
+    }
+    match last_dot {
+        Some(i) if i > 0 && i + 1 < name.len() => (Some(name[..i].trim()), name[i + 1..].trim()),
+        _ => (None, name),
+    }
+}
+
+/// The key under which a table is compared: `namespace.name` under [`name_key`], or the bare
+/// name's key when the table lives in the default schema ([`is_default_namespace`]).
+pub fn table_key(namespace: Option<&str>, name: &str) -> String {
+    match namespace.filter(|n| !is_default_namespace(n)) {
+        Some(ns) => format!("{}.{}", name_key(ns), name_key(name)),
+        None => name_key(name),
+    }
+}
+
+/// The key of a table reference as written (`orchard.trees`, `public.trees`, `trees`): see
+/// [`table_key`].
+pub fn reference_key(reference: &str) -> String {
+    let (ns, name) = split_qualified(reference);
+    table_key(ns, name)
+}
+
+/// A table's name as messages show it: `orchard.trees`, or `trees` in the default schema.
+pub fn qualified_name(namespace: Option<&str>, name: &str) -> String {
+    match namespace.filter(|n| !is_default_namespace(n)) {
+        Some(ns) => format!("{ns}.{name}"),
+        None => name.to_string(),
+    }
+}
+
 fn unquote(name: &str) -> &str {
     let trimmed = name.trim();
     trimmed
@@ -129,6 +182,19 @@ mod tests {
         assert_eq!(name_key("`USERS`"), "users");
         assert_eq!(name_key("[users]"), "users");
         assert!(name_eq("\"Users\"", "users") && name_eq("사용자", "사용자") && !name_eq("users", "user"));
+    }
+
+    #[test]
+    fn qualified_names_split_outside_quotes_and_default_schemas_vanish() {
+        assert_eq!(split_qualified("orchard.trees"), (Some("orchard"), "trees"));
+        assert_eq!(split_qualified("\"My.Schema\".\"T\""), (Some("\"My.Schema\""), "\"T\""));
+        assert_eq!(split_qualified("[dbo].[Wards]"), (Some("[dbo]"), "[Wards]"));
+        assert_eq!(split_qualified("trees"), (None, "trees"));
+        assert_eq!(reference_key("public.Trees"), "trees");
+        assert_eq!(reference_key("[dbo].[Wards]"), "wards");
+        assert_eq!(reference_key("Orchard.Trees"), "orchard.trees");
+        assert_eq!(qualified_name(Some("orchard"), "trees"), "orchard.trees");
+        assert_eq!(qualified_name(Some("public"), "trees"), "trees");
     }
 
     #[test]

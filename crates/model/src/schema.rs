@@ -1,3 +1,4 @@
+use crate::names::{is_default_namespace, qualified_name, reference_key, split_qualified, table_key};
 use crate::{name_eq, DataType, DefaultValue, Origin, ReferentialAction};
 use serde::Serialize;
 
@@ -23,20 +24,56 @@ pub struct Schema {
     pub query_hints: Vec<QueryHint>,
     /// Renames the document declares, so that migrations keep the data instead of dropping and adding.
     pub renames: Vec<Rename>,
+    /// Database schemas (namespaces) the document creates (`CREATE SCHEMA orchard`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub namespaces: Vec<Namespace>,
 }
 
 impl Schema {
+    /// The table a reference names (`orchard.trees`, `public.trees`, `trees`).
+    ///
+    /// An unqualified name is a table of the default schema (`public`, `dbo`: see
+    /// [`is_default_namespace`]); when the default schema has none, the one table of that name in
+    /// another schema, if there is exactly one (a document that sets a search path).
     pub fn table(&self, name: &str) -> Option<&Table> {
-        self.tables.iter().find(|t| name_eq(&t.name, name))
+        self.table_position(name).map(|i| &self.tables[i])
     }
 
     pub fn table_mut(&mut self, name: &str) -> Option<&mut Table> {
-        self.tables.iter_mut().find(|t| name_eq(&t.name, name))
+        self.table_position(name).map(|i| &mut self.tables[i])
     }
 
-    /// The indexes declared on `table`.
-    pub fn indexes_of<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a Index> + 'a {
-        self.indexes.iter().filter(move |i| name_eq(&i.table, table))
+    /// The position in [`Schema::tables`] of the table `name` names, resolved as [`Schema::table`] does.
+    pub fn table_position(&self, name: &str) -> Option<usize> {
+        let key = reference_key(name);
+        if let Some(i) = self.tables.iter().position(|t| t.key() == key) {
+            return Some(i);
+        }
+        if split_qualified(name).0.is_some() {
+            return None;
+        }
+        let mut elsewhere = self.tables.iter().enumerate().filter(|(_, t)| name_eq(&t.name, name));
+        match (elsewhere.next(), elsewhere.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The indexes declared on `table` (a reference, resolved as [`Schema::table`] does).
+    pub fn indexes_of<'a>(&'a self, table: &str) -> impl Iterator<Item = &'a Index> + use<'a> {
+        let target = self.table_position(table);
+        let key = reference_key(table);
+        self.indexes.iter().filter(move |i| match target {
+            Some(t) => self.table_position(&i.table) == Some(t),
+            None => reference_key(&i.table) == key,
+        })
+    }
+
+    /// Whether the document creates the database schema `namespace`, or places a table in it.
+    pub fn has_namespace(&self, namespace: &str) -> bool {
+        is_default_namespace(namespace)
+            || self.namespaces.iter().any(|n| name_eq(&n.name, namespace))
+            || self.tables.iter().any(|t| t.namespace.as_deref().is_some_and(|n| name_eq(n, namespace)))
     }
 
     pub fn enum_named(&self, name: &str) -> Option<&Enum> {
@@ -81,6 +118,21 @@ impl Table {
             group: None,
             origin,
         }
+    }
+
+    /// The name messages show: `orchard.trees`, or `trees` in the default schema.
+    pub fn qualified_name(&self) -> String {
+        qualified_name(self.namespace.as_deref(), &self.name)
+    }
+
+    /// The key under which tables are told apart: schema and name (see [`table_key`]).
+    pub fn key(&self) -> String {
+        table_key(self.namespace.as_deref(), &self.name)
+    }
+
+    /// Whether a reference (`orchard.trees`, `trees`) names this table exactly.
+    pub fn is_named(&self, reference: &str) -> bool {
+        reference_key(reference) == self.key()
     }
 
     pub fn column(&self, name: &str) -> Option<&Column> {
@@ -255,6 +307,13 @@ impl IndexPart {
 pub struct Enum {
     pub name: String,
     pub values: Vec<String>,
+    pub origin: Origin,
+}
+
+/// A database schema (namespace) the document creates: `CREATE SCHEMA orchard`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Namespace {
+    pub name: String,
     pub origin: Origin,
 }
 

@@ -42,16 +42,6 @@ impl Schema {
     }
 }
 
-impl crate::Table {
-    /// The table's name qualified with its schema when the document names one (`billing.invoices`).
-    pub fn qualified_name(&self) -> String {
-        match &self.namespace {
-            Some(ns) if !ns.is_empty() => format!("{ns}.{}", self.name),
-            _ => self.name.clone(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use crate::{ForeignKey, Notation, Origin, Schema, Table};

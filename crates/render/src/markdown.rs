@@ -78,7 +78,7 @@ fn table(out: &mut String, schema: &Schema, t: &Table) {
             c.expr.replace('`', "")
         );
     }
-    let indexes: Vec<_> = schema.indexes_of(&t.name).collect();
+    let indexes: Vec<_> = schema.indexes_of(&t.qualified_name()).collect();
     if !indexes.is_empty() {
         out.push_str("\n#### Indexes\n\n");
         for i in indexes {

@@ -112,7 +112,7 @@ impl<'a> JsonTable<'a> {
                     origin: (&c.origin).into(),
                 })
                 .collect(),
-            indexes: schema.indexes_of(&t.name).map(|i| JsonIndex::new(i, false)).collect(),
+            indexes: schema.indexes_of(&t.qualified_name()).map(|i| JsonIndex::new(i, false)).collect(),
             foreign_keys: t.foreign_keys.iter().map(|fk| JsonForeignKey::new(fk, schema)).collect(),
             origin: (&t.origin).into(),
         }

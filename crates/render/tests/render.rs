@@ -421,6 +421,7 @@ fn schema() -> Schema {
             to: "display_name".into(),
             origin: origin(102, Notation::Sql),
         }],
+        namespaces: vec![],
     }
 }
 

@@ -60,7 +60,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
             .primary_key
             .as_ref()
             .filter(|pk| same_columns(&pk.columns, &columns))
-            .map(|pk| (format!("the primary key of `{}`", table.name), &pk.origin))
+            .map(|pk| (format!("the primary key of `{}`", table.qualified_name()), &pk.origin))
             .or_else(|| {
                 table
                     .uniques
@@ -81,7 +81,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
             let pk = table.primary_key.as_ref().filter(|pk| same_columns(&pk.columns, &u.columns));
             let earlier = table.uniques[..j].iter().find(|e| same_columns(&e.columns, &u.columns));
             let (what, origin) = match (pk, earlier) {
-                (Some(pk), _) => (format!("the primary key of `{}`", table.name), &pk.origin),
+                (Some(pk), _) => (format!("the primary key of `{}`", table.qualified_name()), &pk.origin),
                 (None, Some(e)) => (constraint_name(&e.name, &table.name, &e.columns), &e.origin),
                 (None, None) => continue,
             };

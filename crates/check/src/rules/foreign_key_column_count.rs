@@ -41,7 +41,11 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
             let target_origin = target.primary_key.as_ref().filter(|_| fk.ref_columns.is_empty()).map(|pk| &pk.origin);
             d = d.with_related(
                 target_origin.unwrap_or(&target.origin).into(),
-                format!("`{}` {}is defined here", target.name, if key.is_empty() { "" } else { "primary key " }),
+                format!(
+                    "`{}` {}is defined here",
+                    target.qualified_name(),
+                    if key.is_empty() { "" } else { "primary key " }
+                ),
             );
             out.push(d);
         }

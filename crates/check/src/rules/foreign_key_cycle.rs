@@ -34,7 +34,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
                 if keys.contains(&target) && target != name_key(&table.name) {
                     d = d.with_related(
                         Span::from(&fk.origin),
-                        format!("`{}.{}` references `{}`", table.name, fk.columns.join(", "), fk.ref_table),
+                        format!("`{}.{}` references `{}`", table.qualified_name(), fk.columns.join(", "), fk.ref_table),
                     );
                 }
             }

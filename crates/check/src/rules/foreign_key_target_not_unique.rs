@@ -41,7 +41,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
                             table.name, target.name
                         ),
                     )
-                    .with_related((&target.origin).into(), format!("`{}` is defined here", target.name))
+                    .with_related((&target.origin).into(), format!("`{}` is defined here", target.qualified_name()))
                     .with_help("name the referenced columns, or give the referenced table a primary key"),
                 );
                 continue;
@@ -61,9 +61,15 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
                         ticked(&referenced)
                     ),
                 )
-                .with_help(format!("add `UNIQUE ({cols})` to `{}`, or reference its primary key", target.name));
+                .with_help(format!(
+                    "add `UNIQUE ({cols})` to `{}`, or reference its primary key",
+                    target.qualified_name()
+                ));
             if let Some(c) = target.column(&referenced[0]) {
-                d = d.with_related((&c.origin).into(), format!("`{}.{}` is defined here", target.name, c.name));
+                d = d.with_related(
+                    (&c.origin).into(),
+                    format!("`{}.{}` is defined here", target.qualified_name(), c.name),
+                );
             }
             out.push(d);
         }
@@ -83,7 +89,7 @@ fn is_key(schema: &Schema, table: &Table, columns: &[String]) -> bool {
     };
     table.primary_key.as_ref().is_some_and(|pk| same_set(&pk.columns))
         || table.uniques.iter().any(|u| same_set(&u.columns))
-        || schema.indexes_of(&table.name).any(|i| {
+        || schema.indexes_of(&table.qualified_name()).any(|i| {
             let lead: Vec<String> = i.leading_columns().into_iter().map(str::to_string).collect();
             i.unique && i.predicate.is_none() && lead.len() == i.parts.len() && same_set(&lead)
         })

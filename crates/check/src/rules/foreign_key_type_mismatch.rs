@@ -79,7 +79,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
                         shown(&rc.ty)
                     ),
                 )
-                .with_related(column_span(rc), format!("`{}.{}` is defined here", target.name, rc.name));
+                .with_related(column_span(rc), format!("`{}.{}` is defined here", target.qualified_name(), rc.name));
                 if fk.origin.line != lc.origin.line || fk.origin.file != lc.origin.file {
                     d = d.with_related((&fk.origin).into(), "the foreign key is declared here");
                 }

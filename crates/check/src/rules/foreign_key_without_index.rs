@@ -33,7 +33,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
             if lists.iter().any(|l| leads_with_set(l, &fk.columns)) {
                 continue;
             }
-            let shown: Vec<String> = fk.columns.iter().map(|c| format!("`{}.{}`", table.name, c)).collect();
+            let shown: Vec<String> = fk.columns.iter().map(|c| format!("`{}.{}`", table.qualified_name(), c)).collect();
             let message = if shown.len() == 1 {
                 format!("foreign key column {} is not indexed", shown[0])
             } else {

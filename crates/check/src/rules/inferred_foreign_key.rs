@@ -21,7 +21,7 @@ declare_rule! {
 pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
     for table in &schema.tables {
         for fk in table.foreign_keys.iter().filter(|fk| fk.inferred) {
-            let columns: Vec<String> = fk.columns.iter().map(|c| format!("{}.{}", table.name, c)).collect();
+            let columns: Vec<String> = fk.columns.iter().map(|c| format!("{}.{}", table.qualified_name(), c)).collect();
             let referenced = find_table(schema, &fk.ref_table).map(|t| referenced_columns(fk, t)).unwrap_or_default();
             let target = if referenced.is_empty() {
                 fk.ref_table.clone()
@@ -43,7 +43,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
                 )
                 .with_help(format!("if that is right, state it: `{declaration}`"));
             if let Some(t) = find_table(schema, &fk.ref_table) {
-                d = d.with_related((&t.origin).into(), format!("`{}` is defined here", t.name));
+                d = d.with_related((&t.origin).into(), format!("`{}` is defined here", t.qualified_name()));
             }
             out.push(d);
         }

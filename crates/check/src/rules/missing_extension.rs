@@ -31,7 +31,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
     let mut needs: BTreeMap<&'static str, Vec<User>> = BTreeMap::new();
     for table in &schema.tables {
         for column in &table.columns {
-            let name = format!("`{}.{}`", table.name, column.name);
+            let name = format!("`{}.{}`", table.qualified_name(), column.name);
             if let Some(ext) = type_extension(&column.ty.kind) {
                 let what = format!("column {name} is of type `{}`", column.ty.spelling.trim());
                 needs.entry(ext).or_default().push(User { span: column_span(column), what });

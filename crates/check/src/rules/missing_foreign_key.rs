@@ -125,10 +125,10 @@ fn same(a: &str, key: &str) -> bool {
 }
 
 fn finding(table: &Table, column: &Column, target: &Target) -> Diagnostic {
-    let this = format!("`{}.{}`", table.name, column.name);
+    let this = format!("`{}.{}`", table.qualified_name(), column.name);
     let that = match target.column {
-        Some(c) => format!("`{}.{}`", target.table.name, c.name),
-        None => format!("`{}`", target.table.name),
+        Some(c) => format!("`{}.{}`", target.table.qualified_name(), c.name),
+        None => format!("`{}`", target.table.qualified_name()),
     };
     let message = match target.reason {
         Reason::SameName | Reason::TableName => {

@@ -28,8 +28,11 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
                 .to_string(),
         };
         out.push(
-            RULE.at(span_named(&table.origin, &table.name), format!("table `{}` has no primary key", table.name))
-                .with_help(help),
+            RULE.at(
+                span_named(&table.origin, &table.name),
+                format!("table `{}` has no primary key", table.qualified_name()),
+            )
+            .with_help(help),
         );
     }
 }
@@ -40,7 +43,7 @@ fn has_not_null_unique(schema: &Schema, table: &Table) -> bool {
         !cols.is_empty() && cols.iter().all(|c| table.column(c).is_some_and(|c| !c.nullable || c.identity.is_some()))
     };
     table.uniques.iter().any(|u| not_null(&u.columns))
-        || schema.indexes_of(&table.name).any(|i| {
+        || schema.indexes_of(&table.qualified_name()).any(|i| {
             let lead: Vec<String> = i.leading_columns().into_iter().map(str::to_string).collect();
             i.unique && i.predicate.is_none() && lead.len() == i.parts.len() && not_null(&lead)
         })

@@ -5,6 +5,7 @@ use model::{Diagnostic, RuleInfo, Schema};
 
 pub mod duplicate_index;
 pub mod enum_like_comment;
+pub mod external_table;
 pub mod foreign_key_column_count;
 pub mod foreign_key_cycle;
 pub mod foreign_key_target_not_unique;
@@ -33,6 +34,7 @@ macro_rules! registry {
 
 registry!(
     unknown_table,
+    external_table,
     unknown_column,
     foreign_key_column_count,
     foreign_key_target_not_unique,

@@ -39,7 +39,11 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
         let cols: Vec<String> = hint.columns.iter().map(|c| format!("{c}{direction}")).collect();
         let message = match hint.kind {
             QueryHintKind::OrderBy => {
-                format!("`{}` is read ordered by {}, but no index starts with these columns", table.name, ticked(&cols))
+                format!(
+                    "`{}` is read ordered by {}, but no index starts with these columns",
+                    table.qualified_name(),
+                    ticked(&cols)
+                )
             }
             _ => format!(
                 "`{}` is looked up by {}, but no index starts with any of these columns",
@@ -80,7 +84,7 @@ fn supported(schema: &Schema, table: &Table, hint: &QueryHint) -> bool {
         keys.push((pk.columns.clone(), vec![false; pk.columns.len()], true));
     }
     keys.extend(table.uniques.iter().map(|u| (u.columns.clone(), vec![false; u.columns.len()], true)));
-    for index in schema.indexes_of(&table.name).filter(|i| i.predicate.is_none()) {
+    for index in schema.indexes_of(&table.qualified_name()).filter(|i| i.predicate.is_none()) {
         let lead: Vec<String> = index.leading_columns().into_iter().map(str::to_string).collect();
         let desc = index.parts.iter().map(|p| p.descending).collect();
         keys.push((lead, desc, is_btree(index)));
@@ -108,7 +112,7 @@ fn unserved_like_columns(schema: &Schema, table: &Table) -> Vec<String> {
         hints.filter(|h| find_table(schema, &h.table).is_some_and(|t| t.name == table.name)).flat_map(|h| &h.columns)
     {
         let key = name_key(column);
-        let served = schema.indexes_of(&table.name).any(|i| {
+        let served = schema.indexes_of(&table.qualified_name()).any(|i| {
             let method = i.method.as_deref().map(name_key).unwrap_or_default();
             i.parts.iter().any(|p| {
                 let on_column = p.column.as_deref().is_some_and(|c| name_key(c) == key)

@@ -76,7 +76,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
         for fk in &table.foreign_keys {
             check_names(table, &fk.columns, &named("foreign key", &fk.name), &fk.origin, out);
             if let Some(target) = find_table(schema, &fk.ref_table) {
-                let what = format!("foreign key of `{}`", table.name);
+                let what = format!("foreign key of `{}`", table.qualified_name());
                 check_names(target, &fk.ref_columns, &what, &fk.origin, out);
             }
         }
@@ -109,16 +109,24 @@ fn check_names(table: &Table, names: &[String], what: &str, origin: &Origin, out
             continue;
         }
         seen.push(key);
-        let mut d =
-            RULE.at(span_named(origin, name), format!("{what} names unknown column `{}.{}`", table.name, name.trim()));
+        let mut d = RULE.at(
+            span_named(origin, name),
+            format!("{what} names unknown column `{}.{}`", table.qualified_name(), name.trim()),
+        );
         match suggest(name, table.columns.iter().map(|c| c.name.as_str())).and_then(|s| table.column(&s)) {
             Some(c) => {
                 d = d
-                    .with_related((&c.origin).into(), format!("`{}.{}` is defined here", table.name, c.name))
+                    .with_related(
+                        (&c.origin).into(),
+                        format!("`{}.{}` is defined here", table.qualified_name(), c.name),
+                    )
                     .with_help(format!("did you mean `{}`?", c.name));
             }
             None => {
-                d = d.with_related((&table.origin).into(), format!("table `{}` is defined here", table.name));
+                d = d.with_related(
+                    (&table.origin).into(),
+                    format!("table `{}` is defined here", table.qualified_name()),
+                );
             }
         }
         out.push(d);

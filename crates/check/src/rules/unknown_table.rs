@@ -1,4 +1,4 @@
-use crate::support::{find_table, is_system_name, suggest};
+use crate::support::{external_schema, find_table, is_system_name, suggest};
 use model::{declare_rule, name_key, Diagnostic, Origin, RoutineKind, Schema};
 
 declare_rule! {
@@ -19,15 +19,17 @@ declare_rule! {
 
 pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
     let mut report = |name: &str, what: String, origin: &Origin| {
-        if name.trim().is_empty() || find_table(schema, name).is_some() {
+        // A table of a schema the document does not manage is `external-table`'s.
+        if name.trim().is_empty() || find_table(schema, name).is_some() || external_schema(schema, name).is_some() {
             return;
         }
         // NOTE: the origin is where the referencing object starts, not where the table name is written:
         // mark the point, not a width.
         let mut d = RULE.at(origin.into(), format!("{what} table `{name}`, which is not defined"));
-        if let Some(s) = suggest(name, schema.tables.iter().map(|t| t.name.as_str())) {
+        let names: Vec<String> = schema.tables.iter().map(model::Table::qualified_name).collect();
+        if let Some(s) = suggest(name, names.iter().map(String::as_str)) {
             if let Some(t) = schema.table(&s) {
-                d = d.with_related((&t.origin).into(), format!("table `{}` is defined here", t.name));
+                d = d.with_related((&t.origin).into(), format!("table `{}` is defined here", t.qualified_name()));
             }
             d = d.with_help(format!("did you mean `{s}`?"));
         } else {
@@ -39,7 +41,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
     for table in &schema.tables {
         // NOTE: a guessed target is a hint (`inferred-foreign-key`), never an error of the document.
         for fk in table.foreign_keys.iter().filter(|fk| !fk.inferred) {
-            let what = format!("foreign key `{}.{}` references", table.name, fk.columns.join(", "));
+            let what = format!("foreign key `{}.{}` references", table.qualified_name(), fk.columns.join(", "));
             report(&fk.ref_table, what, &fk.origin);
         }
     }

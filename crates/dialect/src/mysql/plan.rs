@@ -4,7 +4,7 @@ use super::types::{
     default_sql, foreign, foreign_in_check, kind_of, map_type, needs_expression_default, parse_default,
 };
 use crate::common::{
-    check_uses, created_tables, fk_label, index_uses, on_update_is_now, prepare, quote_with, requote, shorten,
+    check_uses, created_tables, fk_label, index_uses, on_update_is_now, prepare_flat, quote_with, requote, shorten,
     string_literal, view_body, view_order, Order, Out, Prepared,
 };
 use crate::{Hazard, HazardKind, Mapped, Plan, PlanOptions, PlannedStatement, Skipped, Translated};
@@ -200,7 +200,7 @@ fn fk_class(sql_type: &str) -> String {
 /// defaults as the server reads them, and unique indexes as unique keys (MySQL cannot tell them
 /// apart).
 pub(super) fn translate(schema: &Schema) -> Translated {
-    let Prepared { schema: s, mut out } = prepare(schema);
+    let Prepared { schema: s, mut out } = prepare_flat(schema, "MySQL");
     for e in &s.extensions {
         out.skip(format!("extension {}", e.name), "MySQL has no extensions", &e.origin);
     }

@@ -316,7 +316,12 @@ pub(super) fn interpret(catalog: &Catalog, filter: &InspectFilter, source: &str)
             "f" => t.foreign_keys.push(ForeignKey {
                 name: Some(row.name.clone()),
                 columns: row.columns.clone(),
-                ref_table: row.ref_table.clone().unwrap_or_default(),
+                // The catalog names a target in the referencing table's schema bare: references
+                // name a table outside `public` with its schema, as documents do.
+                ref_table: match row.ref_table.as_deref() {
+                    Some(r) if !r.contains('.') => model::qualified_name(namespace(&row.schema).as_deref(), r),
+                    r => r.unwrap_or_default().to_string(),
+                },
                 ref_columns: row.ref_columns.clone(),
                 on_delete: action(&row.on_delete),
                 on_update: action(&row.on_update),
@@ -345,7 +350,7 @@ pub(super) fn interpret(catalog: &Catalog, filter: &InspectFilter, source: &str)
         }
         indexes.push(Index {
             name: Some(row.name.clone()),
-            table: row.table.clone(),
+            table: model::qualified_name(namespace(&row.schema).as_deref(), &row.table),
             parts,
             unique: row.unique,
             method: Some(row.method.clone()),

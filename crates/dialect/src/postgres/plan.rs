@@ -137,7 +137,7 @@ pub(super) fn translate(schema: &Schema) -> Translated {
         let fks = std::mem::take(&mut table.foreign_keys);
         for fk in fks {
             let Some(target) = snapshot.table(&fk.ref_table) else { continue };
-            let source = snapshot.table(&table.name).unwrap_or(table);
+            let source = snapshot.table(&table.qualified_name()).unwrap_or(table);
             if let Some(reason) = type_mismatch(source, &fk, target) {
                 out.skip(format!("foreign key {}", fk_label(table, &fk)), reason, &fk.origin);
                 continue;
@@ -512,7 +512,7 @@ impl<'a> Planner<'a> {
                     );
                 }
             }
-            self.push(Phase::Tables, i, sql, format!("create table {}", table.name), vec![]);
+            self.push(Phase::Tables, i, sql, format!("create table {}", table.qualified_name()), vec![]);
             if let Some(comment) = &table.comment {
                 let sql = format!("COMMENT ON TABLE {} IS {}", qualified(table), lit(comment));
                 self.push(Phase::Comments, i, sql, format!("comment on table {}", table.name), vec![]);
@@ -1137,7 +1137,7 @@ impl<'a> Planner<'a> {
                 format!("drop foreign key {} while the key changes", fk_label(t, fk)),
                 vec![],
             );
-            let kept = self.to.table(&t.name).and_then(|nt| {
+            let kept = self.to.table(&t.qualified_name()).and_then(|nt| {
                 nt.foreign_keys.iter().find(|x| same(&x.columns, &fk.columns) && name_eq(&x.ref_table, &fk.ref_table))
             });
             let added = self.changes.changes.iter().any(|c| {
@@ -1423,7 +1423,7 @@ impl<'a> Planner<'a> {
                         ),
                     );
                 }
-                let target = self.to.table(&t.name).and_then(|nt| nt.column(&c.name));
+                let target = self.to.table(&t.qualified_name()).and_then(|nt| nt.column(&c.name));
                 let views = self.drop_dependent_views(i, &t.name, &c.name);
                 if !views.is_empty() {
                     hazards.push(Hazard::new(

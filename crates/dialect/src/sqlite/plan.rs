@@ -7,8 +7,8 @@ use super::types::{
     map_type, parse_default,
 };
 use crate::common::{
-    created_tables, is_postgres_routine, prepare, quote_with, string_literal, strip_terminator, view_body, view_order,
-    Order, Out, Prepared,
+    created_tables, is_postgres_routine, prepare_flat, quote_with, string_literal, strip_terminator, view_body,
+    view_order, Order, Out, Prepared,
 };
 use crate::migrate::{Hazard, HazardKind, Plan, PlanOptions, PlannedStatement, Translated};
 use diff::{Change, ChangeSet};
@@ -46,7 +46,7 @@ fn autoincrement_column(table: &Table) -> Option<&Column> {
 
 /// The document's schema as SQLite holds it.
 pub(super) fn translate(schema: &Schema) -> Translated {
-    let Prepared { schema: s, mut out } = prepare(schema);
+    let Prepared { schema: s, mut out } = prepare_flat(schema, "SQLite");
     for e in &s.extensions {
         out.skip(format!("extension {}", e.name), "SQLite has no extensions", &e.origin);
     }

@@ -10,8 +10,9 @@ use super::{
 use crate::frontend::{self, Partial, PatchOp, TablePatch};
 use crate::types::{is_serial, parse_sql_default, parse_sql_type, sql_string_literal};
 use model::{
-    name_key, Check, Column, DataStatement, DataType, Diagnostic, Enum, Extension, ForeignKey, Generated, Identity,
-    Index, IndexPart, Notation, PrimaryKey, ReferentialAction, Schema, Severity, Span, Table, TypeKind, Unique, View,
+    is_default_namespace, name_key, qualified_name as display_name, reference_key, table_key, Check, Column,
+    DataStatement, DataType, Diagnostic, Enum, Extension, ForeignKey, Generated, Identity, Index, IndexPart, Notation,
+    PrimaryKey, ReferentialAction, Schema, Severity, Span, Table, TypeKind, Unique, View,
 };
 use sqlparser::ast::{
     self as ast, AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, ColumnOptionDef, CommentObject,
@@ -134,11 +135,13 @@ pub(crate) fn qualified_name(src: &Src, sig: &[usize], k: usize) -> Option<(Stri
         k += 2;
     }
     let (name, tok) = parts.pop()?;
-    let ns = parts.pop().map(|(p, _)| p);
+    // `public.trees` is `trees`: unqualified names live in the default schema.
+    let ns = parts.pop().map(|(p, _)| p).filter(|p| !is_default_namespace(p));
     Some((name, ns, tok, k))
 }
 
-/// The name of the table a `CREATE TABLE` statement creates (cheaply, from tokens).
+/// The name of the table a `CREATE TABLE` statement creates (cheaply, from tokens), qualified
+/// with its schema when it names one (`orchard.trees`).
 pub(crate) fn created_table_name(src: &Src, s: &Stmt) -> Option<String> {
     if s.word(src, 0) != "CREATE" {
         return None;
@@ -148,15 +151,21 @@ pub(crate) fn created_table_name(src: &Src, s: &Stmt) -> Option<String> {
     if s.word(src, k) == "IF" {
         k += 3;
     }
-    qualified_name(src, &s.sig, k).map(|(n, ..)| n)
+    qualified_name(src, &s.sig, k).map(|(n, ns, ..)| display_name(ns.as_deref(), &n))
 }
 
 fn object_name(o: &ObjectName) -> (String, Option<String>) {
     let parts: Vec<String> =
         o.0.iter().map(|p| p.as_ident().map(|i| i.value.clone()).unwrap_or_else(|| p.to_string())).collect();
     let name = parts.last().cloned().unwrap_or_default();
-    let ns = (parts.len() >= 2).then(|| parts[parts.len() - 2].clone());
+    let ns = (parts.len() >= 2).then(|| parts[parts.len() - 2].clone()).filter(|n| !is_default_namespace(n));
     (name, ns)
+}
+
+/// A reference to a table as the model keeps it: `orchard.trees`, or `trees` in the default schema.
+fn table_ref(o: &ObjectName) -> String {
+    let (name, ns) = object_name(o);
+    display_name(ns.as_deref(), &name)
 }
 
 fn action(a: &Option<ast::ReferentialAction>) -> Option<ReferentialAction> {
@@ -412,7 +421,7 @@ pub(crate) fn lower_column(cx: &Cx, def: &ColumnDef, el: &Elem, notation: Notati
             }
             ColumnOption::ForeignKey(fk) => {
                 let k = kw_span("REFERENCES").0.map(|k| sig[k]).unwrap_or(name_tok);
-                let (ref_table, _) = object_name(&fk.foreign_table);
+                let ref_table = table_ref(&fk.foreign_table);
                 let f = ForeignKey {
                     name: cname,
                     columns: vec![col_name.clone()],
@@ -487,7 +496,7 @@ pub(crate) fn lower_constraint(
             (Lowered::Unique(Unique { name: n(&u.name), columns: index_column_names(&u.columns), origin }), name_span)
         }
         TableConstraint::ForeignKey(fk) => {
-            let (ref_table, _) = object_name(&fk.foreign_table);
+            let ref_table = table_ref(&fk.foreign_table);
             let f = ForeignKey {
                 name: n(&fk.name),
                 columns: fk.columns.iter().map(|c| c.value.clone()).collect(),
@@ -805,19 +814,19 @@ impl<'k> Builder<'k> {
     fn declares_column(&self, idx: usize, column: &str) -> bool {
         let Some(st) = self.tables.get(idx).and_then(Option::as_ref) else { return false };
         st.table.column(column).is_some()
-            && (st.own || !self.if_not_exists.contains(&(name_key(&st.table.name), name_key(column))))
+            && (st.own || !self.if_not_exists.contains(&(st.table.key(), name_key(column))))
     }
 
     /// Records a change to table `idx`, which another notation defines, for the merge to apply.
     fn patch(&mut self, idx: usize, op: PatchOp, if_exists: bool, span: Span) {
         let Some(st) = self.tables.get(idx).and_then(Option::as_ref) else { return };
         let table_if_exists = self.table_if_exists;
-        self.patches.push(TablePatch { table: st.table.name.clone(), op, if_exists, table_if_exists, span });
+        self.patches.push(TablePatch { table: st.table.qualified_name(), op, if_exists, table_if_exists, span });
     }
 
     /// The entry of a table this SQL alters without creating it, made on first mention.
     pub fn altered_entry(&mut self, name: &str, namespace: Option<String>, origin: model::Origin) -> usize {
-        let key = name_key(name);
+        let key = table_key(namespace.as_deref(), name);
         if let Some(i) = self.table_index(&key) {
             return i;
         }
@@ -940,6 +949,26 @@ impl<'k> Builder<'k> {
                 }
                 _ => self.not_modelled(cx, s, "CREATE TYPE other than an enum"),
             },
+            Statement::CreateSchema { schema_name, if_not_exists, .. } => {
+                let name = match &schema_name {
+                    ast::SchemaName::Simple(n) | ast::SchemaName::NamedAuthorization(n, _) => object_name(n).0,
+                    ast::SchemaName::UnnamedAuthorization(user) => user.value.clone(),
+                };
+                let tok = name_tok_after(cx.src, s, "SCHEMA").unwrap_or(s.first);
+                if let Some(first) = self.schema.namespaces.iter().find(|n| name_key(&n.name) == name_key(&name)) {
+                    if !if_not_exists {
+                        let d = DUPLICATE_OBJECT
+                            .at(
+                                cx.span(tok),
+                                format!("schema `{name}` is already created (line {})", first.origin.line),
+                            )
+                            .with_related((&first.origin).into(), "first created here");
+                        self.diagnostics.push(d);
+                    }
+                } else if !is_default_namespace(&name) {
+                    self.schema.namespaces.push(model::Namespace { name, origin: cx.origin(s.first, Notation::Sql) });
+                }
+            }
             Statement::CreateExtension(ce) => {
                 let name = ce.name.value.clone();
                 if let Some(first) = self.schema.extensions.iter().find(|e| name_key(&e.name) == name_key(&name)) {
@@ -1044,7 +1073,7 @@ impl<'k> Builder<'k> {
         match object {
             CommentObject::Table => {
                 let (name, ns) = object_name(on);
-                let key = name_key(&name);
+                let key = table_key(ns.as_deref(), &name);
                 let origin = cx.origin(s.first, Notation::Sql);
                 let idx = match self.table_index(&key) {
                     Some(i) => i,
@@ -1057,8 +1086,9 @@ impl<'k> Builder<'k> {
             CommentObject::Column if parts.len() >= 2 => {
                 let table = parts[parts.len() - 2].clone();
                 let column = parts[parts.len() - 1].clone();
-                let namespace = (parts.len() >= 3).then(|| parts[parts.len() - 3].clone());
-                let key = name_key(&table);
+                let namespace =
+                    (parts.len() >= 3).then(|| parts[parts.len() - 3].clone()).filter(|n| !is_default_namespace(n));
+                let key = table_key(namespace.as_deref(), &table);
                 let own = self.is_own(&key);
                 let idx = self.table_index(&key);
                 if let Some(i) = idx.filter(|&i| self.declares_column(i, &column)) {
@@ -1160,7 +1190,8 @@ impl<'k> Builder<'k> {
             }
         };
 
-        let key = name_key(&name);
+        let key = table_key(namespace.as_deref(), &name);
+        let shown = display_name(namespace.as_deref(), &name);
         if let Some(idx) = self.table_index(&key) {
             if let Some(st) = self.tables[idx].as_ref().filter(|st| st.own) {
                 if !if_not_exists {
@@ -1168,7 +1199,7 @@ impl<'k> Builder<'k> {
                         .at(
                             cx.span(name_tok),
                             format!(
-                                "table `{name}` is already created at line {}; this definition is ignored",
+                                "table `{shown}` is already created at line {}; this definition is ignored",
                                 st.table.origin.line
                             ),
                         )
@@ -1198,7 +1229,7 @@ impl<'k> Builder<'k> {
                             .at(
                                 cx.span(el.sig[0]),
                                 format!(
-                                    "column `{}` is declared twice in table `{name}` (first at line {})",
+                                    "column `{}` is declared twice in table `{shown}` (first at line {})",
                                     lowered.column.name, first.line
                                 ),
                             )
@@ -1214,7 +1245,7 @@ impl<'k> Builder<'k> {
                         }
                     }
                 }
-                ElemAst::Constraint(c) => match lower_constraint(cx, &c, &el, &name, Notation::Sql) {
+                ElemAst::Constraint(c) => match lower_constraint(cx, &c, &el, &shown, Notation::Sql) {
                     Ok((lowered, span)) => {
                         if let Some(ix) = add_constraint(&mut st, &mut self.diagnostics, lowered, span, false) {
                             new_indexes.push((ix, el.sig[0]));
@@ -1224,7 +1255,7 @@ impl<'k> Builder<'k> {
                     Err(what) => {
                         self.diagnostics.push(STATEMENT_NOT_MODELLED.at(
                             cx.span(el.sig[0]),
-                            format!("{what} in table `{name}` is not part of the schema model"),
+                            format!("{what} in table `{shown}` is not part of the schema model"),
                         ));
                     }
                 },
@@ -1272,7 +1303,7 @@ impl<'k> Builder<'k> {
                 self.if_not_exists.retain(|(t, _)| *t != key);
                 // Changes to columns the table did not have yet: the CREATE is the definition.
                 let (early, rest): (Vec<TablePatch>, Vec<TablePatch>) =
-                    std::mem::take(&mut self.patches).into_iter().partition(|p| name_key(&p.table) == key);
+                    std::mem::take(&mut self.patches).into_iter().partition(|p| reference_key(&p.table) == key);
                 self.patches = rest;
                 for p in early {
                     let d = ALTER_NOT_RECORDED
@@ -1303,7 +1334,7 @@ impl<'k> Builder<'k> {
     fn create_index(&mut self, cx: &Cx, s: &Stmt, ci: &ast::CreateIndex) {
         let src = cx.src;
         let sig = &s.sig;
-        let (table, _) = object_name(&ci.table_name);
+        let table = table_ref(&ci.table_name);
         let name = ci.name.as_ref().map(|n| object_name(n).0);
         let name_tok = name_tok_after(src, s, "INDEX").unwrap_or(s.first);
         let method = nth_kw(src, sig, "USING", 0)
@@ -1342,15 +1373,16 @@ impl<'k> Builder<'k> {
             let (name, _) = object_name(n);
             let key = name_key(&name);
             let found = match object {
-                ObjectType::Table => match self.table_index(&key) {
+                ObjectType::Table => match self.table_index(&reference_key(&table_ref(n))) {
                     Some(idx) => {
+                        let key = reference_key(&table_ref(n));
                         self.tables[idx] = None;
                         self.by_key.remove(&key);
                         self.altered_only.remove(&key);
                         self.if_exists_tables.remove(&key);
                         self.if_not_exists.retain(|(t, _)| *t != key);
                         for slot in &mut self.indexes {
-                            if slot.as_ref().is_some_and(|ix| name_key(&ix.table) == key) {
+                            if slot.as_ref().is_some_and(|ix| reference_key(&ix.table) == key) {
                                 if let Some(ix) = slot.take() {
                                     if let Some(n) = &ix.name {
                                         self.index_by_name.remove(&name_key(n));
@@ -1371,7 +1403,7 @@ impl<'k> Builder<'k> {
                         // Maybe an index another notation declares: the merge looks for it, and
                         // reports it when nobody does.
                         let tok = s.sig.iter().copied().find(|&i| src_ident_is(cx.src, i, &name)).unwrap_or(s.first);
-                        let table = table.map(|t| object_name(t).0).unwrap_or_default();
+                        let table = table.map(table_ref).unwrap_or_default();
                         self.patches.push(TablePatch {
                             table,
                             op: PatchOp::DropIndex { name: name.clone() },
@@ -1449,7 +1481,8 @@ impl<'k> Builder<'k> {
             Some(&from) => split_list(src, from, s.end_tok),
             None => Vec::new(),
         };
-        let key = name_key(&name);
+        let key = table_key(namespace.as_deref(), &name);
+        let shown = display_name(namespace.as_deref(), &name);
         let idx = match self.table_index(&key) {
             Some(i) => i,
             None => {
@@ -1467,7 +1500,7 @@ impl<'k> Builder<'k> {
         self.table_if_exists = at.if_exists;
         for (n, op) in at.operations.iter().enumerate() {
             let seg = if segments.len() == at.operations.len() { &segments[n] } else { &fallback };
-            self.alter_op(cx, s, idx, &name, op, seg);
+            self.alter_op(cx, s, idx, &shown, op, seg);
         }
         self.table_if_exists = false;
     }
@@ -1675,7 +1708,7 @@ impl<'k> Builder<'k> {
         own: bool,
     ) {
         let Some(st) = self.tables.get_mut(idx).and_then(Option::as_mut) else { return };
-        let tkey = name_key(&st.table.name);
+        let tkey = st.table.key();
         let ckey = name_key(&lowered.column.name);
         if let Some(existing) = st.table.column(&lowered.column.name) {
             let first = existing.origin.clone();
@@ -1752,10 +1785,10 @@ impl<'k> Builder<'k> {
         if !frontend::drop_column(&mut st.table, column) {
             return false;
         }
-        let tkey = name_key(&st.table.name);
+        let tkey = st.table.key();
         for slot in &mut self.indexes {
             if slot.as_ref().is_some_and(|ix| {
-                name_key(&ix.table) == tkey
+                reference_key(&ix.table) == tkey
                     && ix.parts.iter().any(|p| p.column.as_deref().is_some_and(|c| name_key(c) == ck))
             }) {
                 if let Some(ix) = slot.take() {
@@ -1782,8 +1815,8 @@ impl<'k> Builder<'k> {
         if !frontend::rename_column(&mut st.table, old, new) {
             return false;
         }
-        let tkey = name_key(&st.table.name);
-        for ix in self.indexes.iter_mut().flatten().filter(|ix| name_key(&ix.table) == tkey) {
+        let tkey = st.table.key();
+        for ix in self.indexes.iter_mut().flatten().filter(|ix| reference_key(&ix.table) == tkey) {
             for p in &mut ix.parts {
                 if p.column.as_deref().is_some_and(|c| name_key(c) == ok) {
                     p.column = Some(new.to_string());
@@ -1793,9 +1826,13 @@ impl<'k> Builder<'k> {
         true
     }
 
-    fn rename_table(&mut self, cx: &Cx, seg: &Elem, idx: usize, old: &str, new: &str) {
-        let ok = name_key(old);
-        let nk = name_key(new);
+    fn rename_table(&mut self, cx: &Cx, seg: &Elem, idx: usize, old: &str, bare_new: &str) {
+        // The table keeps its schema: `ALTER TABLE orchard.trees RENAME TO groves` is `orchard.groves`.
+        let namespace = self.tables.get(idx).and_then(Option::as_ref).and_then(|st| st.table.namespace.clone());
+        let new_ref = display_name(namespace.as_deref(), bare_new);
+        let new = new_ref.as_str();
+        let ok = reference_key(old);
+        let nk = reference_key(new);
         if let Some(other) = self.table_index(&nk).filter(|&i| i != idx) {
             let first = self.tables[other].as_ref().map(|s| s.table.origin.clone());
             let tok = seg.sig.last().copied().unwrap_or(0);
@@ -1820,12 +1857,12 @@ impl<'k> Builder<'k> {
         if !own {
             // A table another notation defines: the merge renames it, in order with the other
             // changes, so that later statements naming `new` reach it.
-            let tok = seg.sig.iter().copied().rfind(|&i| src_ident_is(cx.src, i, new)).or(seg.sig.last().copied());
+            let tok = seg.sig.iter().copied().rfind(|&i| src_ident_is(cx.src, i, bare_new)).or(seg.sig.last().copied());
             let span = cx.span(tok.unwrap_or(0));
-            self.patch(idx, PatchOp::RenameTable { to: new.to_string() }, false, span);
+            self.patch(idx, PatchOp::RenameTable { to: bare_new.to_string() }, false, span);
         }
         if let Some(st) = self.state_mut(idx) {
-            st.table.name = new.to_string();
+            st.table.name = bare_new.to_string();
         }
         self.by_key.remove(&ok);
         self.by_key.insert(nk.clone(), idx);
@@ -1835,11 +1872,11 @@ impl<'k> Builder<'k> {
         if self.if_exists_tables.remove(&ok) {
             self.if_exists_tables.insert(nk.clone());
         }
-        for ix in self.indexes.iter_mut().flatten().filter(|ix| name_key(&ix.table) == ok) {
+        for ix in self.indexes.iter_mut().flatten().filter(|ix| reference_key(&ix.table) == ok) {
             ix.table = new.to_string();
         }
         for st in self.tables.iter_mut().flatten() {
-            for fk in st.table.foreign_keys.iter_mut().filter(|f| name_key(&f.ref_table) == ok) {
+            for fk in st.table.foreign_keys.iter_mut().filter(|f| reference_key(&f.ref_table) == ok) {
                 fk.ref_table = new.to_string();
             }
         }

@@ -20,7 +20,7 @@ mod tests;
 use crate::frontend::Partial;
 use crate::scan::{BlockLang, CodeBlock, Document, Item, SqlFlavor};
 use lex::{Lines, Src};
-use model::{name_key, Diagnostic, Notation, Origin, RuleInfo, Span};
+use model::{reference_key, Diagnostic, Notation, Origin, RuleInfo, Span};
 use split::Stmt;
 use sqlparser::ast::Statement;
 use sqlparser::dialect::{Dialect, GenericDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
@@ -236,7 +236,7 @@ pub fn extract(docs: &[Document], forced: Option<SqlFlavor>, known_tables: &BTre
     for b in &blocks {
         for s in &b.stmts {
             if let Some(name) = lower::created_table_name(&b.src, s) {
-                known.insert(name_key(&name));
+                known.insert(reference_key(&name));
             }
         }
     }

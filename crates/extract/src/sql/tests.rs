@@ -53,7 +53,7 @@ fn postgres_types_defaults_checks_and_identities() {
     let p = run(md);
     assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
     let t = table(&p, "mapping");
-    assert_eq!(t.namespace.as_deref(), Some("public"));
+    assert_eq!(t.namespace, None, "`public` is the default schema: `public.mapping` is `mapping`");
     assert_eq!(t.column("id").unwrap().identity, Some(Identity::Serial));
     assert_eq!(t.column("seq").unwrap().identity, Some(Identity::Always));
     assert_eq!(t.column("uid").unwrap().default, Some(DefaultValue::GeneratedUuid));

@@ -120,7 +120,7 @@ fn unique_keys<'a>(table: &'a Table, schema: &'a Schema) -> Vec<Vec<String>> {
         keys.push(pk.columns.clone());
     }
     keys.extend(table.uniques.iter().map(|u| u.columns.clone()));
-    for index in schema.indexes_of(&table.name) {
+    for index in schema.indexes_of(&table.qualified_name()) {
         if index.unique && index.predicate.is_none() && index.parts.iter().all(|p| p.column.is_some()) {
             keys.push(index.parts.iter().filter_map(|p| p.column.clone()).collect());
         }
