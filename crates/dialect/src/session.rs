@@ -28,6 +28,26 @@ pub struct InspectFilter {
 }
 
 impl InspectFilter {
+    /// What to read to compare a database with `document`: on PostgreSQL, `public` and every
+    /// schema the document puts a table in or creates; elsewhere the connected database (MySQL
+    /// and SQLite hold a document's schemas flattened into it).
+    pub fn for_document(kind: crate::EngineKind, document: &model::Schema) -> Self {
+        if kind != crate::EngineKind::Postgres {
+            return InspectFilter::default();
+        }
+        let mut schemas = vec!["public".to_string()];
+        let named = document.tables.iter().filter_map(|t| t.namespace.clone());
+        for ns in named.chain(document.namespaces.iter().map(|n| n.name.clone())) {
+            if !model::is_default_namespace(&ns) && !schemas.iter().any(|s| model::name_eq(s, &ns)) {
+                schemas.push(ns);
+            }
+        }
+        if schemas.len() == 1 {
+            return InspectFilter::default();
+        }
+        InspectFilter { schemas, tables: Vec::new() }
+    }
+
     /// Whether `table` passes the table filter.
     pub fn wants(&self, table: &str) -> bool {
         self.tables.is_empty() || self.tables.iter().any(|t| model::name_eq(t, table))

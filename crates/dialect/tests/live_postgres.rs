@@ -22,7 +22,7 @@ fn doc(sql: &str) -> Schema {
 }
 
 fn plan_for(s: &mut dyn Session, schema: &Schema, renames: &Renames) -> Plan {
-    let live = s.inspect(&InspectFilter::default()).expect("inspect");
+    let live = s.inspect(&InspectFilter::for_document(EngineKind::Postgres, schema)).expect("inspect");
     plan_migration(engine(EngineKind::Postgres), &live, schema, renames, &PlanOptions::default()).2
 }
 

@@ -80,6 +80,8 @@ pub enum SqlFlavor {
     Postgres,
     Mysql,
     Sqlite,
+    /// SQL Server (T-SQL): read, and translated to the other engines; never a target.
+    Mssql,
 }
 
 impl SqlFlavor {
@@ -88,6 +90,7 @@ impl SqlFlavor {
             "postgres" | "postgresql" | "psql" | "pgsql" | "pg" | "plpgsql" => Some(SqlFlavor::Postgres),
             "mysql" | "mariadb" => Some(SqlFlavor::Mysql),
             "sqlite" | "sqlite3" => Some(SqlFlavor::Sqlite),
+            "tsql" | "t-sql" | "mssql" | "sqlserver" | "transact-sql" => Some(SqlFlavor::Mssql),
             _ => None,
         }
     }
@@ -102,7 +105,7 @@ impl BlockLang {
         }
         match lower.as_str() {
             "" => BlockLang::Unlabelled,
-            "sql" | "ddl" | "plsql" | "tsql" => BlockLang::Sql(None),
+            "sql" | "ddl" | "plsql" => BlockLang::Sql(None),
             "prisma" => BlockLang::Prisma,
             "mermaid" => BlockLang::Mermaid,
             "dbml" => BlockLang::Dbml,

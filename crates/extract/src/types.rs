@@ -121,6 +121,9 @@ fn sql_kind(s: &str) -> TypeKind {
     if let Some(inner) = lower.strip_suffix(" array") {
         return TypeKind::Array { of: Box::new(sql_kind(inner)) };
     }
+    if let Some(kind) = tsql_kind(lower) {
+        return kind;
+    }
     let (base, args) = split_args(lower);
     let base = base.split_whitespace().collect::<Vec<_>>().join(" ");
     let n0 = args.first().copied();
@@ -159,6 +162,35 @@ fn sql_kind(s: &str) -> TypeKind {
         b if b.starts_with("enum") => TypeKind::Other { raw: s.to_string() },
         _ => TypeKind::Other { raw: s.to_string() },
     }
+}
+
+/// SQL Server (T-SQL) type names that no other dialect spells alike, lower-cased: `[nvarchar](max)`,
+/// `datetime2(7)`, `money`, `bit`, `uniqueidentifier`. `None` for names the shared vocabulary reads.
+fn tsql_kind(lower: &str) -> Option<TypeKind> {
+    // `[nvarchar](50)`: a bracketed type name is the name.
+    let unbracketed: String = lower.chars().filter(|c| !matches!(c, '[' | ']')).collect();
+    let lower = unbracketed.trim();
+    let (base, args) = match lower.find('(') {
+        Some(open) => (lower[..open].trim(), lower[open + 1..].trim_end_matches(')').trim()),
+        None => (lower, ""),
+    };
+    let max = args.eq_ignore_ascii_case("max");
+    let precision = args.split(',').next().and_then(|a| a.trim().parse::<u32>().ok());
+    Some(match base {
+        // NOTE: `(max)` holds up to 2 GB: a text, not a bounded varchar.
+        "nvarchar" | "varchar" | "nchar" if max => TypeKind::Text,
+        "varbinary" | "binary" if max => TypeKind::Bytes,
+        "ntext" => TypeKind::Text,
+        "image" | "rowversion" => TypeKind::Bytes,
+        "datetime2" => TypeKind::Timestamp { tz: false, precision: precision.or(Some(7)).filter(|&p| p <= 6) },
+        "smalldatetime" => TypeKind::Timestamp { tz: false, precision: None },
+        "datetimeoffset" => TypeKind::Timestamp { tz: true, precision: precision.filter(|&p| p <= 6) },
+        "money" => TypeKind::Decimal { precision: Some(19), scale: Some(4) },
+        "smallmoney" => TypeKind::Decimal { precision: Some(10), scale: Some(4) },
+        "uniqueidentifier" => TypeKind::Uuid,
+        "bit" if args.is_empty() => TypeKind::Bool,
+        _ => return None,
+    })
 }
 
 /// Splits `varchar(255)` into (`varchar`, [255]); `timestamp(3) with time zone` into
@@ -287,6 +319,9 @@ pub fn parse_sql_default(expr: &str) -> DefaultValue {
         }
         _ => {}
     }
+    if let Some(value) = tsql_default(&compact) {
+        return value;
+    }
     if compact.starts_with("now()at") || compact.starts_with("current_timestampat") {
         return DefaultValue::CurrentTimestamp;
     }
@@ -294,6 +329,18 @@ pub fn parse_sql_default(expr: &str) -> DefaultValue {
         return DefaultValue::Number(e.to_string());
     }
     DefaultValue::Raw(e.to_string())
+}
+
+/// SQL Server's functions for the current time and new identifiers (compact, lower-cased).
+fn tsql_default(compact: &str) -> Option<DefaultValue> {
+    match compact {
+        "sysdatetime()" | "sysutcdatetime()" | "getutcdate()" | "sysdatetimeoffset()" => {
+            Some(DefaultValue::CurrentTimestamp)
+        }
+        "newsequentialid()" => Some(DefaultValue::GeneratedUuid),
+        "convert(date,getdate())" | "cast(getdate()asdate)" => Some(DefaultValue::CurrentDate),
+        _ => None,
+    }
 }
 
 fn strip_parens(mut e: &str) -> &str {

@@ -63,7 +63,7 @@ pub fn migration(
     online: bool,
 ) -> Result<Migration> {
     let engine = dialect::engine(session.kind());
-    let live = session.inspect(&InspectFilter::default())?;
+    let live = session.inspect(&InspectFilter::for_document(session.kind(), &extraction.schema))?;
     let renames = &renames(&extraction.schema, &live, rename_flags)?;
     // Every existing table counts as populated: the safe way to add constraints to it.
     let options = PlanOptions { online, ..PlanOptions::default() };

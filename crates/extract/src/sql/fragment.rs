@@ -130,13 +130,56 @@ fn resplit(src: &Src, entries: Vec<Elem>) -> Vec<Elem> {
     out
 }
 
+/// Splits entries written one per line without commas (`price NUMERIC(12,2)⏎discount
+/// NUMERIC(12,2)`) when the entry does not parse whole and every line parses alone.
+fn split_lines(cx: &Cx, entries: Vec<Elem>) -> Vec<Elem> {
+    let src = cx.src;
+    let mut out = Vec::new();
+    for el in entries {
+        if el.sig.len() < 2 || parse_element(cx, &el).is_ok() {
+            out.push(el);
+            continue;
+        }
+        let mut cuts = vec![0];
+        let mut depth = 0i32;
+        for (k, &i) in el.sig.iter().enumerate() {
+            if k > 0 && depth == 0 && src.newline_between(el.sig[k - 1], i) {
+                cuts.push(k);
+            }
+            if src.is_punct(i, '(') {
+                depth += 1;
+            } else if src.is_punct(i, ')') {
+                depth -= 1;
+            }
+        }
+        cuts.push(el.sig.len());
+        let pieces: Vec<Elem> = cuts
+            .windows(2)
+            .map(|w| {
+                let (lo, hi) = (el.sig[w[0]], el.sig[w[1] - 1]);
+                let comments = el.comments.iter().copied().filter(|&c| c > lo && c < hi + 2).collect();
+                let leading = if w[0] == 0 { el.leading.clone() } else { Vec::new() };
+                Elem { sig: el.sig[w[0]..w[1]].to_vec(), comments, leading }
+            })
+            .collect();
+        if pieces.len() > 1 && pieces.iter().all(|p| parse_element(cx, p).is_ok()) {
+            out.extend(pieces);
+        } else {
+            out.push(el);
+        }
+    }
+    out
+}
+
 /// Reads a fragment statement and attaches what it declares.
 pub(crate) fn fragment(b: &mut Builder, cx: &Cx, s: &Stmt) {
     let src = cx.src;
-    let entries = resplit(src, split_list(src, s.first, s.end_tok));
+    let entries = split_lines(cx, resplit(src, split_list(src, s.first, s.end_tok)));
     let stmt_lead = s.leading_comments(src);
     let known = b.known.clone();
-    let surroundings = context_target(cx, &known);
+    // A heading or text that names no table the documents define attaches nothing: a guessed
+    // name would invent a table ("### Money columns" → `Money`).
+    let surroundings = context_target(cx, &known).filter(|t| known.contains(&model::reference_key(&t.table)));
     let mut attached: Vec<(String, String)> = Vec::new();
     let mut unattached = 0usize;
     let (mut columns, mut fks, mut others) = (0usize, 0usize, 0usize);

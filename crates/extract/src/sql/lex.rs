@@ -40,6 +40,34 @@ impl Tok {
 pub(crate) struct Src<'a> {
     pub text: &'a str,
     pub toks: Vec<Tok>,
+    /// Dollar quotes never closed: (byte offset of the opening tag, byte offset where lexing
+    /// resumed: the next line that starts a DDL statement, or the end).
+    pub unterminated: Vec<(usize, usize)>,
+}
+
+/// How a dialect spells what the lexer must know.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct LexOptions {
+    /// `\'` escapes a quote in plain strings (MySQL).
+    pub backslash_escapes: bool,
+    /// `[name]` quotes an identifier (SQL Server); elsewhere `[` is an array bracket.
+    pub brackets: bool,
+}
+
+/// Where an unclosed dollar quote opened at `from` most likely ends: the start of the first later
+/// line that begins a DDL statement (`CREATE`, `ALTER`, `DROP`, `COMMENT ON`), or the end.
+fn dollar_resume(text: &str, from: usize) -> usize {
+    let mut at = text[from..].find('\n').map(|k| from + k + 1);
+    while let Some(line_start) = at {
+        let line = &text[line_start..];
+        let first: String =
+            line.trim_start().chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_uppercase();
+        if matches!(first.as_str(), "CREATE" | "ALTER" | "DROP" | "COMMENT") {
+            return line_start;
+        }
+        at = line.find('\n').map(|k| line_start + k + 1);
+    }
+    text.len()
 }
 
 fn is_ident_start(c: char) -> bool {
@@ -53,6 +81,13 @@ fn is_ident_char(c: char) -> bool {
 impl<'a> Src<'a> {
     /// Lexes `text`. `backslash_escapes`: whether `\'` escapes a quote in plain strings (MySQL).
     pub fn lex(text: &'a str, backslash_escapes: bool) -> Self {
+        Self::lex_with(text, LexOptions { backslash_escapes, brackets: false })
+    }
+
+    /// Lexes `text` as `options` say.
+    pub fn lex_with(text: &'a str, options: LexOptions) -> Self {
+        let backslash_escapes = options.backslash_escapes;
+        let mut unterminated = Vec::new();
         let b = text.as_bytes();
         let len = b.len();
         let mut toks = Vec::with_capacity(len / 4);
@@ -96,11 +131,20 @@ impl<'a> Src<'a> {
                 (Kind::Str, string_end(b, i, i + 2, b'\'', true).unwrap_or_else(|| line_end(i)))
             } else if c == b'"' || c == b'`' {
                 (Kind::Quoted, string_end(b, i, i + 1, c, false).unwrap_or_else(|| line_end(i)))
+            } else if c == b'[' && options.brackets {
+                // NOTE: SQL Server doubles `]` inside a bracketed name (`[a]]b]`).
+                (Kind::Quoted, string_end(b, i, i + 1, b']', false).unwrap_or_else(|| line_end(i)))
             } else if c == b'$' {
                 match dollar_tag(text, i) {
                     Some(tag_end) => {
                         let tag = &text[i..tag_end];
-                        let end = text[tag_end..].find(tag).map(|k| tag_end + k + tag.len()).unwrap_or(len);
+                        let end = text[tag_end..].find(tag).map(|k| tag_end + k + tag.len()).unwrap_or_else(|| {
+                            // Never closed: the body ends where the next statement most likely starts,
+                            // so what follows is still read.
+                            let resume = dollar_resume(text, tag_end);
+                            unterminated.push((i, resume));
+                            resume
+                        });
                         (Kind::Dollar, end)
                     }
                     None => (Kind::Punct, i + 1),
@@ -129,7 +173,7 @@ impl<'a> Src<'a> {
             toks.push(Tok { kind, start, end: end.max(start + 1).min(len) });
             i = end.max(start + 1);
         }
-        Src { text, toks }
+        Src { text, toks, unterminated }
     }
 
     pub fn text_of(&self, i: usize) -> &'a str {
@@ -151,6 +195,10 @@ impl<'a> Src<'a> {
         let s = &self.text[t.start..t.end];
         match t.kind {
             Kind::Word => Some(s.to_string()),
+            Kind::Quoted if s.starts_with('[') => {
+                let inner = &s[1..];
+                Some(inner.strip_suffix(']').unwrap_or(inner).replace("]]", "]"))
+            }
             Kind::Quoted => {
                 let q = s.chars().next()?;
                 let inner = s.strip_prefix(q).map(|r| r.strip_suffix(q).unwrap_or(r)).unwrap_or(s);

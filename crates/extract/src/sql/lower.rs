@@ -45,6 +45,9 @@ pub(crate) struct LoweredColumn {
     pub constraints: Vec<(Lowered, Span)>,
 }
 
+/// Where a statement is: (block, statement), in document order.
+pub(crate) type StmtAt = (usize, usize);
+
 /// The schema under construction and everything reported about it.
 pub(crate) struct Builder<'k> {
     tables: Vec<Option<TableState>>,
@@ -64,6 +67,10 @@ pub(crate) struct Builder<'k> {
     pub known_tables: &'k BTreeSet<String>,
     /// `known_tables` plus every table the SQL creates.
     pub known: BTreeSet<String>,
+    /// Table key → every `CREATE TABLE` of it, with its line.
+    pub creates: BTreeMap<String, Vec<(StmtAt, u32)>>,
+    /// The statement being lowered.
+    pub at: StmtAt,
 }
 
 /// Words that end a column's type.
@@ -634,6 +641,13 @@ pub(crate) fn add_constraint(
                 }
                 return None;
             }
+            // NOTE: every engine makes primary key columns NOT NULL (SQLite too, for a declared
+            // key, in the model: its NULL-in-key quirk is not a design).
+            for c in &pk.columns {
+                if let Some(col) = t.column_mut(c) {
+                    col.nullable = false;
+                }
+            }
             t.primary_key = Some(pk);
         }
         Lowered::Unique(u) => {
@@ -731,6 +745,26 @@ pub(crate) fn parse_element(cx: &Cx, el: &Elem) -> Result<(Option<ColumnDef>, Op
     }
 }
 
+/// An element that parses once its last one or two tokens are left out: the element and its AST.
+fn without_stray_tail(cx: &Cx, el: &Elem) -> Option<(Elem, ElemAst)> {
+    for cut in 1..=2usize {
+        if el.sig.len() <= cut + 1 {
+            return None;
+        }
+        let kept = Elem {
+            sig: el.sig[..el.sig.len() - cut].to_vec(),
+            comments: el.comments.clone(),
+            leading: el.leading.clone(),
+        };
+        match parse_element(cx, &kept) {
+            Ok((Some(c), _)) => return Some((kept, ElemAst::Column(c))),
+            Ok((None, Some(c))) => return Some((kept, ElemAst::Constraint(c))),
+            _ => {}
+        }
+    }
+    None
+}
+
 enum ElemAst {
     Column(ColumnDef),
     Constraint(TableConstraint),
@@ -753,6 +787,8 @@ impl<'k> Builder<'k> {
             diagnostics: Vec::new(),
             known_tables,
             known,
+            creates: BTreeMap::new(),
+            at: (0, 0),
         }
     }
 
@@ -896,6 +932,9 @@ impl<'k> Builder<'k> {
             | "RELEASE" => return,
             _ => {}
         }
+        if super::split::is_tsql_procedural(&w0) {
+            return self.procedural(cx, s, &w0);
+        }
         let first_kind = src.toks[s.first].kind;
         let fragment_like = matches!(w0.as_str(), "FOREIGN" | "CONSTRAINT" | "PRIMARY" | "UNIQUE" | "CHECK")
             || first_kind == Kind::Quoted
@@ -916,6 +955,34 @@ impl<'k> Builder<'k> {
                 }
             }
         }
+    }
+
+    /// A statement that runs code or administers the server (`EXEC`, `DECLARE`, `BACKUP`, `IF …`):
+    /// valid, no schema. An `IF` guarding DDL (`IF NOT EXISTS (…) CREATE TABLE …`, `IF
+    /// OBJECT_ID(…) IS NULL CREATE TABLE …`) is the DDL it guards.
+    fn procedural(&mut self, cx: &Cx, s: &Stmt, verb: &str) {
+        let src = cx.src;
+        if verb == "IF" {
+            let mut depth = 0i32;
+            let guarded = s.sig.iter().enumerate().skip(1).find_map(|(k, &i)| {
+                if src.is_punct(i, '(') {
+                    depth += 1;
+                } else if src.is_punct(i, ')') {
+                    depth -= 1;
+                }
+                let ddl = ["CREATE", "ALTER", "DROP"].iter().any(|w| src.is_kw(i, w));
+                (depth == 0 && ddl).then_some(k)
+            });
+            if let Some(k) = guarded {
+                let inner = Stmt { lead_from: s.sig[k], first: s.sig[k], end_tok: s.end_tok, sig: s.sig[k..].to_vec() };
+                return self.statement(cx, &inner);
+            }
+        }
+        let d = NOT_SCHEMA.at(
+            cx.span(s.first),
+            format!("T-SQL `{verb}` runs code or administers the server; it defines no schema and is not modelled"),
+        );
+        self.diagnostics.push(d);
     }
 
     fn not_modelled(&mut self, cx: &Cx, s: &Stmt, what: &str) {
@@ -1133,6 +1200,21 @@ impl<'k> Builder<'k> {
             }
             return;
         };
+        if s.word(src, after) == "PARTITION" && s.word(src, after + 1) == "OF" {
+            let parent = qualified_name(src, sig, after + 2).map(|(n, ns, ..)| display_name(ns.as_deref(), &n));
+            let parent = parent.unwrap_or_default();
+            let shown = display_name(namespace.as_deref(), &name);
+            let d = STATEMENT_NOT_MODELLED
+                .at(
+                    cx.span(name_tok),
+                    format!(
+                        "`{shown}` is a partition of `{parent}`, not a table of its own: partitions are not modelled, `{parent}` holds the design"
+                    ),
+                )
+                .with_help("create partitions by other means (a migration, pg_partman); they take their parent's columns");
+            self.diagnostics.push(d);
+            return;
+        }
         let open = sig.get(after).filter(|&&i| src.is_punct(i, '(')).map(|_| after);
         let close = open.and_then(|o| matching_paren(src, sig, o));
         let elems = match (open, close) {
@@ -1160,7 +1242,12 @@ impl<'k> Builder<'k> {
                         Err(f) => {
                             let base = el.first().map(|i| src.toks[i].start).unwrap_or(start);
                             failures.push(syntax_error(cx, s, base, &f));
-                            items.push((el, ElemAst::Failed));
+                            // A stray token after a complete element (`REFERENCES crate(id)⏎x`):
+                            // keep the element, the error points at the token.
+                            match without_stray_tail(cx, &el) {
+                                Some((kept, ast)) => items.push((kept, ast)),
+                                None => items.push((el, ElemAst::Failed)),
+                            }
                         }
                     }
                 }
@@ -1283,9 +1370,53 @@ impl<'k> Builder<'k> {
                             st.table.columns.push(col);
                         }
                     }
-                    st.table.foreign_keys.extend(old.table.foreign_keys);
-                    st.table.checks.extend(old.table.checks);
-                    st.table.uniques.extend(old.table.uniques);
+                    // What an earlier ALTER added and the CREATE declares too is one constraint.
+                    let created = st.table.origin.clone();
+                    let mut repeated = |what: String, origin: &model::Origin| {
+                        let d = ALTER_NOT_RECORDED
+                            .at(
+                                origin.into(),
+                                format!(
+                                    "{what} comes before the CREATE TABLE (line {}) that declares it: kept once",
+                                    created.line
+                                ),
+                            )
+                            .with_related((&created).into(), "table created here");
+                        self.diagnostics.push(d);
+                    };
+                    for fk in old.table.foreign_keys {
+                        let same = st.table.foreign_keys.iter().any(|x| {
+                            x.name.as_deref().zip(fk.name.as_deref()).is_some_and(|(a, b)| name_key(a) == name_key(b))
+                                || (same_names(&x.columns, &fk.columns)
+                                    && reference_key(&x.ref_table) == reference_key(&fk.ref_table))
+                        });
+                        if same {
+                            repeated(
+                                format!("FOREIGN KEY ({}) REFERENCES {}", fk.columns.join(", "), fk.ref_table),
+                                &fk.origin,
+                            );
+                        } else {
+                            st.table.foreign_keys.push(fk);
+                        }
+                    }
+                    for c in old.table.checks {
+                        let same = st.table.checks.iter().any(|x| {
+                            x.name.as_deref().zip(c.name.as_deref()).is_some_and(|(a, b)| name_key(a) == name_key(b))
+                                || same_expr(&x.expr, &c.expr)
+                        });
+                        if same {
+                            repeated(format!("CHECK ({})", c.expr), &c.origin);
+                        } else {
+                            st.table.checks.push(c);
+                        }
+                    }
+                    for u in old.table.uniques {
+                        if st.table.uniques.iter().any(|x| same_names(&x.columns, &u.columns)) {
+                            repeated(format!("UNIQUE ({})", u.columns.join(", ")), &u.origin);
+                        } else {
+                            st.table.uniques.push(u);
+                        }
+                    }
                     if st.table.primary_key.is_none() {
                         st.table.primary_key = old.table.primary_key;
                     }
@@ -1374,6 +1505,7 @@ impl<'k> Builder<'k> {
             let key = name_key(&name);
             let found = match object {
                 ObjectType::Table => match self.table_index(&reference_key(&table_ref(n))) {
+                    Some(idx) if !self.drop_of_defined_table(cx, s, n, idx) => true,
                     Some(idx) => {
                         let key = reference_key(&table_ref(n));
                         self.tables[idx] = None;
@@ -1457,6 +1589,44 @@ impl<'k> Builder<'k> {
             }
             self.diagnostics.push(d);
         }
+    }
+
+    /// Says what a `DROP TABLE` of table `idx`, which this SQL creates, means, and whether to
+    /// apply it: not in a teardown section (kept: not the design), yes when a later `CREATE TABLE`
+    /// re-creates it (migration history) or when nothing does (the design removes it).
+    fn drop_of_defined_table(&mut self, cx: &Cx, s: &Stmt, n: &ObjectName, idx: usize) -> bool {
+        let Some(st) = self.tables.get(idx).and_then(Option::as_ref).filter(|st| st.own) else { return true };
+        let shown = st.table.qualified_name();
+        let created = st.table.origin.clone();
+        let key = st.table.key();
+        let (name, _) = object_name(n);
+        let tok = s.sig.iter().copied().find(|&i| src_ident_is(cx.src, i, &name)).unwrap_or(s.first);
+        let later = self.creates.get(&key).and_then(|c| c.iter().find(|(at, _)| *at > self.at)).map(|(_, line)| *line);
+        let (apply, message) = match (later, &cx.teardown) {
+            (Some(line), _) => (
+                true,
+                format!("DROP TABLE `{shown}` is followed by a new CREATE TABLE at line {line}: read as migration history, the later definition is the design"),
+            ),
+            (None, Some(why)) => (
+                false,
+                format!("DROP TABLE `{shown}` is a reset, not the design ({why}): ignored, the table created at line {} is kept", created.line),
+            ),
+            (None, None) => (
+                true,
+                format!("DROP TABLE `{shown}` removes the table created at line {}, and nothing re-creates it: it is not part of the design", created.line),
+            ),
+        };
+        let help = if apply {
+            "move a teardown script under a heading such as “Reset” or “Rollback” to keep the table"
+        } else {
+            "nothing to do; mark the block with `<!-- schemadoc:ignore -->` to silence this"
+        };
+        let d = super::DEFINED_TABLE_DROPPED
+            .at(cx.span(tok), message)
+            .with_related((&created).into(), "table created here")
+            .with_help(help);
+        self.diagnostics.push(d);
+        apply
     }
 
     fn alter_table(&mut self, cx: &Cx, s: &Stmt, at: &ast::AlterTable) {

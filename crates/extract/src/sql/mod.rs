@@ -16,6 +16,8 @@ mod objects;
 mod split;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_dialects;
 
 use crate::frontend::Partial;
 use crate::scan::{BlockLang, CodeBlock, Document, Item, SqlFlavor};
@@ -23,7 +25,7 @@ use lex::{Lines, Src};
 use model::{reference_key, Diagnostic, Notation, Origin, RuleInfo, Span};
 use split::Stmt;
 use sqlparser::ast::Statement;
-use sqlparser::dialect::{Dialect, GenericDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::dialect::{Dialect, GenericDialect, MsSqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::{Parser, ParserError};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -178,8 +180,22 @@ model::declare_rule! {
     pub STATEMENT_NOT_MODELLED = "statement-not-modelled", Info
 }
 
+model::declare_rule! {
+    /// What it does: notes a `DROP TABLE` of a table the documents themselves create, and what
+    /// schemadoc made of it.
+    ///
+    /// Why it matters: a reset or rollback section (`DROP TABLE IF EXISTS …` under "Reset",
+    /// "Rollback", "초기화") is not the design and must not erase it; a drop followed by a new
+    /// `CREATE TABLE` is migration history; a drop that nothing follows removes the table from the
+    /// design. Each case is said at the line, never applied quietly.
+    ///
+    /// Example: `## Reset` followed by `DROP TABLE IF EXISTS fish;` after `CREATE TABLE fish (…)`.
+    pub DEFINED_TABLE_DROPPED = "defined-table-dropped", Info
+}
+
 /// The rules this front-end reports.
 pub const RULES: &[RuleInfo] = &[
+    DEFINED_TABLE_DROPPED,
     SYNTAX_ERROR,
     DUPLICATE_TABLE,
     DUPLICATE_COLUMN,
@@ -225,7 +241,11 @@ pub fn extract(docs: &[Document], forced: Option<SqlFlavor>, known_tables: &BTre
         let doc_flavor = sql_blocks.iter().find_map(|(b, label)| label.or_else(|| detect_flavor(&b.content)));
         for (b, label) in sql_blocks {
             let flavor = forced.or(label).or_else(|| detect_flavor(&b.content)).or(doc_flavor);
-            let src = Src::lex(&b.content, flavor == Some(SqlFlavor::Mysql));
+            let options = lex::LexOptions {
+                backslash_escapes: flavor == Some(SqlFlavor::Mysql),
+                brackets: flavor == Some(SqlFlavor::Mssql),
+            };
+            let src = Src::lex_with(&b.content, options);
             let stmts = split::statements(&src);
             blocks.push(Block { block: b, file: doc.file.clone(), src, stmts, flavor });
         }
@@ -242,10 +262,31 @@ pub fn extract(docs: &[Document], forced: Option<SqlFlavor>, known_tables: &BTre
     }
 
     let mut builder = lower::Builder::new(known_tables, known);
-    for b in &blocks {
+    // Where each table is created (block, statement), so a DROP knows whether a CREATE follows it.
+    for (bi, b) in blocks.iter().enumerate() {
+        for (si, s) in b.stmts.iter().enumerate() {
+            if let Some(name) = lower::created_table_name(&b.src, s) {
+                let line = b.block.position(b.src.toks[s.first].start).0;
+                builder.creates.entry(reference_key(&name)).or_default().push(((bi, si), line));
+            }
+        }
+    }
+    for (bi, b) in blocks.iter().enumerate() {
         let lines = Lines::new(b.block);
-        let cx = Cx { src: &b.src, lines: &lines, block: b.block, file: b.file.clone(), flavor: b.flavor };
-        for s in &b.stmts {
+        let only_drops = !b.stmts.is_empty() && b.stmts.iter().all(|s| s.word(&b.src, 0) == "DROP");
+        let cx = Cx {
+            src: &b.src,
+            lines: &lines,
+            block: b.block,
+            file: b.file.clone(),
+            flavor: b.flavor,
+            teardown: teardown_context(b.block, only_drops),
+        };
+        for &(open, resume) in &b.src.unterminated {
+            builder.diagnostics.push(unterminated_dollar(&cx, open, resume));
+        }
+        for (si, s) in b.stmts.iter().enumerate() {
+            builder.at = (bi, si);
             builder.statement(&cx, s);
         }
     }
@@ -254,6 +295,22 @@ pub fn extract(docs: &[Document], forced: Option<SqlFlavor>, known_tables: &BTre
         partial.mark_read(&b.file, b.block.fence_line);
     }
     partial
+}
+
+/// A dollar quote opened at byte `open` and never closed; `resume` is where reading resumed.
+fn unterminated_dollar(cx: &Cx, open: usize, resume: usize) -> Diagnostic {
+    let tag_len = cx.src.text[open + 1..].find('$').map_or(1, |k| k + 2);
+    let tag = &cx.src.text[open..open + tag_len];
+    let span = cx.span_at(open, tag.chars().count() as u32);
+    let rest = if resume < cx.src.text.len() {
+        let (line, _) = cx.lines.position(resume);
+        format!("its body is taken to end before line {line}, where reading resumes")
+    } else {
+        "everything after it, to the end of the block, is read as its body".to_string()
+    };
+    SYNTAX_ERROR
+        .at(span, format!("dollar quote `{tag}` is never closed: {rest}"))
+        .with_help(format!("close the body with `{tag}`"))
 }
 
 /// Whether an unlabelled block holds DDL: its first word (after comments) is CREATE, ALTER, DROP
@@ -295,9 +352,18 @@ pub(crate) fn detect_flavor(content: &str) -> Option<SqlFlavor> {
             + usize::from(compact.contains("ENGINE="));
     let sqlite = ["AUTOINCREMENT", "PRAGMA"].iter().filter(|w| has_word(w)).count()
         + ["DATETIME('NOW')", "WITHOUTROWID", "STRICT;"].iter().filter(|w| compact.contains(*w)).count();
-    let best = pg.max(mysql).max(sqlite);
+    let mssql = ["NVARCHAR", "UNIQUEIDENTIFIER", "DATETIME2", "GETDATE", "SYSDATETIME", "NEWID", "NONCLUSTERED"]
+        .iter()
+        .filter(|w| has_word(w))
+        .count()
+        + usize::from(compact.contains("IDENTITY(") && !upper.contains("AS IDENTITY"))
+        + usize::from(content.lines().any(|l| l.trim().eq_ignore_ascii_case("GO")))
+        + usize::from(bracketed_name(content));
+    let best = pg.max(mysql).max(sqlite).max(mssql);
     if best == 0 {
         None
+    } else if mssql == best {
+        Some(SqlFlavor::Mssql)
     } else if pg == best {
         Some(SqlFlavor::Postgres)
     } else if sqlite == best {
@@ -307,6 +373,64 @@ pub(crate) fn detect_flavor(content: &str) -> Option<SqlFlavor> {
     }
 }
 
+/// Whether `content` quotes a name in brackets the SQL Server way (`[dbo].[Wards]`, `[Order ID] INT`),
+/// as opposed to an array type (`TEXT[]`, `INT[3]`).
+fn bracketed_name(content: &str) -> bool {
+    content.match_indices('[').any(|(i, _)| {
+        let rest = &content[i + 1..];
+        let Some(close) = rest.find(']') else { return false };
+        let inner = &rest[..close];
+        let before = content[..i].chars().next_back();
+        !inner.is_empty()
+            && inner.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+            && !inner.contains('\n')
+            && !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ']')
+    })
+}
+
+/// Words of a heading or the text before a block that mark a section undoing the design: a reset,
+/// teardown, rollback or clean-up script.
+const TEARDOWN_WORDS: &[&str] = &[
+    "reset",
+    "teardown",
+    "tear down",
+    "rollback",
+    "roll back",
+    "cleanup",
+    "clean up",
+    "clean slate",
+    "down migration",
+    "uninstall",
+    "revert",
+    "undo",
+    "drop all",
+    "초기화",
+    "롤백",
+    "정리",
+    "리셋",
+    "되돌리",
+    "원복",
+    "삭제 스크립트",
+];
+
+/// Why the block reads as a teardown section (the heading or text that says so), if it does: a
+/// heading or preceding text with a teardown word, or a block of nothing but `DROP`s.
+fn teardown_context(block: &CodeBlock, only_drops: bool) -> Option<String> {
+    let says = |text: &str| {
+        let lower = text.to_lowercase();
+        TEARDOWN_WORDS.iter().any(|w| lower.contains(w))
+            || lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == "down")
+    };
+    if let Some(h) = block.headings.last().filter(|h| says(&h.text)) {
+        return Some(format!("the section “{}” (line {})", h.text, h.line));
+    }
+    if let Some(t) = block.preceding_text.as_deref().filter(|t| says(t)) {
+        let short: String = t.chars().take(40).collect();
+        return Some(format!("the text “{short}” before the block"));
+    }
+    only_drops.then(|| format!("the block at line {} holds only DROP statements", block.fence_line))
+}
+
 /// Everything a statement's lowering needs to know about where it is written.
 pub(crate) struct Cx<'s, 'a> {
     pub src: &'s Src<'a>,
@@ -314,6 +438,8 @@ pub(crate) struct Cx<'s, 'a> {
     pub block: &'a CodeBlock,
     pub file: Arc<str>,
     pub flavor: Option<SqlFlavor>,
+    /// Why the block is a reset/teardown/rollback section, when it is one.
+    pub teardown: Option<String>,
 }
 
 impl Cx<'_, '_> {
@@ -355,6 +481,7 @@ fn dialects(flavor: Option<SqlFlavor>) -> Vec<Box<dyn Dialect>> {
         Some(SqlFlavor::Postgres) | None => vec![pg, generic, lite, my],
         Some(SqlFlavor::Mysql) => vec![my, generic, pg, lite],
         Some(SqlFlavor::Sqlite) => vec![lite, generic, pg, my],
+        Some(SqlFlavor::Mssql) => vec![Box::new(MsSqlDialect {}), generic, pg, my, lite],
     }
 }
 
@@ -393,6 +520,13 @@ pub(crate) fn statement_count(text: &str, backslash_escapes: bool) -> usize {
 
 /// Parses `text` as one or more statements, in the block's dialect first, then in the others.
 pub(crate) fn parse(text: &str, flavor: Option<SqlFlavor>) -> Result<Vec<Statement>, ParseFailure> {
+    let blanked;
+    let text = if flavor == Some(SqlFlavor::Mssql) {
+        blanked = blank_storage_words(text);
+        blanked.as_str()
+    } else {
+        text
+    };
     let mut first_error: Option<ParserError> = None;
     for d in dialects(flavor) {
         match Parser::parse_sql(d.as_ref(), text) {
@@ -408,6 +542,35 @@ pub(crate) fn parse(text: &str, flavor: Option<SqlFlavor>) -> Result<Vec<Stateme
         None => "cannot parse the statement".to_string(),
     };
     Err(failure_from_message(text, &message))
+}
+
+/// T-SQL with its storage words blanked out (same length, so positions hold): `CLUSTERED`,
+/// `NONCLUSTERED`, and filegroups (`ON [PRIMARY]`, `TEXTIMAGE_ON [PRIMARY]`) say where rows are
+/// stored, not what the schema is, and sqlparser reads none of them.
+fn blank_storage_words(text: &str) -> String {
+    let src = Src::lex_with(text, lex::LexOptions { backslash_escapes: false, brackets: true });
+    let mut out = text.to_string();
+    let sig: Vec<usize> = (0..src.toks.len()).filter(|&i| !src.toks[i].is_trivia()).collect();
+    let mut blank = |i: usize| {
+        let t = src.toks[i];
+        out.replace_range(t.start..t.end, &" ".repeat(t.end - t.start));
+    };
+    for (k, &i) in sig.iter().enumerate() {
+        if src.is_kw(i, "CLUSTERED") || src.is_kw(i, "NONCLUSTERED") {
+            blank(i);
+        }
+        let filegroup = src.is_kw(i, "TEXTIMAGE_ON")
+            || (src.is_kw(i, "ON") && k > 0 && src.is_punct(sig[k - 1], ')'))
+            || (src.is_kw(i, "ON") && k == sig.len().saturating_sub(2));
+        let next_is_group = sig
+            .get(k + 1)
+            .is_some_and(|&j| src.text_of(j).eq_ignore_ascii_case("[PRIMARY]") || src.text_of(j).starts_with('['));
+        if filegroup && next_is_group && sig.get(k + 2).is_none_or(|&j| !src.is_punct(j, '(')) {
+            blank(i);
+            blank(sig[k + 1]);
+        }
+    }
+    out
 }
 
 /// Splits sqlparser's `… at Line: L, Column: C` into the message and a byte offset into `text`.

@@ -104,14 +104,21 @@ pub(crate) fn statements(src: &Src) -> Vec<Stmt> {
             i += 1;
             continue;
         }
-        if tok.kind == Kind::Punct && src.is_punct(i, ';') && block_depth == 0 {
+        // SQL Server's batch separator: `GO` alone on its line (or `GO 5`) ends every statement.
+        let go = tok.kind == Kind::Word && src.is_kw(i, "GO") && is_go_line(src, i);
+        if go || (tok.kind == Kind::Punct && src.is_punct(i, ';') && block_depth == 0) {
             if let Some(mut s) = cur.take() {
                 s.end_tok = i;
                 out.push(s);
             }
             lead_from = i + 1;
             depth = 0;
+            block_depth = 0;
             i += 1;
+            if go && src.toks.get(i).is_some_and(|t| t.kind == Kind::Number) && !src.newline_between(i - 1, i) {
+                i += 1;
+                lead_from = i;
+            }
             continue;
         }
         // A new DDL statement at the start of a line, the previous one unterminated.
@@ -180,6 +187,19 @@ pub(crate) fn statements(src: &Src) -> Vec<Stmt> {
     out
 }
 
+/// Whether token `i` (a `GO`) stands alone on its line, save a repeat count (`GO 5`) and a comment.
+fn is_go_line(src: &Src, i: usize) -> bool {
+    let t = src.toks[i];
+    let line_start = src.text[..t.start].rfind('\n').map_or(0, |k| k + 1);
+    let line_end = src.text[t.end..].find('\n').map_or(src.text.len(), |k| t.end + k);
+    if !src.text[line_start..t.start].trim().is_empty() {
+        return false;
+    }
+    let rest = src.text[t.end..line_end].trim();
+    let rest = rest.split("--").next().unwrap_or("").trim();
+    rest.is_empty() || rest.chars().all(|c| c.is_ascii_digit())
+}
+
 /// Words that begin a statement (as opposed to a column list fragment).
 pub(crate) fn is_statement_word(w: &str) -> bool {
     matches!(
@@ -239,6 +259,33 @@ pub(crate) fn is_statement_word(w: &str) -> bool {
             | "DISCARD"
             | "IMPORT"
             | "TABLE"
+    ) || is_tsql_procedural(w)
+}
+
+/// T-SQL words that begin a statement which runs code or administers the server: valid, but no
+/// schema (`EXEC sp_x`, `BACKUP DATABASE …`, `PRINT 'done'`).
+pub(crate) fn is_tsql_procedural(w: &str) -> bool {
+    matches!(
+        w,
+        "EXEC"
+            | "EXECUTE"
+            | "DECLARE"
+            | "BACKUP"
+            | "RESTORE"
+            | "PRINT"
+            | "DBCC"
+            | "RAISERROR"
+            | "THROW"
+            | "WAITFOR"
+            | "IF"
+            | "WHILE"
+            | "RETURN"
+            | "OPEN"
+            | "CLOSE"
+            | "FETCH"
+            | "BULK"
+            | "REVERT"
+            | "GO"
     )
 }
 
