@@ -143,8 +143,8 @@ struct Input {
     /// Markdown documents, or folders to search for *.md files.
     #[arg(required = true)]
     docs: Vec<PathBuf>,
-    /// The SQL dialect (postgres, mysql, sqlite): for `check`, read the document's SQL blocks in it;
-    /// for `show --format sql`, write the output in it.
+    /// The SQL dialect (postgres, mysql, sqlite; mssql for reading only): for `check`, read the
+    /// document's SQL blocks in it; for `show --format sql`, write the output in it.
     #[arg(long)]
     dialect: Option<String>,
     /// Trust this notation first when notations disagree (sql, prisma, sqlalchemy, table, list, mermaid);
@@ -702,6 +702,8 @@ fn options(input: &Input, dialect_is_input: bool) -> Result<Options> {
         })?);
     }
     let dialect = match input.dialect.as_deref().filter(|_| dialect_is_input) {
+        // A flavour schemadoc reads but never writes (`mssql`) is fine for reading.
+        Some(d) if SqlFlavor::parse(d) == Some(SqlFlavor::Mssql) => Some(SqlFlavor::Mssql),
         Some(d) => Some(match parse_engine(d)? {
             dialect::EngineKind::Postgres => SqlFlavor::Postgres,
             dialect::EngineKind::Mysql => SqlFlavor::Mysql,

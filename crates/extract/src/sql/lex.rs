@@ -60,8 +60,13 @@ fn dollar_resume(text: &str, from: usize) -> usize {
     let mut at = text[from..].find('\n').map(|k| from + k + 1);
     while let Some(line_start) = at {
         let line = &text[line_start..];
-        let first: String =
-            line.trim_start().chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_uppercase();
+        let this_line = line.split('\n').next().unwrap_or("");
+        let first: String = this_line
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect::<String>()
+            .to_ascii_uppercase();
         if matches!(first.as_str(), "CREATE" | "ALTER" | "DROP" | "COMMENT") {
             return line_start;
         }
@@ -143,7 +148,13 @@ impl<'a> Src<'a> {
                             // so what follows is still read.
                             let resume = dollar_resume(text, tag_end);
                             unterminated.push((i, resume));
-                            resume
+                            // The line break before the resumed line stays outside the body, so the
+                            // statement there starts a line.
+                            if resume > tag_end && b[resume - 1] == b'\n' {
+                                resume - 1
+                            } else {
+                                resume
+                            }
                         });
                         (Kind::Dollar, end)
                     }
