@@ -1078,7 +1078,11 @@ fn fk_ref(arg: &str) -> Option<FkRef> {
         let parts: Vec<&str> = s.split('.').collect();
         return match parts.as_slice() {
             [t] => Some(FkRef::Named { table: t.to_string(), column: None }),
-            [.., t, c] => Some(FkRef::Named { table: t.to_string(), column: Some(c.to_string()) }),
+            // `orchard.trees.id`: the table keeps its schema (`public` is the default one).
+            [.., ns, t, c] => {
+                Some(FkRef::Named { table: model::qualified_name(Some(ns), t), column: Some(c.to_string()) })
+            }
+            [t, c] => Some(FkRef::Named { table: t.to_string(), column: Some(c.to_string()) }),
             [] => None,
         };
     }

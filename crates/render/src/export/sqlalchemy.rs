@@ -222,8 +222,16 @@ fn table_args(table: &Table, schema: &Schema, notes: &mut Vec<String>) -> Vec<St
         }
         args.push(format!("sa.Index({}, {})", py_string(&name), parts.join(", ")));
     }
+    // Keyword arguments: one dict, last.
+    let mut kwargs = Vec::new();
+    if let Some(ns) = &table.namespace {
+        kwargs.push(format!("\"schema\": {}", py_string(ns)));
+    }
     if let Some(c) = &table.comment {
-        args.push(format!("{{\"comment\": {}}}", py_string(c)));
+        kwargs.push(format!("\"comment\": {}", py_string(c)));
+    }
+    if !kwargs.is_empty() {
+        args.push(format!("{{{}}}", kwargs.join(", ")));
     }
     args
 }
