@@ -318,9 +318,12 @@ pub(super) fn interpret(catalog: &Catalog, filter: &InspectFilter, source: &str)
                 columns: row.columns.clone(),
                 // The catalog names a target in the referencing table's schema bare: references
                 // name a table outside `public` with its schema, as documents do.
-                ref_table: match row.ref_table.as_deref() {
-                    Some(r) if !r.contains('.') => model::qualified_name(namespace(&row.schema).as_deref(), r),
-                    r => r.unwrap_or_default().to_string(),
+                ref_table: match row.ref_table.as_deref().map(|r| r.split_once('.')) {
+                    Some(Some((ns, t))) => model::qualified_name(Some(ns), t),
+                    Some(None) => {
+                        model::qualified_name(namespace(&row.schema).as_deref(), row.ref_table.as_deref().unwrap_or(""))
+                    }
+                    None => String::new(),
                 },
                 ref_columns: row.ref_columns.clone(),
                 on_delete: action(&row.on_delete),
