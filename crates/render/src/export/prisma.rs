@@ -63,6 +63,9 @@ pub fn prisma(schema: &Schema, target: Target) -> Export {
     for (table, plan) in schema.tables.iter().zip(&plans) {
         for (fk, relation) in table.foreign_keys.iter().zip(&plan.relations) {
             let Some(relation) = relation else { continue };
+            if !types_match(table, fk, schema, target, &enum_names) {
+                continue;
+            }
             let unique = table.is_unique_key(&fk.columns);
             let wanted = lower_first(&plan.model) + if unique { "" } else { "s" };
             let ty = format!(
@@ -131,6 +134,15 @@ pub fn prisma(schema: &Schema, target: Target) -> Export {
                 ));
                 continue;
             };
+            if !types_match(table, fk, schema, target, &enum_names) {
+                notes.push(format!(
+                    "{}: the foreign key ({}) → {} joins columns of different types, which Prisma refuses; kept as plain fields",
+                    table.name,
+                    fk.columns.join(", "),
+                    fk.ref_table
+                ));
+                continue;
+            }
             let parent = schema.table(&fk.ref_table).expect("a relation's parent is in the schema");
             let ref_columns: Vec<String> = if fk.ref_columns.is_empty() {
                 parent.primary_key.as_ref().map(|pk| pk.columns.clone()).unwrap_or_default()
@@ -225,6 +237,32 @@ pub fn prisma(schema: &Schema, target: Target) -> Export {
     }
     let text = out.trim_end().to_string() + "\n";
     Export { text, notes }
+}
+
+/// Whether each FK column has the Prisma type of the column it references (Prisma refuses a
+/// relation between fields of different types).
+fn types_match(
+    table: &Table,
+    fk: &ForeignKey,
+    schema: &Schema,
+    target: Target,
+    enums: &BTreeMap<String, String>,
+) -> bool {
+    let Some(parent) = schema.table(&fk.ref_table) else { return false };
+    let refs: Vec<String> = if fk.ref_columns.is_empty() {
+        parent.primary_key.as_ref().map(|pk| pk.columns.clone()).unwrap_or_default()
+    } else {
+        fk.ref_columns.clone()
+    };
+    let bare = |c: &Column| {
+        let (ty, native) = field_type(c, target, enums);
+        (ty.trim_end_matches('?').to_string(), native)
+    };
+    refs.len() == fk.columns.len()
+        && fk.columns.iter().zip(&refs).all(|(c, r)| match (table.column(c), parent.column(r)) {
+            (Some(c), Some(r)) => bare(c) == bare(r),
+            _ => false,
+        })
 }
 
 /// The names one table's model uses: its own, a field per column, a relation field per foreign key
@@ -440,6 +478,8 @@ fn default_attribute(
         // NOTE: Prisma accepts now() on DateTime fields only; elsewhere the database's own spelling.
         DefaultValue::CurrentTimestamp if !is_datetime => "dbgenerated(\"CURRENT_TIMESTAMP\")".into(),
         DefaultValue::Bool(b) => b.to_string(),
+        // NOTE: MySQL and SQL Server write boolean defaults as 1 and 0; Prisma wants true/false.
+        DefaultValue::Number(n) if column.ty.kind == TypeKind::Bool => (n.trim() != "0").to_string(),
         DefaultValue::Number(n) => n.clone(),
         DefaultValue::String(s) => match &column.ty.kind {
             TypeKind::Enum { name } if enums.contains_key(&name_key(name)) && is_identifier(s) => s.clone(),
