@@ -161,7 +161,7 @@ fn round_trip(doc: &Path, format: &str, fence: &str, types: &dyn Fn(&str) -> Str
     // A type the notation has no spelling for is written untyped, and said so.
     for (name, table) in &mut b.tables {
         for (column, (ty, _, _)) in &mut table.columns {
-            if ty == "sa.NullType()" {
+            if ty == "sa.types.NullType()" {
                 assert!(notes.contains(&format!("{name}.{column}")), "{doc:?}: {name}.{column} untyped silently");
                 *ty = a.tables[name].columns[column].0.clone();
             }

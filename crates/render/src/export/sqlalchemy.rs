@@ -71,14 +71,14 @@ pub fn sqlalchemy(schema: &Schema) -> Export {
             let (sa_type, py) = types(&column.ty.kind, &enum_classes);
             let Some(sa_type) = sa_type else {
                 notes.push(format!(
-                    "{}.{}: type `{}` has no SQLAlchemy spelling; written as sa.NullType()",
+                    "{}.{}: type `{}` has no SQLAlchemy spelling; written as sa.types.NullType()",
                     table.name, column.name, column.ty.spelling
                 ));
                 let annotated = if column.nullable { "Optional[Any]" } else { "Any" };
                 let not_null = if column.nullable { "" } else { ", nullable=False" };
                 let _ = writeln!(
                     out,
-                    "    {attribute}: Mapped[{annotated}] = mapped_column({}sa.NullType(){not_null})",
+                    "    {attribute}: Mapped[{annotated}] = mapped_column({}sa.types.NullType(){not_null})",
                     name_arg(&attribute, column)
                 );
                 continue;
