@@ -16,6 +16,9 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
     Name,
+    /// A name column whose header says what kind of key every row is (`| FK | 테이블 | … |`,
+    /// `| index | table | columns |`).
+    NameOf(Kind),
     Kind,
     Table,
     Columns,
@@ -51,11 +54,25 @@ fn role_of(header: &str) -> Option<Role> {
             }
             "ondelete" | "삭제시" | "삭제규칙" => Role::OnDelete,
             "onupdate" | "수정시" | "수정규칙" => Role::OnUpdate,
-            _ => continue,
+            w => match header_kind(w) {
+                Some(k) => Role::NameOf(k),
+                None => continue,
+            },
         });
         break;
     }
     found
+}
+
+/// The kind of key a header names for every row (`FK`, `Indexes`, `외래키`).
+fn header_kind(w: &str) -> Option<Kind> {
+    Some(match w {
+        "pk" | "primarykey" | "primarykeys" | "기본키" => Kind::Primary,
+        "fk" | "fks" | "foreignkey" | "foreignkeys" | "외래키" | "참조키" => Kind::Foreign,
+        "uk" | "uq" | "unique" | "uniques" | "uniquekey" | "uniquekeys" | "유니크" | "고유키" => Kind::Unique,
+        "index" | "indexes" | "indices" | "idx" | "인덱스" => Kind::Index,
+        _ => return None,
+    })
 }
 
 /// The kind of key a row is about.
@@ -99,6 +116,8 @@ fn kind_from_name(name: &str) -> Option<Kind> {
 #[derive(Debug, Default)]
 struct Layout {
     name: Option<usize>,
+    /// The kind a `NameOf` header gives every row.
+    header_kind: Option<Kind>,
     kind: Option<usize>,
     table: Option<usize>,
     columns: Option<usize>,
@@ -119,8 +138,13 @@ fn layout(t: &MdTable) -> Option<Layout> {
             }
             return None;
         };
+        if let Role::NameOf(k) = role {
+            if l.header_kind.replace(k).is_some() {
+                return None;
+            }
+        }
         let slot = match role {
-            Role::Name => &mut l.name,
+            Role::Name | Role::NameOf(_) => &mut l.name,
             Role::Kind => &mut l.kind,
             Role::Table => &mut l.table,
             Role::Columns => &mut l.columns,
@@ -144,7 +168,7 @@ fn layout(t: &MdTable) -> Option<Layout> {
             return None;
         }
     }
-    (l.references.is_some() || l.ref_table.is_some() || l.kind.is_some()).then_some(l)
+    (l.references.is_some() || l.ref_table.is_some() || l.kind.is_some() || l.header_kind.is_some()).then_some(l)
 }
 
 /// Reads `t` when it is a key catalog (every header cell has a catalog role, it names a table
@@ -169,7 +193,8 @@ pub(super) fn read(file: &Arc<str>, t: &MdTable, out: &mut Partial, touched: &mu
         let target = reference(&text(row, l.references), &text(row, l.ref_table), &text(row, l.ref_columns));
         let kind = kind_of(&text(row, l.kind))
             .or_else(|| target.as_ref().map(|_| Kind::Foreign))
-            .or_else(|| name.as_deref().and_then(kind_from_name));
+            .or_else(|| name.as_deref().and_then(kind_from_name))
+            .or(l.header_kind);
         let (Some(kind), false, false) = (kind, columns.is_empty(), !super::words::is_ident(&table)) else {
             out.diagnostics.push(FIELD_TABLE_UNREADABLE_ROW.at(
                 span(&origin, &table),

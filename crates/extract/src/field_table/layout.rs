@@ -53,6 +53,8 @@ pub(super) fn role_of_word(w: &str) -> Option<Role> {
         "타입" | "자료형" | "데이터타입" | "데이터형" | "type" | "datatype" | "sqltype" | "dbtype" | "columntype" => {
             Role::Type
         }
+        // `Java type`, `TS type`, `Python type`: the type in the language the entities are written in.
+        w if w.strip_suffix("type").or_else(|| w.strip_suffix("타입")).is_some_and(is_language) => Role::Type,
         "제약조건" | "제약" | "제약사항" | "constraints" | "constraint" | "options" | "옵션" => {
             Role::Constraint
         }
@@ -73,6 +75,33 @@ pub(super) fn role_of_word(w: &str) -> Option<Role> {
         "테이블" | "table" | "테이블명" | "tablename" => Role::Table,
         _ => return None,
     })
+}
+
+/// A programming or schema language a type column may be headed with (`Java type`).
+fn is_language(w: &str) -> bool {
+    matches!(
+        w,
+        "java"
+            | "kotlin"
+            | "ts"
+            | "typescript"
+            | "js"
+            | "javascript"
+            | "python"
+            | "py"
+            | "go"
+            | "golang"
+            | "csharp"
+            | "c#"
+            | "dotnet"
+            | "prisma"
+            | "orm"
+            | "jpa"
+            | "entity"
+            | "field"
+            | "자바"
+            | "파이썬"
+    )
 }
 
 /// Column indexes of each role (the first column of a role wins).

@@ -24,7 +24,7 @@ use crate::frontend::Partial;
 use crate::scan::{Cell, Document, Heading, Item, MdTable};
 use cells::{cell, packed_names, packed_part, recognized_type};
 use layout::layout;
-use model::{name_eq, name_key, ForeignKey, Notation, Origin, PrimaryKey, RuleInfo, Span, Table};
+use model::{name_eq, name_key, ForeignKey, Index, Notation, Origin, PrimaryKey, RuleInfo, Span, Table};
 use row::{read_row, RowCx};
 use section::{Given, Sections};
 use std::collections::BTreeSet;
@@ -109,6 +109,7 @@ pub fn extract(docs: &[Document]) -> Partial {
     let mut bare_fks: Vec<BareFk> = Vec::new();
     let mut subdocuments: Vec<Subdocument> = Vec::new();
     let mut catalogued: BTreeSet<String> = BTreeSet::new();
+    let mut keyed: Vec<Index> = Vec::new();
     for doc in docs {
         let mut sections = Sections::default();
         for item in &doc.items {
@@ -134,7 +135,12 @@ pub fn extract(docs: &[Document]) -> Partial {
                     for line in given.iter().flat_map(|g| g.items.iter()) {
                         out.mark_read(&doc.file, *line);
                     }
-                    let mut cx = TableCx { file: &doc.file, bare_fks: &mut bare_fks, subdocuments: &mut subdocuments };
+                    let mut cx = TableCx {
+                        file: &doc.file,
+                        bare_fks: &mut bare_fks,
+                        subdocuments: &mut subdocuments,
+                        keyed: &mut keyed,
+                    };
                     read_table(&mut cx, t, given.as_ref(), &mut out);
                 }
                 _ => {}
@@ -145,6 +151,7 @@ pub fn extract(docs: &[Document]) -> Partial {
         }
     }
     resolve_bare_fks(&mut out, bare_fks);
+    keyed_indexes(&mut out, keyed);
     subdocument::attach(&mut out, subdocuments);
     for t in &mut out.schema.tables {
         merge_repeated_keys(t);
@@ -174,6 +181,8 @@ struct TableCx<'a> {
     file: &'a Arc<str>,
     bare_fks: &'a mut Vec<BareFk>,
     subdocuments: &'a mut Vec<Subdocument>,
+    /// Indexes rows state on a primary key column (`PK, INDEX`).
+    keyed: &'a mut Vec<Index>,
 }
 
 /// A table's name from the headings near it (at most three levels up).
@@ -325,7 +334,7 @@ fn read_table(cx: &mut TableCx, t: &MdTable, given: Option<&Given>, out: &mut Pa
         if !touched.contains(&table_idx) {
             touched.push(table_idx);
         }
-        read_row(&RowCx { file, layout: &l, table_idx }, row, out, cx.bare_fks);
+        read_row(&RowCx { file, layout: &l, table_idx }, row, out, cx.bare_fks, cx.keyed);
     }
     if let (Some((named, _)), Some(&idx)) = (&fallback, touched.first()) {
         apply_given(&mut out.schema.tables[idx], named, given);
@@ -454,6 +463,20 @@ fn merge_repeated_keys(t: &mut Table) {
         }
     }
     t.uniques = uniques;
+}
+
+/// Keeps the indexes stated on primary key columns that the key's own index does not serve: those
+/// on a column after the first of a composite key (`recipe_id PK, FK` / `ingredient_id PK, FK,
+/// INDEX`).
+fn keyed_indexes(out: &mut Partial, keyed: Vec<Index>) {
+    for index in keyed {
+        let Some(column) = index.parts.first().and_then(|p| p.column.as_deref()) else { continue };
+        let leading =
+            out.schema.table(&index.table).and_then(|t| t.primary_key.as_ref()).and_then(|pk| pk.columns.first());
+        if !leading.is_some_and(|c| name_eq(c, column)) {
+            out.schema.indexes.push(index);
+        }
+    }
 }
 
 fn resolve_bare_fks(out: &mut Partial, bare: Vec<BareFk>) {

@@ -18,7 +18,13 @@ pub(super) struct RowCx<'a> {
 }
 
 /// Reads one row (with a name) into the table at `cx.table_idx`.
-pub(super) fn read_row(cx: &RowCx, row: &[Cell], out: &mut Partial, bare_fks: &mut Vec<BareFk>) {
+pub(super) fn read_row(
+    cx: &RowCx,
+    row: &[Cell],
+    out: &mut Partial,
+    bare_fks: &mut Vec<BareFk>,
+    keyed: &mut Vec<Index>,
+) {
     let (file, l) = (cx.file, cx.layout);
     let Some(name_cell) = cell(row, l.name) else { return };
     if let Some(columns) = laravel_timestamps(&name_cell.text) {
@@ -224,10 +230,11 @@ pub(super) fn read_row(cx: &RowCx, row: &[Cell], out: &mut Partial, bare_fks: &m
         }),
         None => {}
     }
-    // NOTE: a primary key or unique constraint is already backed by an index: `PK, INDEX` and
-    // `UNIQUE, INDEX` describe that index, not a second one.
-    if words.index && !words.pk && !words.unique {
-        out.schema.indexes.push(Index {
+    // NOTE: a unique constraint is already backed by an index: `UNIQUE, INDEX` describes that
+    // index, not a second one. So does a primary key for its leading column: `PK, INDEX` is an
+    // index of its own only on a later column of a composite key, known once every row is read.
+    if words.index && !words.unique {
+        let index = Index {
             name: None,
             table: table_name,
             parts: vec![IndexPart::column(col_name)],
@@ -236,7 +243,12 @@ pub(super) fn read_row(cx: &RowCx, row: &[Cell], out: &mut Partial, bare_fks: &m
             predicate: None,
             include: Vec::new(),
             origin: word_origin,
-        });
+        };
+        if words.pk {
+            keyed.push(index);
+        } else {
+            out.schema.indexes.push(index);
+        }
     }
 }
 

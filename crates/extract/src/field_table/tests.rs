@@ -434,3 +434,44 @@ fn a_bare_fk_takes_the_target_its_description_names() {
     assert_eq!(t.foreign_keys.len(), 1);
     assert_eq!(p.diagnostics[0].rule, "field-table-foreign-key-without-target");
 }
+
+#[test]
+fn keys_written_in_descriptions_key_columns_and_language_type_headers() {
+    let md = "### parts\n\n| Column | Java type | Constraints | Notes |\n|---|---|---|---|\n\
+| id | Long | PK | |\n\
+| order_id | Long | NOT NULL | references orders(id), indexed |\n\
+| sku | String | NOT NULL | not indexed: read through the order |\n\
+| bin | String | | → bins.code |\n";
+    let p = run(md);
+    let t = p.schema.table("parts").expect("a `Java type` header is a type column");
+    assert_eq!(t.column("id").unwrap().ty.spelling, "Long");
+    let fks: Vec<(&str, &str, Vec<String>)> =
+        t.foreign_keys.iter().map(|f| (f.columns[0].as_str(), f.ref_table.as_str(), f.ref_columns.clone())).collect();
+    assert_eq!(fks, [("order_id", "orders", vec!["id".to_string()]), ("bin", "bins", vec!["code".to_string()])]);
+    let indexed: Vec<&str> = p.schema.indexes.iter().filter_map(|i| i.parts[0].column.as_deref()).collect();
+    assert_eq!(indexed, ["order_id"], "`indexed` alone is an index; `not indexed` and prose are not");
+}
+
+#[test]
+fn an_index_on_a_later_column_of_a_composite_key_is_kept() {
+    let md = "### seats\n\n| 컬럼명 | 타입 | 제약조건 |\n|---|---|---|\n\
+| class_id | INTEGER | PK, INDEX |\n| seat_no | INTEGER | PK, INDEX |\n";
+    let p = run(md);
+    assert_eq!(p.schema.table("seats").unwrap().primary_key.as_ref().unwrap().columns, ["class_id", "seat_no"]);
+    let indexed: Vec<&str> = p.schema.indexes.iter().filter_map(|i| i.parts[0].column.as_deref()).collect();
+    assert_eq!(indexed, ["seat_no"], "the key's own index serves its first column");
+}
+
+#[test]
+fn catalogs_whose_header_names_the_kind_of_every_row() {
+    let md = "### 제약조건\n\n| FK | 테이블 | 컬럼 | 참조 |\n|---|---|---|---|\n\
+| fk_doctors_clinic | doctors | clinic_id | clinics(clinic_id) |\n\n\
+| index | table | columns |\n|---|---|---|\n| idx_moves_bin | stock_moves | bin_id, moved_at |\n";
+    let p = run(md);
+    let fk = &p.schema.table("doctors").unwrap().foreign_keys[0];
+    assert_eq!((fk.name.as_deref(), fk.ref_table.as_str()), (Some("fk_doctors_clinic"), "clinics"));
+    assert_eq!(fk.ref_columns, ["clinic_id"]);
+    let idx = &p.schema.indexes[0];
+    assert_eq!((idx.name.as_deref(), idx.table.as_str(), idx.unique), (Some("idx_moves_bin"), "stock_moves", false));
+    assert_eq!(idx.parts.len(), 2);
+}

@@ -258,6 +258,8 @@ fn description_word(raw: &str, next: Option<&str>) -> bool {
         "PRIMARY" | "FOREIGN" | "기본" | "외래" => next.is_some_and(|n| n.eq_ignore_ascii_case("key") || n == "키"),
         "REFERENCES" | "참조" | "기본키" | "외래키" | "자동증가" | "AUTO-INCREMENT" | "AUTO-INCREMENTING"
         | "AUTO-INCREMENTED" => true,
+        // `references events(id), indexed`: the word alone, never `indexed by …` prose.
+        "INDEXED" => next.is_none(),
         _ => false,
     }
 }
@@ -286,11 +288,27 @@ impl Constraints {
         };
         let mut i = 0;
         while i < toks.len() {
+            // `→ mechanics.id`, `-> bays(id)`: an arrow alone points at the referenced column.
+            if matches!(toks.get(i), Some(Tok::Arrow)) && self.fk.is_none() {
+                let target = match (toks.get(i + 1), toks.get(i + 2)) {
+                    (Some(Tok::Word(t)), Some(Tok::Group(g))) if is_ident(t) => parse_ref(t, Some(g)).map(|t| (t, 2)),
+                    (Some(Tok::Word(t)), _) if t.contains('.') => parse_ref(t, None).map(|t| (t, 1)),
+                    _ => None,
+                };
+                if let Some((t, n)) = target.filter(|(t, _)| !t.columns.is_empty()) {
+                    self.fk = Some(t);
+                    self.bare_fk = false;
+                    i += 1 + n;
+                    continue;
+                }
+            }
             let Some(w) = word(i) else {
                 i += 1;
                 continue;
             };
-            if description && !description_word(raw(i).unwrap_or(""), raw(i + 1)) {
+            let negated =
+                i > 0 && raw(i - 1).is_some_and(|p| matches!(p.to_lowercase().as_str(), "not" | "no" | "never"));
+            if description && (negated || !description_word(raw(i).unwrap_or(""), raw(i + 1))) {
                 i += 1;
                 continue;
             }

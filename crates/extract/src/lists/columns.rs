@@ -71,6 +71,12 @@ impl Label {
                     let partial = ["key", "main", "important", "주요", "핵심"].iter().any(|w| head.contains(w));
                     return Some(Label::Columns { partial });
                 }
+                // `Keys:`, `**Constraints**:`, `제약조건:`: the keys and indexes of the table.
+                let head = head.trim_matches(['*', '_', ' ']);
+                if matches!(head, "keys" | "constraints" | "keys and constraints" | "제약조건" | "제약 조건" | "키")
+                {
+                    return Some(Label::Indexes);
+                }
             }
         }
         // `**Greenhouse**`, `**SensorReading** (센서 측정값)`, `**users** table`.
@@ -329,7 +335,9 @@ fn read_spec(tail: &str) -> Spec {
     };
     let mut prose: Vec<String> = Vec::new();
     for (k, part) in split_top(rest, &[',', ';']).iter().enumerate() {
-        let part = part.trim().trim_start_matches(['-', '—', '–']).trim();
+        let part = part.trim();
+        // A dash before a remark is punctuation; `->` is an arrow.
+        let part = if part.starts_with("->") { part } else { part.trim_start_matches(['-', '—', '–']).trim() };
         if part.is_empty() {
             continue;
         }

@@ -822,8 +822,16 @@ fn read_index(cx: &Cx, text: &str, out: &mut Partial) -> bool {
         add_index(cx, out, dotted, None, parts, unique, quote);
         return true;
     }
-    // Under an index heading: `` `idx_name`: `col` ``, `` `idx_name` (`a`, `b`) ``, `` `a`, `b` ``.
-    if cx.under_index_heading() && !cx.item.code_spans.is_empty() && !text.contains('→') && !text.contains("->") {
+    // `- unique: `t.c``, `- index: `t.a`, `t.b``, `- unique (`a`, `b`): …` say what they are
+    // wherever they are written; other bullets are keys only under an index heading or label.
+    let head = lower.split([':', '：', '(']).next().unwrap_or("").trim();
+    let unique_head = matches!(head, "unique" | "uk" | "uq" | "unique key" | "유니크" | "고유" | "unique index");
+    let key_head = unique_head || matches!(head, "index" | "idx" | "인덱스" | "key" | "색인");
+    if (key_head || cx.under_index_heading())
+        && !cx.item.code_spans.is_empty()
+        && !text.contains('→')
+        && !text.contains("->")
+    {
         let spans: Vec<&str> = cx.item.code_spans.iter().map(|s| s.trim()).collect();
         let (name, rest) = match spans.split_first() {
             Some((first, rest)) if looks_like_index_name(first) => (Some(first.to_string()), rest.to_vec()),
@@ -861,8 +869,7 @@ fn read_index(cx: &Cx, text: &str, out: &mut Partial) -> bool {
         }
         let unique = says_unique(&lower);
         // `- unique: `t.a`, `t.b``: a unique constraint, as `UNIQUE (a, b)` would say it.
-        let head = lower.split([':', '：']).next().unwrap_or("").trim();
-        let constraint = name.is_none() && matches!(head, "unique" | "uk" | "uq" | "unique key" | "유니크" | "고유");
+        let constraint = name.is_none() && unique_head && head != "unique index";
         if constraint && parts.iter().all(|p| p.column.is_some() && !p.descending) {
             let Some(table) = table.or_else(|| cx.context_table()) else {
                 unattached(cx, out, "unique key", quote);

@@ -299,3 +299,37 @@ fn prose_lists_under_a_table_heading_define_nothing() {
     let p = run(md, &[]);
     assert!(p.schema.tables.is_empty() && p.diagnostics.is_empty(), "{:?} {:?}", p.schema.tables, p.diagnostics);
 }
+
+#[test]
+fn unique_and_index_bullets_say_what_they_are_under_any_heading_and_a_keys_label() {
+    let md = "### tickets\n\n- unique: `tickets.event_id`, `tickets.seat`\n- index: `tickets.sold_at`\n\n\
+## stations\n\nKeys:\n\n- unique (`call_sign`, `region`): a call sign is reused across regions\n\
+- index on `region` for the dashboards\n\n## notes\n\n- the `region` column is free text\n";
+    let p = run(md, &["tickets", "stations"]);
+    let uniques = |t: &str| p.schema.table(t).map(|t| t.uniques.iter().map(|u| u.columns.clone()).collect::<Vec<_>>());
+    assert_eq!(uniques("tickets"), Some(vec![vec!["event_id".to_string(), "seat".to_string()]]));
+    assert_eq!(uniques("stations"), Some(vec![vec!["call_sign".to_string(), "region".to_string()]]));
+    assert_eq!(
+        index_summary(&p),
+        [
+            (String::new(), "tickets".into(), vec!["sold_at".into()], false),
+            (String::new(), "stations".into(), vec!["region".into()], false),
+        ]
+    );
+}
+
+#[test]
+fn a_column_bullet_pointing_with_an_arrow_is_a_foreign_key() {
+    let md = "### `repair_orders`\n- `id` BIGINT — primary key\n- `mechanic_id` BIGINT → `mechanics.id`\n- `bay_id` INT -> `bays(id)`\n";
+    let p = run(md, &["mechanics", "bays"]);
+    let t = p.schema.table("repair_orders").unwrap();
+    let fks: Vec<(&str, &str, &[String])> = t
+        .foreign_keys
+        .iter()
+        .map(|f| (f.columns[0].as_str(), f.ref_table.as_str(), f.ref_columns.as_slice()))
+        .collect();
+    assert_eq!(
+        fks,
+        [("mechanic_id", "mechanics", &["id".to_string()][..]), ("bay_id", "bays", &["id".to_string()][..])]
+    );
+}
