@@ -2,7 +2,7 @@
 //! a guess that names no defined table is left out of the schema and said as information, never
 //! an error about the document.
 
-use model::{suggest_name, Diagnostic, RuleInfo, Schema, Span};
+use model::{suggest_name, Diagnostic, Notation, Origin, PrimaryKey, RuleInfo, Schema, Span};
 
 model::declare_rule! {
     /// What it does: notes a column marked as a foreign key whose target schemadoc guessed from its
@@ -24,7 +24,63 @@ model::declare_rule! {
     pub INFERRED_REFERENCE_UNRESOLVED = "inferred-reference-unresolved", Info
 }
 
-pub const RULES: &[RuleInfo] = &[INFERRED_REFERENCE_UNRESOLVED];
+model::declare_rule! {
+    /// What it does: notes a table described in a field table, bullets or a diagram that states no
+    /// primary key, whose key schemadoc takes by convention: its column named `id`, else its only
+    /// auto-generated column (`SERIAL`, `auto`, `auto-increment`).
+    ///
+    /// Why it matters: design notes often leave the key unsaid (`- id: int`); taking `id` as the
+    /// key lets references to the table resolve. SQL, Prisma and DBML say their keys exactly, so
+    /// their tables are never given one.
+    ///
+    /// Example:
+    /// ```markdown
+    /// **Greenhouse**
+    /// - id: str (UUID)
+    /// - label: str
+    /// ```
+    /// (`Greenhouse.id` becomes the primary key; write `id (PK)` to say so.)
+    pub INFERRED_PRIMARY_KEY = "inferred-primary-key", Info
+}
+
+pub const RULES: &[RuleInfo] = &[INFERRED_REFERENCE_UNRESOLVED, INFERRED_PRIMARY_KEY];
+
+/// Gives each table a descriptive notation defines without a primary key the key its columns
+/// imply by convention (see [`INFERRED_PRIMARY_KEY`]), reporting each one.
+pub fn conventional_keys(schema: &mut Schema) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for table in &mut schema.tables {
+        let descriptive = matches!(table.origin.notation, Notation::FieldTable | Notation::List | Notation::Mermaid);
+        if !descriptive || table.primary_key.is_some() {
+            continue;
+        }
+        let generated: Vec<usize> = (0..table.columns.len()).filter(|&i| table.columns[i].identity.is_some()).collect();
+        let by_name = table.columns.iter().position(|c| c.name.eq_ignore_ascii_case("id"));
+        let Some(i) = by_name.or(match generated.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }) else {
+            continue;
+        };
+        let column = &mut table.columns[i];
+        column.nullable = false;
+        let why = if by_name.is_some() { "it is named `id`" } else { "it is the table's only generated column" };
+        let origin = Origin::inferred_from(&column.origin);
+        out.push(
+            INFERRED_PRIMARY_KEY
+                .at(
+                    Span { len: column.name.chars().count() as u32, ..Span::from(&column.origin) },
+                    format!(
+                        "`{}` states no primary key; `{}` is taken as its key because {why}",
+                        table.name, column.name
+                    ),
+                )
+                .with_help(format!("say so where the column is written: `{} (PK)`", column.name)),
+        );
+        table.primary_key = Some(PrimaryKey { name: None, columns: vec![column.name.clone()], origin });
+    }
+    out
+}
 
 /// Removes every inferred foreign key whose target table is not defined, reporting each one.
 pub fn settle(schema: &mut Schema) -> Vec<Diagnostic> {
@@ -69,7 +125,7 @@ fn schema_has(names: &[String], name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use model::{ForeignKey, Notation, Origin, Table};
+    use model::{Column, DataType, ForeignKey, Identity, Table, TypeKind};
 
     fn table(name: &str, fks: &[(&str, &str, bool)]) -> Table {
         let origin = Origin::new("t.md".into(), 1, 1, Notation::FieldTable);
@@ -107,5 +163,33 @@ mod tests {
         let stops = s.table("route_stops").unwrap();
         assert_eq!(stops.foreign_keys.len(), 1, "a guess naming a defined table stays");
         assert_eq!(s.table("tickets").unwrap().foreign_keys.len(), 1, "a stated reference is never dropped");
+    }
+
+    #[test]
+    fn tables_described_without_a_key_take_id_or_their_only_generated_column() {
+        let at = |n: Notation| Origin::new("t.md".into(), 1, 1, n);
+        let col = |name: &str, serial: bool, n: Notation| {
+            let mut c = Column::new(name, DataType::new(TypeKind::Int { bytes: 4 }, "int"), at(n));
+            c.identity = serial.then_some(Identity::Serial);
+            c
+        };
+        let mut greenhouse = Table::new("Greenhouse", at(Notation::List));
+        greenhouse.columns = vec![col("label", false, Notation::List), col("Id", false, Notation::List)];
+        let mut kennels = Table::new("kennels", at(Notation::FieldTable));
+        kennels.columns = vec![col("kennel_no", true, Notation::FieldTable), col("size", false, Notation::FieldTable)];
+        let mut audit = Table::new("audit", at(Notation::FieldTable));
+        audit.columns = vec![col("a", true, Notation::FieldTable), col("b", true, Notation::FieldTable)];
+        let mut log = Table::new("log", at(Notation::Sql));
+        log.columns = vec![col("id", false, Notation::Sql)];
+        let mut s = Schema { tables: vec![greenhouse, kennels, audit, log], ..Schema::default() };
+        let d = conventional_keys(&mut s);
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert!(d.iter().all(|d| d.severity == model::Severity::Info));
+        let pk = |t: &str| s.table(t).and_then(|t| t.primary_key.as_ref()).map(|p| p.columns.clone());
+        assert_eq!(pk("Greenhouse"), Some(vec!["Id".to_string()]));
+        assert!(!s.table("Greenhouse").unwrap().columns[1].nullable);
+        assert_eq!(pk("kennels"), Some(vec!["kennel_no".to_string()]));
+        assert_eq!(pk("audit"), None, "two generated columns: no guess");
+        assert_eq!(pk("log"), None, "SQL states its keys exactly");
     }
 }

@@ -64,6 +64,8 @@ pub fn extract(files: &[SourceFile], options: &Options) -> Extraction {
     let (mut schema, merge_diagnostics) = merge::merge(partials, &options.prefer);
     diagnostics.extend(merge_diagnostics);
     diagnostics.extend(renames::collect(&docs, &mut schema));
+    diagnostics.extend(hints::conventional_keys(&mut schema));
+    primary_keys_not_null(&mut schema);
     diagnostics.extend(hints::settle(&mut schema));
     diagnostics.extend(unread::report(&docs, &read, &schema));
     let dialect = options.dialect.or_else(|| labelled_dialect(&docs)).or(dbml.dialect);
@@ -71,6 +73,20 @@ pub fn extract(files: &[SourceFile], options: &Options) -> Extraction {
     diagnostics.sort_by(|a, b| (&a.span, a.rule, &a.message).cmp(&(&b.span, b.rule, &b.message)));
     diagnostics.dedup();
     Extraction { schema, diagnostics, dialect }
+}
+
+/// Makes every primary key column NOT NULL, whichever notation stated the key and whichever the
+/// column: a key from a catalog row, a `**Primary Key**` paragraph or a bullet applies to columns
+/// another notation defines.
+// NOTE: databases make primary key columns NOT NULL themselves (PostgreSQL and MySQL silently,
+// SQLite only for `INTEGER PRIMARY KEY` and `WITHOUT ROWID`), so every output must say it.
+fn primary_keys_not_null(schema: &mut Schema) {
+    for t in &mut schema.tables {
+        let Some(pk) = &t.primary_key else { continue };
+        for c in t.columns.iter_mut().filter(|c| pk.columns.iter().any(|k| model::name_eq(k, &c.name))) {
+            c.nullable = false;
+        }
+    }
 }
 
 fn defined_tables(partials: &[Partial]) -> BTreeSet<String> {
@@ -115,4 +131,21 @@ pub fn rules() -> Vec<RuleInfo> {
         all.extend_from_slice(set);
     }
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_primary_key_from_any_notation_makes_its_columns_not_null() {
+        let md = "### codes\n\n| column | type | null |\n|---|---|---|\n| code | VARCHAR(10) | YES |\n| label | TEXT | YES |\n\n\
+| constraint | type | table | columns |\n|---|---|---|---|\n| pk_codes | PK | codes | code |\n\n\
+### zones\n\n```sql\nCREATE TABLE zones (zone_id INT, name TEXT);\n```\n\n- zone_id (Primary Key)\n";
+        let x = extract(&[SourceFile { name: "t.md".into(), text: md.into() }], &Options::default());
+        let nullable = |t: &str, c: &str| x.schema.table(t).and_then(|t| t.column(c)).map(|c| c.nullable);
+        assert_eq!(nullable("codes", "code"), Some(false), "a catalog's key");
+        assert_eq!(nullable("codes", "label"), Some(true));
+        assert_eq!(nullable("zones", "zone_id"), Some(false), "a bullet's key on a SQL table");
+    }
 }

@@ -162,7 +162,11 @@ fn g1c_bold_entities_with_python_annotations() {
     assert_eq!(r.ty("Greenhouse", "label"), "text");
     assert_eq!(r.ty("Greenhouse", "built_on"), "date");
     assert_eq!(r.columns("SensorReading"), names(&["id", "greenhouse_id", "humidity", "tags"]));
-    assert_eq!(r.foreign_keys("SensorReading"), [(names(&["greenhouse_id"]), "Greenhouse".into(), vec![])]);
+    // Neither entity states a key: each takes its `id` by convention, so the reference resolves.
+    assert_eq!(r.primary_key("Greenhouse"), names(&["id"]));
+    assert_eq!(r.primary_key("SensorReading"), names(&["id"]));
+    assert_eq!(r.foreign_keys("SensorReading"), [(names(&["greenhouse_id"]), "Greenhouse".into(), names(&["id"]))]);
+    assert!(r.errors().is_empty(), "{:#?}", r.errors());
     assert_eq!(
         (r.ty("SensorReading", "humidity").as_str(), &r.column("SensorReading", "humidity")["nullable"]),
         ("double", &Value::Bool(true))
