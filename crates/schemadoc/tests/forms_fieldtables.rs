@@ -144,6 +144,26 @@ fn c1_keys_in_description_and_key_columns() {
     assert!(id["default"].is_null(), "{id:#}");
     assert!(!id["identity"].is_null(), "{id:#}");
     assert!(!r.has_rule("missing-primary-key"), "{:#?}", r.diagnostics);
+    // The bullets under the "Index:" paragraph: a unique key on title, an index on studio_id.
+    let classes = r.table("pottery_classes");
+    assert_eq!(classes["uniques"][0]["columns"], serde_json::json!(["title"]), "{classes:#}");
+    assert_eq!(classes["indexes"][0]["columns"], serde_json::json!(["studio_id"]), "{classes:#}");
+    // `FK → owners.id` names a table this excerpt does not describe: worth a look, not an error.
+    assert!(r.rules("error").is_empty(), "{:#?}", r.diagnostics);
+    let owners: Vec<&Value> = r.diagnostics.iter().filter(|d| d["rule"] == "unknown-table").collect();
+    assert!(owners.len() == 1 && owners[0]["severity"] == "warning", "{owners:#?}");
+}
+
+#[test]
+fn p1_a_reversed_relationship_bullet_is_a_key_on_the_child() {
+    let Some(r) = read("p1_reversed_relationship_bullets.md") else { return };
+    assert_eq!(r.table_names(), ["jars", "shelves"]);
+    assert_eq!(r.foreign_keys("jars"), [(owned(&["shelf_id"]), "shelves".into(), owned(&["id"]))]);
+    assert!(r.foreign_keys("shelves").is_empty());
+    // Neither table states its key: `id` is taken by convention, so the reference resolves.
+    assert_eq!(r.primary_key("shelves"), ["id"]);
+    assert!(r.rules("error").is_empty(), "{:#?}", r.diagnostics);
+    assert!(!r.has_rule("missing-primary-key"), "{:#?}", r.diagnostics);
 }
 
 #[test]

@@ -1,5 +1,5 @@
 use crate::support::{external_schema, find_table, is_system_name, suggest};
-use model::{declare_rule, name_key, Diagnostic, Origin, RoutineKind, Schema};
+use model::{declare_rule, name_key, Diagnostic, Notation, Origin, RoutineKind, Schema, Severity};
 
 declare_rule! {
     /// What it does: flags a foreign key, index, trigger or view that names a table the schema does not define.
@@ -8,6 +8,9 @@ declare_rule! {
     /// Why it matters: the database rejects the statement (`relation "admin_characters" does not
     /// exist`), so applying the document fails halfway; usually the name is a typo or a table the
     /// document forgot to define.
+    ///
+    /// A reference written in a field table, a bullet or a diagram to a table no defined name
+    /// resembles is a warning: such documents often describe part of a system.
     ///
     /// Example:
     /// ```sql
@@ -19,6 +22,10 @@ declare_rule! {
 
 pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
     let mut report = |name: &str, what: String, origin: &Origin| {
+        // NOTE: field tables, bullets and diagrams describe; a document of them often covers part
+        // of a system and names tables described elsewhere. Such a reference is a warning unless
+        // a defined name is close to it (a typo), which stays an error.
+        let descriptive = matches!(origin.notation, Notation::FieldTable | Notation::List | Notation::Mermaid);
         // A table of a schema the document does not manage is `external-table`'s.
         if name.trim().is_empty() || find_table(schema, name).is_some() || external_schema(schema, name).is_some() {
             return;
@@ -32,6 +39,11 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
                 d = d.with_related((&t.origin).into(), format!("table `{}` is defined here", t.qualified_name()));
             }
             d = d.with_help(format!("did you mean `{s}`?"));
+        } else if descriptive {
+            d.severity = Severity::Warning;
+            d = d.with_help(format!(
+                "describe table `{name}` in the document, or correct the name; apply leaves out a foreign key to a table it does not know"
+            ));
         } else {
             d = d.with_help(format!("define table `{name}` or correct the name"));
         }
@@ -81,7 +93,7 @@ fn is_cte(sql: &str, name: &str) -> bool {
 mod tests {
     use super::*;
     use crate::fixtures::*;
-    use model::{Routine, Severity, View};
+    use model::{Routine, View};
 
     #[test]
     fn known_tables_pass() {
@@ -135,5 +147,24 @@ mod tests {
         assert!(d[1].message.contains("index `idx_admin` is on table `admin_characters`"));
         assert_eq!(d[2].help.as_deref(), Some("did you mean `posts`?"));
         assert!(d[3].message.contains("view `v` reads table `comments`"));
+    }
+
+    #[test]
+    fn a_described_reference_to_a_table_described_elsewhere_is_a_warning_but_a_typo_an_error() {
+        let mut s = schema(vec![
+            table("studios", 1).col("id", int(), 2).pk(&["id"], 2),
+            table("classes", 4)
+                .col("owner", int(), 5)
+                .fk(&["owner"], "owners", &["id"], 5)
+                .col("studio_id", int(), 6)
+                .fk(&["studio_id"], "studio", &["id"], 6),
+        ]);
+        for fk in &mut s.tables[1].foreign_keys {
+            fk.origin.notation = Notation::FieldTable;
+        }
+        let d = findings(super::run, &s);
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert_eq!((d[0].severity, d[0].span.line), (Severity::Warning, 5), "{d:#?}");
+        assert_eq!((d[1].severity, d[1].span.line), (Severity::Error, 6), "a near name is a typo: {d:#?}");
     }
 }
