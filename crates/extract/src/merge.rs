@@ -404,10 +404,23 @@ fn merge_table(base: &mut Table, other: &Table, definers: &[(Notation, Table)], 
             });
         }
     }
+    // A less trusted notation never adds a unique key silently (an ERD's `UK` that the SQL lacks):
+    // the most trusted definition is followed and the difference reported.
     for u in &other.uniques {
-        if !base.is_unique_key(&u.columns) {
-            base.uniques.push(u.clone());
+        if base.is_unique_key(&u.columns) {
+            continue;
         }
+        let first_has_columns = u.columns.iter().all(|c| first.column(c).is_some());
+        if *first_notation != other_notation && first_has_columns {
+            conflicts.push(Conflict {
+                pattern: format!("unique key only in {b}"),
+                subject: format!("{} ({})", base.name, u.columns.join(", ")),
+                kept: first.origin.clone(),
+                other: u.origin.clone(),
+            });
+            continue;
+        }
+        base.uniques.push(u.clone());
     }
     for c in &other.checks {
         if !base.checks.iter().any(|x| squash(&x.expr) == squash(&c.expr)) {
@@ -995,7 +1008,7 @@ fn report(conflicts: Vec<Conflict>) -> Vec<Diagnostic> {
                 d = d.with_related(Span::from(&c.kept), format!("{} ({})", c.subject, c.kept.notation.label()));
                 d = d.with_related(Span::from(&c.other), format!("{} ({})", c.subject, c.other.notation.label()));
             }
-            out.push(d.with_help(help_for(&pattern)));
+            out.push(d.with_help(help_for(&pattern, first)));
         } else {
             for c in list {
                 out.push(
@@ -1005,7 +1018,7 @@ fn report(conflicts: Vec<Conflict>) -> Vec<Diagnostic> {
                             Span::from(&c.other),
                             format!("the {} says otherwise here", c.other.notation.label()),
                         )
-                        .with_help(help_for(&pattern)),
+                        .with_help(help_for(&pattern, &c)),
                 );
             }
         }
@@ -1021,13 +1034,19 @@ fn abbreviate(items: &[&str], max: usize) -> String {
     }
 }
 
-fn help_for(pattern: &str) -> String {
+/// What to do about a disagreement, and which side schemadoc follows meanwhile and why.
+fn help_for(pattern: &str, c: &Conflict) -> String {
+    let (kept, other) = (c.kept.notation.label(), c.other.notation.label());
     if pattern.starts_with("column missing") {
         "add the column to every notation, or mark the outdated block with `<!-- schemadoc:ignore -->`".to_string()
     } else if pattern.starts_with("index only") {
         "declare the index in both notations, or drop it from one".to_string()
-    } else {
+    } else if kept == other {
         "make the notations agree; schemadoc follows the most trusted one (see `--prefer`)".to_string()
+    } else {
+        format!(
+            "make the notations agree; schemadoc follows the {kept}, the more trusted notation (`--prefer` puts the {other} first)"
+        )
     }
 }
 
@@ -1140,6 +1159,18 @@ ALTER TABLE users DROP COLUMN IF EXISTS nick;\n\
         assert_eq!((unknown[1].span.line, unknown[1].span.column), (25, 33));
         assert!(unknown[1].message.starts_with("RENAME COLUMN"));
         assert!(schema.table("users").unwrap().column("nickname").is_some());
+    }
+
+    #[test]
+    fn a_unique_key_only_a_less_trusted_notation_states_is_a_disagreement_and_the_more_trusted_wins() {
+        let md = "### users\n\n| column | type | constraints |\n|---|---|---|\n| id | BIGINT | PK |\n\
+| email | VARCHAR(200) | NOT NULL, UNIQUE |\n\n```sql\nCREATE TABLE users (id BIGINT PRIMARY KEY, email VARCHAR(200) NOT NULL);\n```\n";
+        let (schema, diags) = run(md);
+        assert!(schema.table("users").unwrap().uniques.is_empty(), "the SQL is followed");
+        let said = of(&diags, "conflicting-definition");
+        assert_eq!(said.len(), 1, "{diags:#?}");
+        assert!(said[0].message.contains("unique key only in field table"), "{}", said[0].message);
+        assert!(said[0].help.as_deref().is_some_and(|h| h.contains("follows the SQL")), "{:?}", said[0].help);
     }
 
     #[test]
