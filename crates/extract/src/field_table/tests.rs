@@ -265,13 +265,22 @@ fn keys_in_description_and_key_columns() {
     let md = "### pottery_classes\n\n| 컬럼명 | 타입 | FK | 설명 |\n|---|---|---|---|\n\
 | id | BIGINT | - | PK, 내부 식별자 |\n| studio_id | BIGINT | `studios.id` | 스튜디오 |\n\
 | teacher_id | BIGINT | | teachers.id 참조 |\n| room_id | INT | Y | 강의실 |\n\
-| note | TEXT | | references the lesson plan |\n";
+| note | TEXT | | references the lesson plan |\n| kiln_id | INT | | 가마, kilns 테이블의 id 참조 |\n";
     let p = run(md);
     let t = p.schema.table("pottery_classes").unwrap();
     assert_eq!(t.primary_key.as_ref().unwrap().columns, ["id"]);
     let fks: Vec<(&str, &str, bool)> =
         t.foreign_keys.iter().map(|f| (f.columns[0].as_str(), f.ref_table.as_str(), f.inferred)).collect();
-    assert_eq!(fks, [("studio_id", "studios", false), ("teacher_id", "teachers", false), ("room_id", "rooms", true)]);
+    assert_eq!(
+        fks,
+        [
+            ("studio_id", "studios", false),
+            ("teacher_id", "teachers", false),
+            ("kiln_id", "kilns", false),
+            ("room_id", "rooms", true)
+        ]
+    );
+    assert_eq!(t.foreign_keys[2].ref_columns, ["id"]);
     // Prose that says "references" without a written target is no key.
     assert!(t.column("note").unwrap().nullable);
     let md = "### courses\n\n| Field | Type | Description |\n|---|---|---|\n\

@@ -460,7 +460,12 @@ fn target_before(toks: &[Tok], at: usize) -> Option<(FkTarget, usize)> {
             if w.contains('.') {
                 parse_ref(&w, None)
             } else {
-                None
+                // `teams 테이블의 id 참조`: the table, then its column.
+                let of = prev.checked_sub(1).and_then(|k| match toks.get(k) {
+                    Some(Tok::Word(o)) if o == "테이블의" || o == "테이블" => Some(k),
+                    _ => None,
+                })?;
+                parse_ref(&word(of.checked_sub(1)?)?, Some(&w))
             }
         }
         _ => None,

@@ -502,8 +502,35 @@ fn without_order(column: &str) -> &str {
     }
 }
 
+/// The bullet as a left-to-right reference when it is written another way: `users.id ←
+/// posts.editor_id` (the arrow points back) and `posts.reviewer_id - users.id (N:1)` (a dash
+/// between two `table.column`s) read as `posts.editor_id → users.id`.
+fn as_forward_reference(text: &str) -> Option<String> {
+    if let Some((at, len)) = ["←", "<-"].iter().find_map(|a| text.find(a).map(|i| (i, a.len()))) {
+        let (parent, child) = (text[..at].trim(), text[at + len..].trim());
+        // The child side ends where its reference does (a remark may follow).
+        let end = child.find(|c: char| c.is_whitespace() || c == '(').unwrap_or(child.len());
+        return Some(format!("{} → {}{}", &child[..end], parent, &child[end..]));
+    }
+    let dotted = |s: &str| {
+        let s = s.trim().trim_matches('`');
+        s.split_once('.').is_some_and(|(t, c)| is_ascii_ident(t) && is_ascii_ident(c))
+    };
+    let (left, rest) = text.trim().split_once(char::is_whitespace)?;
+    let rest = rest.trim_start();
+    let dash = rest.strip_prefix(['-', '–', '—'])?.trim_start_matches(['-', '–', '—']);
+    let right = dash.trim_start();
+    let end = right.find(|c: char| c.is_whitespace() || c == '(').unwrap_or(right.len());
+    (dotted(left) && dotted(&right[..end]) && cardinality(&right[end..]).is_some()).then(|| format!("{left} → {right}"))
+}
+
 /// `a.b → c.d`, `b -> c.d`, `FOREIGN KEY (b) REFERENCES c(d)`.
 fn read_foreign_key(cx: &Cx, text: &str, out: &mut Partial) -> bool {
+    if !text.contains('→') && !text.contains("->") {
+        if let Some(forward) = as_forward_reference(text) {
+            return read_foreign_key(cx, &forward, out);
+        }
+    }
     let upper = text.to_uppercase();
     let split = ["→", "->", "⇒", "➔", "=>"]
         .iter()

@@ -333,3 +333,24 @@ fn a_column_bullet_pointing_with_an_arrow_is_a_foreign_key() {
         [("mechanic_id", "mechanics", &["id".to_string()][..]), ("bay_id", "bays", &["id".to_string()][..])]
     );
 }
+
+#[test]
+fn references_written_backwards_or_with_a_dash_read_as_keys_on_the_child() {
+    let md = "## 관계\n\n- users.id ← posts.editor_id\n- posts.reviewer_id - users.id (many-to-one)\n\
+- teams.id — users.team_id (1:N)\n- the `users.id` - see `posts.user_id` notes\n";
+    let p = run(md, &["users", "posts", "teams"]);
+    let fks: Vec<(String, String, String)> = p
+        .schema
+        .tables
+        .iter()
+        .flat_map(|t| t.foreign_keys.iter().map(move |f| (t.name.clone(), f.columns.join(","), f.ref_table.clone())))
+        .collect();
+    assert_eq!(
+        fks,
+        [
+            ("posts".into(), "editor_id".into(), "users".into()),
+            ("posts".into(), "reviewer_id".into(), "users".into()),
+            ("users".into(), "team_id".into(), "teams".into()),
+        ]
+    );
+}

@@ -930,6 +930,14 @@ impl<'k> Builder<'k> {
             "PRAGMA" => return objects::pragma(self, cx, s),
             "SET" | "BEGIN" | "COMMIT" | "ROLLBACK" | "START" | "END" | "USE" | "DELIMITER" | "SAVEPOINT"
             | "RELEASE" => return,
+            // NOTE: PostgreSQL's `DO $$ … $$` runs an anonymous code block: valid, but what it does
+            // (often a guarded `CREATE TYPE`) is code, not a statement the model reads.
+            "DO" => {
+                let body = s.text(src).to_uppercase();
+                let ddl = ["CREATE ", "ALTER ", "DROP "].iter().any(|w| body.contains(w));
+                let what = if ddl { "`DO` block (the DDL inside it is not read)" } else { "`DO` block" };
+                return self.not_modelled(cx, s, what);
+            }
             _ => {}
         }
         if super::split::is_tsql_procedural(&w0) {

@@ -626,3 +626,15 @@ fn truncated_generated_columns_do_not_panic() {
         let _ = run(md);
     }
 }
+
+#[test]
+fn a_postgres_do_block_is_valid_code_not_a_syntax_error() {
+    let md = "```sql\nDO $$ BEGIN\n  CREATE TYPE mood AS ENUM ('calm', 'stormy');\nEXCEPTION WHEN duplicate_object THEN null;\nEND $$;\n\nCREATE TABLE voyages (id INT PRIMARY KEY);\n```\n";
+    let p = run(md);
+    assert!(errors(&p).is_empty(), "{:#?}", p.diagnostics);
+    let said = diags(&p, "statement-not-modelled");
+    assert_eq!(said.len(), 1, "{:#?}", p.diagnostics);
+    assert_eq!(said[0].span.line, 2);
+    assert!(said[0].message.contains("DDL inside it is not read"), "{}", said[0].message);
+    assert!(p.schema.table("voyages").is_some());
+}
