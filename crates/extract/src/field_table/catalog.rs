@@ -19,6 +19,8 @@ enum Role {
     /// A name column whose header says what kind of key every row is (`| FK | 테이블 | … |`,
     /// `| index | table | columns |`).
     NameOf(Kind),
+    /// A columns column whose header says what kind of key every row is (`| table | unique columns |`).
+    ColumnsOf(Kind),
     Kind,
     Table,
     Columns,
@@ -36,7 +38,9 @@ fn role_of(header: &str) -> Option<Role> {
     for p in parts.filter(|p| !p.is_empty()) {
         found = Some(match p.as_str() {
             "constraint" | "constraintname" | "제약조건" | "제약조건명" | "제약명" | "name" | "이름" | "키이름"
-            | "indexname" | "인덱스명" | "fkname" | "keyname" => Role::Name,
+            | "keyname" => Role::Name,
+            "indexname" | "인덱스명" | "인덱스이름" => Role::NameOf(Kind::Index),
+            "fkname" | "외래키명" => Role::NameOf(Kind::Foreign),
             "type" | "유형" | "종류" | "kind" | "constrainttype" | "제약유형" | "구분" | "keytype" => {
                 Role::Kind
             }
@@ -45,6 +49,10 @@ fn role_of(header: &str) -> Option<Role> {
             }
             "column" | "columns" | "컬럼" | "칼럼" | "컬럼명" | "칼럼명" | "대상컬럼" | "columnname" | "fkcolumn"
             | "키컬럼" | "childcolumn" | "자식컬럼" => Role::Columns,
+            // `unique columns`, `인덱스 컬럼`: the columns, and the kind of every row.
+            w if header_kind_of_columns(w).is_some() => {
+                Role::ColumnsOf(header_kind_of_columns(w).unwrap_or(Kind::Index))
+            }
             "references" | "참조" | "ref" | "참조대상" | "referenced" | "target" => Role::References,
             "참조테이블" | "referencedtable" | "reftable" | "parenttable" | "부모테이블" | "referencestable" => {
                 Role::RefTable
@@ -62,6 +70,15 @@ fn role_of(header: &str) -> Option<Role> {
         break;
     }
     found
+}
+
+/// The kind of key a columns header names for every row (`unique columns`, `인덱스 컬럼`).
+fn header_kind_of_columns(w: &str) -> Option<Kind> {
+    ["columns", "column", "컬럼", "칼럼"]
+        .iter()
+        .find_map(|c| w.strip_suffix(c))
+        .filter(|k| !k.is_empty())
+        .and_then(header_kind)
 }
 
 /// The kind of key a header names for every row (`FK`, `Indexes`, `외래키`).
@@ -138,7 +155,7 @@ fn layout(t: &MdTable) -> Option<Layout> {
             }
             return None;
         };
-        if let Role::NameOf(k) = role {
+        if let Role::NameOf(k) | Role::ColumnsOf(k) = role {
             if l.header_kind.replace(k).is_some() {
                 return None;
             }
@@ -147,7 +164,7 @@ fn layout(t: &MdTable) -> Option<Layout> {
             Role::Name | Role::NameOf(_) => &mut l.name,
             Role::Kind => &mut l.kind,
             Role::Table => &mut l.table,
-            Role::Columns => &mut l.columns,
+            Role::Columns | Role::ColumnsOf(_) => &mut l.columns,
             Role::References => &mut l.references,
             Role::RefTable => &mut l.ref_table,
             Role::RefColumns => &mut l.ref_columns,
@@ -158,8 +175,12 @@ fn layout(t: &MdTable) -> Option<Layout> {
             return None;
         }
     }
-    l.table?;
     l.columns?;
+    // Without a table column the rows are about the table the headings name (`### users` over
+    // `#### 인덱스`), when the header says they are keys.
+    if l.table.is_none() && l.header_kind.is_none() && l.kind.is_none() {
+        return None;
+    }
     // A `type` column makes a key catalog only when it holds key kinds, not column types (a field
     // table with a `table` column).
     if let Some(k) = l.kind {
@@ -175,16 +196,28 @@ fn layout(t: &MdTable) -> Option<Layout> {
 /// and columns, and references or key kinds). Returns whether it was one.
 pub(super) fn read(file: &Arc<str>, t: &MdTable, out: &mut Partial, touched: &mut BTreeSet<String>) -> bool {
     let Some(l) = layout(t) else { return false };
+    let heading = if l.table.is_none() {
+        match super::heading_table(&t.headings) {
+            Some((named, h)) => Some((named.name.clone(), super::heading_origin(file, h, &named.name))),
+            None => return false,
+        }
+    } else {
+        None
+    };
     let text = |row: &[Cell], i: Option<usize>| -> String {
         i.and_then(|i| row.get(i)).map(|c| c.text.trim().to_string()).unwrap_or_default()
     };
     for row in &t.rows {
         let table_cell = l.table.and_then(|i| row.get(i));
-        let table = text(row, l.table);
+        let table = match &heading {
+            Some((name, _)) => name.clone(),
+            None => text(row, l.table),
+        };
         let table = table.rsplit('.').next().unwrap_or("").trim_matches(['`', '"']).to_string();
         let columns = key_columns(&text(row, l.columns));
         let name = Some(text(row, l.name)).filter(|n| !n.is_empty() && !super::row::is_blank(n));
-        let origin = table_cell
+        let first_cell = table_cell.or_else(|| l.name.or(l.columns).and_then(|i| row.get(i)));
+        let origin = first_cell
             .map(|c| cell_origin(file, c))
             .unwrap_or_else(|| Origin::new(file.clone(), t.line, 1, model::Notation::FieldTable));
         if table.is_empty() && columns.is_empty() {

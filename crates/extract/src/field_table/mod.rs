@@ -170,6 +170,8 @@ pub fn extract(docs: &[Document]) -> Partial {
 struct BareFk {
     table: String,
     column: String,
+    /// The table the cell names without a column (`FK (users)`).
+    named: Option<String>,
     /// Where the cell that says `FK` starts.
     origin: Origin,
     /// That cell's text.
@@ -483,6 +485,20 @@ fn resolve_bare_fks(out: &mut Partial, bare: Vec<BareFk>) {
     let known: BTreeSet<String> = out.schema.tables.iter().map(|t| name_key(&t.name)).collect();
     for fk in bare {
         let Some(table) = out.schema.table_mut(&fk.table) else { continue };
+        // `FK (users)`: the table is written, its primary key is the target.
+        if let Some(named) = fk.named.as_ref().filter(|n| known.contains(&name_key(n))) {
+            table.foreign_keys.push(ForeignKey {
+                name: None,
+                columns: vec![fk.column],
+                ref_table: named.clone(),
+                ref_columns: Vec::new(),
+                on_delete: None,
+                on_update: None,
+                inferred: false,
+                origin: fk.origin,
+            });
+            continue;
+        }
         match fk_target_from_column(&fk.column, &known) {
             Some(target) => table.foreign_keys.push(ForeignKey {
                 name: None,

@@ -225,6 +225,7 @@ pub(super) fn read_row(
         None if words.bare_fk => bare_fks.push(BareFk {
             table: table.name.clone(),
             column: col_name.clone(),
+            named: words.fk_table.clone(),
             origin: word_origin.clone(),
             cell: word_cell.text.clone(),
         }),

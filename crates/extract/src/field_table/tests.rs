@@ -484,3 +484,33 @@ fn catalogs_whose_header_names_the_kind_of_every_row() {
     assert_eq!((idx.name.as_deref(), idx.table.as_str(), idx.unique), (Some("idx_moves_bin"), "stock_moves", false));
     assert_eq!(idx.parts.len(), 2);
 }
+
+#[test]
+fn key_catalogs_under_a_table_heading_and_headed_by_kind() {
+    let md = "### users\n\n| 컬럼 | 타입 | 설명 |\n|---|---|---|\n| id | BIGINT | PK |\n| email | TEXT | |\n| team_id | BIGINT | |\n\n\
+#### 인덱스\n\n| 인덱스명 | 컬럼 | 유형 | 비고 |\n|---|---|---|---|\n\
+| uq_users_email | email | UNIQUE | 로그인 |\n| idx_users_team | team_id | BTREE | |\n\n\
+## Unique keys\n\n| table | unique columns |\n|---|---|\n| teams | name, city |\n";
+    let p = run(md);
+    let users = p.schema.table("users").unwrap();
+    assert_eq!(users.uniques[0].columns, ["email"]);
+    assert_eq!(users.uniques[0].name.as_deref(), Some("uq_users_email"));
+    let idx = &p.schema.indexes[0];
+    assert_eq!((idx.name.as_deref(), idx.table.as_str()), (Some("idx_users_team"), "users"));
+    assert_eq!(p.schema.table("teams").unwrap().uniques[0].columns, ["name", "city"]);
+    assert!(p.diagnostics.is_empty(), "{:#?}", p.diagnostics);
+}
+
+#[test]
+fn a_bare_fk_naming_only_a_table_references_that_table() {
+    let md = "### users\n\n| 컬럼 | 타입 | 설명 |\n|---|---|---|\n| id | BIGINT | PK |\n\n\
+### posts\n\n| 컬럼 | 타입 | 설명 |\n|---|---|---|\n| id | BIGINT | PK |\n\
+| owner_id | BIGINT | FK (users) |\n| editor_id | BIGINT | Foreign key to users |\n\
+| note | TEXT | references the style guide |\n";
+    let p = run(md);
+    let t = p.schema.table("posts").unwrap();
+    let fks: Vec<(&str, &str, bool)> =
+        t.foreign_keys.iter().map(|f| (f.columns[0].as_str(), f.ref_table.as_str(), f.inferred)).collect();
+    assert_eq!(fks, [("owner_id", "users", false), ("editor_id", "users", false)]);
+    assert!(p.diagnostics.is_empty(), "{:#?}", p.diagnostics);
+}

@@ -9,6 +9,9 @@ pub(crate) struct Constraints {
     pub fk: Option<FkTarget>,
     /// `FK` without a target.
     pub bare_fk: bool,
+    /// The table a bare `FK` names without a column (`FK (users)`, `foreign key to users` in a
+    /// description): its target when that table is defined.
+    pub fk_table: Option<String>,
     pub unique: bool,
     pub not_null: bool,
     pub nullable: bool,
@@ -352,7 +355,14 @@ impl Constraints {
                         _ => None,
                     };
                     // Prose names things after "references"; a description's target must say
-                    // its column or follow an arrow.
+                    // its column or follow an arrow. A table alone is kept as a hint.
+                    let hint = match (&target, toks.get(j)) {
+                        (Some((t, _)), _) if t.columns.is_empty() => Some(t.table.clone()),
+                        (None, Some(Tok::Group(g))) if is_ident(g.trim()) => Some(g.trim().to_string()),
+                        // `foreign key to pages (the author's page)`.
+                        (None, Some(Tok::Word(t))) if pointed && is_ident(t) && !is_keyword(t) => Some(t.clone()),
+                        _ => None,
+                    };
                     let target = target.filter(|(t, _)| !description || arrow || !t.columns.is_empty());
                     // `users.id 참조`: Korean writes the target before the word.
                     let target = target.or_else(|| (w == "참조").then(|| target_before(&toks, i - 1)).flatten());
@@ -362,7 +372,10 @@ impl Constraints {
                             self.bare_fk = false;
                             i = (j + n).max(i);
                         }
-                        None if self.fk.is_none() && w != "참조" && w != "REFERENCES" => self.bare_fk = true,
+                        None if self.fk.is_none() && w != "참조" && w != "REFERENCES" => {
+                            self.bare_fk = true;
+                            self.fk_table = self.fk_table.take().or(hint);
+                        }
                         None => {}
                     }
                 }
