@@ -21,6 +21,8 @@ enum Role {
     NameOf(Kind),
     /// A columns column whose header says what kind of key every row is (`| table | unique columns |`).
     ColumnsOf(Kind),
+    /// Words beside the key (a relationship's label, its cardinality).
+    Remark,
     Kind,
     Table,
     Columns,
@@ -44,9 +46,8 @@ fn role_of(header: &str) -> Option<Role> {
             "type" | "유형" | "종류" | "kind" | "constrainttype" | "제약유형" | "구분" | "keytype" => {
                 Role::Kind
             }
-            "table" | "테이블" | "테이블명" | "tablename" | "대상테이블" | "childtable" | "자식테이블" => {
-                Role::Table
-            }
+            "table" | "테이블" | "테이블명" | "tablename" | "대상테이블" | "childtable" | "자식테이블" | "child"
+            | "자식" | "fromtable" => Role::Table,
             "column" | "columns" | "컬럼" | "칼럼" | "컬럼명" | "칼럼명" | "대상컬럼" | "columnname" | "fkcolumn"
             | "키컬럼" | "childcolumn" | "자식컬럼" => Role::Columns,
             // `unique columns`, `인덱스 컬럼`: the columns, and the kind of every row.
@@ -54,9 +55,11 @@ fn role_of(header: &str) -> Option<Role> {
                 Role::ColumnsOf(header_kind_of_columns(w).unwrap_or(Kind::Index))
             }
             "references" | "참조" | "ref" | "참조대상" | "referenced" | "target" => Role::References,
-            "참조테이블" | "referencedtable" | "reftable" | "parenttable" | "부모테이블" | "referencestable" => {
-                Role::RefTable
-            }
+            "참조테이블" | "referencedtable" | "reftable" | "parenttable" | "부모테이블" | "referencestable"
+            | "parent" | "부모" | "totable" => Role::RefTable,
+            // A relationship's label and cardinality say nothing the key needs.
+            "관계" | "관계명" | "relationship" | "relation" | "카디널리티" | "cardinality" | "관계유형"
+            | "multiplicity" => Role::Remark,
             "참조컬럼" | "referencedcolumn" | "referencedcolumns" | "refcolumn" | "parentcolumn" | "부모컬럼" => {
                 Role::RefColumns
             }
@@ -161,6 +164,7 @@ fn layout(t: &MdTable) -> Option<Layout> {
             }
         }
         let slot = match role {
+            Role::Remark => continue,
             Role::Name | Role::NameOf(_) => &mut l.name,
             Role::Kind => &mut l.kind,
             Role::Table => &mut l.table,
@@ -174,6 +178,10 @@ fn layout(t: &MdTable) -> Option<Layout> {
         if slot.replace(i).is_some() {
             return None;
         }
+    }
+    // `| Parent | Child | Foreign key |`: with no columns header, the foreign key column holds them.
+    if l.columns.is_none() && l.header_kind == Some(Kind::Foreign) {
+        l.columns = l.name.take();
     }
     l.columns?;
     // Without a table column the rows are about the table the headings name (`### users` over
@@ -214,7 +222,10 @@ pub(super) fn read(file: &Arc<str>, t: &MdTable, out: &mut Partial, touched: &mu
             None => text(row, l.table),
         };
         let table = table.rsplit('.').next().unwrap_or("").trim_matches(['`', '"']).to_string();
-        let columns = key_columns(&text(row, l.columns));
+        // `posts.user_id`: the column of the row's table.
+        let columns_cell: Vec<String> =
+            text(row, l.columns).split(',').map(|c| c.rsplit('.').next().unwrap_or("").to_string()).collect();
+        let columns = key_columns(&columns_cell.join(","));
         let name = Some(text(row, l.name)).filter(|n| !n.is_empty() && !super::row::is_blank(n));
         let first_cell = table_cell.or_else(|| l.name.or(l.columns).and_then(|i| row.get(i)));
         let origin = first_cell

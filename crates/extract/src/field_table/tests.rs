@@ -514,3 +514,18 @@ fn a_bare_fk_naming_only_a_table_references_that_table() {
     assert_eq!(fks, [("owner_id", "users", false), ("editor_id", "users", false)]);
     assert!(p.diagnostics.is_empty(), "{:#?}", p.diagnostics);
 }
+
+#[test]
+fn relationship_tables_are_keys_on_the_child() {
+    let md = "## 관계 정의\n\n| 관계 | 부모 테이블 | 자식 테이블 | FK 컬럼 | 카디널리티 |\n|---|---|---|---|---|\n\
+| 작성 | users | posts | posts.user_id | 1:N |\n\n## Relationships\n\n\
+| Parent | Child | Foreign key | Cardinality |\n|---|---|---|---|\n| posts | comments | post_id | 1:N |\n";
+    let p = run(md);
+    let fk = |t: &str| {
+        let f = &p.schema.table(t).unwrap().foreign_keys[0];
+        (f.columns.clone(), f.ref_table.clone(), f.name.clone())
+    };
+    assert_eq!(fk("posts"), (vec!["user_id".to_string()], "users".to_string(), None));
+    assert_eq!(fk("comments"), (vec!["post_id".to_string()], "posts".to_string(), None));
+    assert!(p.diagnostics.is_empty(), "{:#?}", p.diagnostics);
+}
