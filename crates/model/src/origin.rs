@@ -20,6 +20,9 @@ pub enum Notation {
     List,
     /// A Mermaid `erDiagram`.
     Mermaid,
+    /// A catalog of tables: names in bullets, a `| table | role |` table, fenced name lists,
+    /// "similar to X" stubs. It declares tables, often without their columns.
+    Catalog,
     /// Not written anywhere: guessed by schemadoc (e.g. an FK target taken from a column name).
     Inferred,
 }
@@ -36,7 +39,8 @@ impl Notation {
             Notation::FieldTable => 3,
             Notation::List => 4,
             Notation::Mermaid => 5,
-            Notation::Inferred => 6,
+            Notation::Catalog => 6,
+            Notation::Inferred => 7,
         }
     }
 
@@ -50,6 +54,7 @@ impl Notation {
             Notation::FieldTable => "field table",
             Notation::List => "list",
             Notation::Mermaid => "ERD",
+            Notation::Catalog => "table catalog",
             Notation::Inferred => "inference",
         }
     }
@@ -64,6 +69,7 @@ impl Notation {
             "table" | "field-table" | "fields" => Notation::FieldTable,
             "list" | "lists" => Notation::List,
             "mermaid" | "erd" => Notation::Mermaid,
+            "catalog" => Notation::Catalog,
             _ => return None,
         })
     }

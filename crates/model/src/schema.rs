@@ -92,6 +92,11 @@ pub struct Table {
     /// The database schema (namespace) it lives in, when the document names one (`public.users`).
     pub namespace: Option<String>,
     pub columns: Vec<Column>,
+    /// False when the document declares the table by name only (a catalog of tables, a
+    /// relationship line of an ERD): it is known to exist, but its columns are not stated, so
+    /// `columns` is empty and says nothing about the table. Such a table is compared by existence
+    /// only and never created.
+    pub columns_stated: bool,
     pub primary_key: Option<PrimaryKey>,
     pub uniques: Vec<Unique>,
     pub checks: Vec<Check>,
@@ -110,6 +115,7 @@ impl Table {
             name: name.into(),
             namespace: None,
             columns: Vec::new(),
+            columns_stated: true,
             primary_key: None,
             uniques: Vec::new(),
             checks: Vec::new(),
@@ -128,6 +134,16 @@ impl Table {
     /// The key under which tables are told apart: schema and name (see [`table_key`]).
     pub fn key(&self) -> String {
         table_key(self.namespace.as_deref(), &self.name)
+    }
+
+    /// A table known by name only: its columns are not stated (see [`Table::columns_stated`]).
+    pub fn declared(name: impl Into<String>, origin: Origin) -> Self {
+        Table { columns_stated: false, ..Table::new(name, origin) }
+    }
+
+    /// Whether the document declares this table by name only, without its columns.
+    pub fn is_declared_only(&self) -> bool {
+        !self.columns_stated
     }
 
     /// Whether a reference (`orchard.trees`, `trees`) names this table exactly.
@@ -252,6 +268,9 @@ pub struct Check {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ForeignKey {
     pub name: Option<String>,
+    /// The referencing columns. Empty when the document states only that the tables are related
+    /// (a relationship line between tables whose columns are not stated): the relationship is
+    /// kept for diagrams and docs, but no column name is invented and no constraint is created.
     pub columns: Vec<String>,
     pub ref_table: String,
     /// Empty means the referenced table's primary key.

@@ -14,7 +14,8 @@ use serde::Serialize;
 /// schema naming it, expression keys written as the expression; indexes naming no known table are
 /// listed in `indexes_without_table`. When the model leaves an FK's referenced columns implicit,
 /// `ref_columns` holds the referenced table's primary key if the schema knows it, and
-/// `ref_columns_implied` says so. Tables keep the model's order.
+/// `ref_columns_implied` says so. `columns_stated` is false for a table the document names without
+/// stating its columns (its `columns` are then empty). Tables keep the model's order.
 pub fn schema_json(schema: &Schema) -> String {
     let doc = Document {
         tables: schema.tables.iter().map(|t| JsonTable::new(t, schema)).collect(),
@@ -74,6 +75,8 @@ struct JsonTable<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     group: Option<&'a str>,
     columns: Vec<JsonColumn<'a>>,
+    /// False when the document names the table without stating its columns.
+    columns_stated: bool,
     primary_key: Vec<&'a str>,
     primary_key_name: Option<&'a str>,
     uniques: Vec<JsonUnique<'a>>,
@@ -91,6 +94,7 @@ impl<'a> JsonTable<'a> {
             comment: t.comment.as_deref(),
             group: t.group.as_deref(),
             columns: t.columns.iter().map(JsonColumn::from).collect(),
+            columns_stated: t.columns_stated,
             primary_key: t.primary_key.iter().flat_map(|pk| pk.columns.iter().map(String::as_str)).collect(),
             primary_key_name: t.primary_key.as_ref().and_then(|pk| pk.name.as_deref()),
             uniques: t
