@@ -65,6 +65,17 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
                 continue;
             }
             match find_table(&lookup, &t.qualified_name()) {
+                // A table declared by name only confirms one that is defined; a definition
+                // replaces a table so far only declared.
+                Some(i) if t.is_declared_only() => {
+                    absorb_declared(&mut merged.tables[i], t, &mut diagnostics);
+                    definers[i].push((p.notation, t.clone()));
+                }
+                Some(i) if merged.tables[i].is_declared_only() => {
+                    let declared = std::mem::replace(&mut merged.tables[i], t.clone());
+                    absorb_declared(&mut merged.tables[i], &declared, &mut diagnostics);
+                    definers[i].insert(0, (p.notation, t.clone()));
+                }
                 Some(i) => {
                     merge_table(&mut merged.tables[i], t, &definers[i], &mut conflicts);
                     definers[i].push((p.notation, t.clone()));
@@ -355,7 +366,8 @@ fn merge_table(base: &mut Table, other: &Table, definers: &[(Notation, Table)], 
     // Columns present in only one of the two.
     let only_first: Vec<&Column> = first.columns.iter().filter(|c| other.column(&c.name).is_none()).collect();
     let only_other: Vec<&Column> = other.columns.iter().filter(|c| first.column(&c.name).is_none()).collect();
-    if !only_first.is_empty() {
+    // NOTE: a catalog lists a table's main columns, not all of them: the others are not missing.
+    if !only_first.is_empty() && other_notation != Notation::Catalog {
         conflicts.push(Conflict {
             pattern: format!("column missing in {b}"),
             subject: format!("{}: {}", base.name, names(&only_first)),
@@ -363,7 +375,7 @@ fn merge_table(base: &mut Table, other: &Table, definers: &[(Notation, Table)], 
             other: other.origin.clone(),
         });
     }
-    if !only_other.is_empty() {
+    if !only_other.is_empty() && *first_notation != Notation::Catalog {
         conflicts.push(Conflict {
             pattern: format!("column missing in {a}"),
             subject: format!("{}: {}", base.name, names(&only_other)),
@@ -427,7 +439,8 @@ fn merge_table(base: &mut Table, other: &Table, definers: &[(Notation, Table)], 
             base.checks.push(c.clone());
         }
     }
-    let precise = |n: Notation| !matches!(n, Notation::Mermaid | Notation::List | Notation::Inferred);
+    let precise =
+        |n: Notation| !matches!(n, Notation::Mermaid | Notation::List | Notation::Catalog | Notation::Inferred);
     for ofk in &other.foreign_keys {
         match base.foreign_keys.iter_mut().find(|f| same_names(&f.columns, &ofk.columns)) {
             Some(bfk) => {
@@ -468,6 +481,46 @@ fn merge_table(base: &mut Table, other: &Table, definers: &[(Notation, Table)], 
     }
     if base.group.is_none() {
         base.group = other.group.clone();
+    }
+}
+
+/// Merges a table declared by name only (`declared`) into `base`: it adds its comment, group and
+/// the relationships it states without columns. A relationship `base` already holds with columns
+/// (a foreign key to the same table) is that relationship; one `base` lacks, where `base` states
+/// its columns, cannot be placed on a column and is reported.
+fn absorb_declared(base: &mut Table, declared: &Table, diagnostics: &mut Vec<Diagnostic>) {
+    if base.comment.is_none() {
+        base.comment = declared.comment.clone();
+    }
+    if base.group.is_none() {
+        base.group = declared.group.clone();
+    }
+    let same_target = |a: &str, b: &str| {
+        reference_key(a) == reference_key(b) || singular_plural_variants(a).contains(&reference_key(b))
+    };
+    for fk in &declared.foreign_keys {
+        if base.foreign_keys.iter().any(|f| same_target(&f.ref_table, &fk.ref_table)) {
+            continue;
+        }
+        if base.columns_stated && fk.columns.is_empty() {
+            diagnostics.push(
+                crate::mermaid::MERMAID_RELATIONSHIP_WITHOUT_FOREIGN_KEY
+                    .at(
+                        Span::from(&fk.origin),
+                        format!(
+                            "the relationship between `{}` and `{}` has no foreign key in `{}` as {} defines it; \
+                             no foreign key is made",
+                            fk.ref_table,
+                            base.qualified_name(),
+                            base.qualified_name(),
+                            base.origin.notation.label()
+                        ),
+                    )
+                    .with_related(Span::from(&base.origin), format!("`{}` is defined here", base.qualified_name())),
+            );
+            continue;
+        }
+        base.foreign_keys.push(fk.clone());
     }
 }
 

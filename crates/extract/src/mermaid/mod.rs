@@ -64,8 +64,8 @@ model::declare_rule! {
 model::declare_rule! {
     /// What it does: notes an entity block without attributes (`USERS { }`).
     ///
-    /// Why it matters: it names an entity but defines no table; it is kept only as a target of
-    /// relationships.
+    /// Why it matters: it names a table but states none of its columns; the table is declared
+    /// by name only (compared by existence, never created) until some notation states them.
     ///
     /// Example: `USERS { }`.
     pub MERMAID_ENTITY_WITHOUT_ATTRIBUTES = "mermaid-entity-without-attributes", Info
@@ -122,6 +122,8 @@ pub fn extract(docs: &[Document]) -> Partial {
     let mut entities: Vec<Entity> = Vec::new();
     // Entity key → spelling, for entities named only in relationships or alone on a line.
     let mut mentioned: BTreeMap<String, String> = BTreeMap::new();
+    // Entity key → where it is first named.
+    let mut first_named: BTreeMap<String, (Arc<str>, Pos)> = BTreeMap::new();
     let mut rels: Vec<(Arc<str>, parse::Relationship)> = Vec::new();
     let mut empties: Vec<(Arc<str>, parse::EntityRef)> = Vec::new();
     for doc in docs {
@@ -149,6 +151,7 @@ pub fn extract(docs: &[Document]) -> Partial {
                 }
             }
             for m in d.mentions {
+                first_named.entry(name_key(&m.name)).or_insert((doc.file.clone(), m.pos));
                 mentioned.entry(name_key(&m.name)).or_insert(m.name);
             }
             empties.extend(d.empty.into_iter().map(|e| (doc.file.clone(), e)));
@@ -158,10 +161,11 @@ pub fn extract(docs: &[Document]) -> Partial {
     let defined: BTreeSet<String> = entities.iter().map(|e| name_key(&e.name)).collect();
     for (file, e) in empties {
         if !defined.contains(&name_key(&e.name)) {
+            first_named.entry(name_key(&e.name)).or_insert((file.clone(), e.pos));
             mentioned.entry(name_key(&e.name)).or_insert(e.name.clone());
             partial.diagnostics.push(MERMAID_ENTITY_WITHOUT_ATTRIBUTES.at(
                 span(&file, e.pos, e.len),
-                format!("entity `{}` has no attributes; no table is made for it", e.name),
+                format!("entity `{}` has no attributes; the table is declared with its columns not stated", e.name),
             ));
         }
     }
@@ -179,6 +183,15 @@ pub fn extract(docs: &[Document]) -> Partial {
     };
 
     let mut tables: Vec<Table> = entities.iter().map(|e| lower_entity(e, &mut partial.diagnostics)).collect();
+    // Entities only named (in relationship lines, or with an empty block): tables known by name,
+    // their columns not stated.
+    let mut named_only: Vec<Table> = all_keys
+        .iter()
+        .filter(|k| !defined.contains(*k))
+        .filter_map(|k| first_named.get(k).map(|(file, pos)| Table::declared(spelling(k), origin(file, *pos))))
+        .collect();
+    named_only.sort_by(|a, b| a.origin.cmp(&b.origin));
+    tables.extend(named_only);
 
     let mut edges: Vec<Edge> = Vec::new();
     for (line, (file, r)) in rels.iter().enumerate() {
@@ -336,6 +349,30 @@ pub fn extract(docs: &[Document]) -> Partial {
             ));
             made = true;
             break;
+        }
+        if !made && !any_table {
+            // Neither side has attributes: the tables are related, through columns not stated.
+            // The relationship is kept as a foreign key without columns; no name is invented.
+            let chosen = edges.iter().filter(|x| x.line == line).min_by_key(|x| !x.primary);
+            if let Some(x) = chosen {
+                if let Some(ti) = tables.iter().position(|t| t.is_declared_only() && name_key(&t.name) == x.child) {
+                    new_fks.push((
+                        ti,
+                        ForeignKey {
+                            name: None,
+                            columns: Vec::new(),
+                            ref_table: spelling(&x.parent),
+                            ref_columns: Vec::new(),
+                            on_delete: None,
+                            on_update: None,
+                            // The target is written; only the columns are not (nor, on a
+                            // one-to-one line, which side holds them).
+                            inferred: false,
+                            origin: origin(&x.file, x.pos),
+                        },
+                    ));
+                }
+            }
         }
         if !made && any_table {
             let Some(x) = edges.iter().find(|x| x.line == line) else { continue };

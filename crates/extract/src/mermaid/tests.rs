@@ -16,8 +16,11 @@ fn entities_become_tables_with_positions() {
     let p = run(SHOP);
     assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
     let names: Vec<&str> = p.schema.tables.iter().map(|t| t.name.as_str()).collect();
-    // PRODUCTS appears only in a relationship: no table.
-    assert_eq!(names, ["USERS", "ORDERS", "ORDER_ITEMS"]);
+    // PRODUCTS appears only in a relationship: a table known by name, its columns not stated.
+    assert_eq!(names, ["USERS", "ORDERS", "ORDER_ITEMS", "PRODUCTS"]);
+    let products = p.schema.table("products").unwrap();
+    assert!(products.is_declared_only() && products.columns.is_empty());
+    assert_eq!((products.origin.line, products.origin.column), (8, 5));
     let users = p.schema.table("users").unwrap();
     assert_eq!((users.origin.line, users.origin.column), (9, 5));
     let email = users.column("email").unwrap();
@@ -34,6 +37,20 @@ fn entities_become_tables_with_positions() {
     assert_eq!(id.identity, Some(Identity::AutoIncrement));
     assert_eq!(id.comment.as_deref(), Some("자동 증가 (AUTO)"));
     assert!(!id.ty.exact);
+}
+
+#[test]
+fn relationship_lines_alone_declare_tables_and_keep_the_relationships() {
+    let p = run("```mermaid\nerDiagram\n  VOLUNTEERS ||--o{ SHIFTS : works\n  SHIFTS }o--|| STATIONS : at\n```\n");
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let names: Vec<&str> = p.schema.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["VOLUNTEERS", "SHIFTS", "STATIONS"]);
+    assert!(p.schema.tables.iter().all(|t| t.is_declared_only()));
+    let shifts = p.schema.table("shifts").unwrap();
+    let targets: Vec<&str> = shifts.foreign_keys.iter().map(|f| f.ref_table.as_str()).collect();
+    assert_eq!(targets, ["VOLUNTEERS", "STATIONS"]);
+    // No column name is invented.
+    assert!(shifts.foreign_keys.iter().all(|f| f.columns.is_empty() && f.ref_columns.is_empty() && !f.inferred));
 }
 
 #[test]
