@@ -2,7 +2,9 @@
 
 use crate::frontend::Partial;
 use crate::scan::{self, BlockLang, Document, Item, SqlFlavor};
-use crate::{dbml, expressions, field_table, hints, lists, merge, mermaid, prisma, renames, sql, sqlalchemy, unread};
+use crate::{
+    catalog, dbml, expressions, field_table, hints, lists, merge, mermaid, prisma, renames, sql, sqlalchemy, unread,
+};
 use model::{Diagnostic, Notation, RuleInfo, Schema, Table};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -40,10 +42,13 @@ pub struct Extraction {
 /// Reads `files` into one canonical schema. Never fails: problems are diagnostics.
 pub fn extract(files: &[SourceFile], options: &Options) -> Extraction {
     let mut docs: Vec<Document> = files.iter().map(|f| scan::scan(f.name.clone(), &f.text)).collect();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for doc in &mut docs {
         scan::select_sections(doc, &options.sections, &options.exclude_sections);
+        // What the document says will not exist is not a definition, whichever notation lists it.
+        diagnostics.extend(catalog::excluded::set_aside(doc));
     }
-    let mut diagnostics: Vec<Diagnostic> = docs.iter().flat_map(|d| d.diagnostics.iter().cloned()).collect();
+    diagnostics.extend(docs.iter().flat_map(|d| d.diagnostics.iter().cloned()));
 
     let dbml = dbml::extract(&docs);
     let mut partials: Vec<Partial> = vec![
@@ -58,6 +63,10 @@ pub fn extract(files: &[SourceFile], options: &Options) -> Extraction {
     known.extend(defined_tables(std::slice::from_ref(&sql)));
     partials.push(sql);
     partials.push(lists::extract(&docs, &known));
+    // Catalogs last: they read only what no other notation took.
+    let taken: BTreeSet<(Arc<str>, u32)> = partials.iter().flat_map(|p| p.read.iter().cloned()).collect();
+    known.extend(defined_tables(&partials[partials.len() - 1..]));
+    partials.push(catalog::extract(&docs, &taken, &known));
 
     // What the front-ends read, so that what nobody read is reported (see `Partial::read`).
     let read: BTreeSet<(Arc<str>, u32)> = partials.iter().flat_map(|p| p.read.iter().cloned()).collect();
@@ -121,6 +130,7 @@ pub fn rules() -> Vec<RuleInfo> {
         mermaid::RULES,
         field_table::RULES,
         lists::RULES,
+        catalog::RULES,
         sqlalchemy::RULES,
         merge::RULES,
         renames::RULES,

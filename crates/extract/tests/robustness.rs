@@ -9,6 +9,8 @@ const BULLETS: &str = include_str!("../../schemadoc/tests/fixtures/ok/bullets-en
 const BULLETS_KO: &str = include_str!("../../schemadoc/tests/fixtures/ok/bullets-ko.md");
 const DBML_EN: &str = include_str!("../../schemadoc/tests/fixtures/ok/dbml-en.md");
 const DBML_KO: &str = include_str!("../../schemadoc/tests/fixtures/ok/dbml-ko.md");
+const CATALOG_EN: &str = include_str!("../../schemadoc/tests/fixtures/ok/catalog-en.md");
+const CATALOG_KO: &str = include_str!("../../schemadoc/tests/fixtures/ok/catalog-ko.md");
 
 fn run(text: &str) {
     let files = [SourceFile { name: "doc.md".into(), text: text.to_string() }];
@@ -132,6 +134,33 @@ proptest! {
         Just("Indexes {\n"), Just("(a, `lower(b)`) [unique, type: hash]"), Just("Enum e {\n"), Just("~p\n"),
         Just("TablePartial p {\n"), Just("TableGroup g {\n"), Just("Project x {\n"), Just("database_type: 'MySQL'"),
         Just("/*"), Just("//"), Just("\""), Just("회원 "), Just("\r\n"), Just("Records t(a) {\n"), Just(":"), Just(","),
+    ], 0..80)) {
+        run(&parts.concat());
+    }
+    #[test]
+    fn truncated_and_shuffled_catalogs_do_not_panic(n in 0usize..3000, seed in any::<u64>(), korean in any::<bool>()) {
+        let doc = if korean { CATALOG_KO } else { CATALOG_EN };
+        run(char_boundary_prefix(doc, n));
+        let mut lines: Vec<&str> = doc.lines().collect();
+        let mut state = seed | 1;
+        for i in (1..lines.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            lines.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        run(&lines.join("\n"));
+    }
+
+    #[test]
+    fn catalog_noise_does_not_panic(parts in proptest::collection::vec(prop_oneof![
+        Just("## Tables\n"), Just("## 테이블 목록\n"), Just("## Out of scope\n"), Just("## 제외\n"), Just("### x (2 tables)\n"),
+        Just("- "), Just("  - "), Just("`t`"), Just("t_a"), Just("**T**"), Just(" - "), Just(": "), Just("회원"),
+        Just("| 테이블 | 역할 |\n|---|---|\n"), Just("| table | main columns | keys |\n|---|---|---|\n"), Just("| "),
+        Just(" |"), Just("`id`, `a_id`"), Just("PK id; FK a_id→t; a > 0"), Just("FK x -> "), Just("(a, b)"), Just("…"),
+        Just("```\n"), Just("catalog     a · b\n"), Just("s/\n├── x\n└── y\n"), Just("s.t\n"), Just("## Schema layout\n"),
+        Just("same as `t`"), Just("`t` 테이블과 동일"), Just("미사용"), Just("deprecated"), Just("```mermaid\nerDiagram\n"),
+        Just("A ||--o{ B : r\n"), Just("A |o--o| B : r\n"), Just("A { }\n"), Just("\n"), Just("\n\n"), Just("\r\n"),
     ], 0..80)) {
         run(&parts.concat());
     }

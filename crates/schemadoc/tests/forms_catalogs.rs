@@ -1,0 +1,199 @@
+//! The forms of tables declared by name (`../shared/forms/g4*.md`, `g5`): catalogs in bullets, in
+//! tables, in fenced lists grouped by schema, and ERD relationship lines alone, each read as the
+//! forms README says. Runs whenever the folder exists; mandatory when `SCHEMADOC_SHARED_DIR` names it.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn form(prefix: &str) -> Option<PathBuf> {
+    let dir = dialect::testing::shared_dir("forms")?;
+    let found = std::fs::read_dir(&dir)
+        .expect("forms folder is readable")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(prefix)));
+    Some(found.unwrap_or_else(|| panic!("form {prefix} is missing from {dir:?}")))
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_schemadoc")).args(args).output().expect("schemadoc runs");
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+struct Read {
+    schema: Value,
+    diagnostics: Vec<Value>,
+}
+
+fn read(prefix: &str) -> Option<Read> {
+    let path = form(prefix)?;
+    let p = path.to_str().expect("utf-8 path");
+    let schema = json(&["show", p, "--format", "json"]);
+    let diagnostics = json(&["check", p, "--format", "json"])["diagnostics"].as_array().expect("diagnostics").clone();
+    Some(Read { schema, diagnostics })
+}
+
+fn strs(v: &Value) -> Vec<String> {
+    v.as_array().expect("array").iter().map(|s| s.as_str().expect("string").to_string()).collect()
+}
+
+impl Read {
+    fn tables(&self) -> Vec<String> {
+        self.schema["tables"].as_array().expect("tables").iter().map(|t| t["name"].as_str().unwrap().into()).collect()
+    }
+
+    fn table(&self, name: &str) -> &Value {
+        self.schema["tables"]
+            .as_array()
+            .expect("tables")
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap_or_else(|| panic!("no table {name} in {:?}", self.tables()))
+    }
+
+    fn columns(&self, table: &str) -> Vec<String> {
+        self.table(table)["columns"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().into()).collect()
+    }
+
+    fn column(&self, table: &str, column: &str) -> &Value {
+        self.table(table)["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == column)
+            .unwrap_or_else(|| panic!("no column {table}.{column}"))
+    }
+
+    fn ty(&self, table: &str, column: &str) -> String {
+        self.column(table, column)["type"].as_str().unwrap().to_string()
+    }
+
+    fn primary_key(&self, table: &str) -> Vec<String> {
+        strs(&self.table(table)["primary_key"])
+    }
+
+    /// (columns, target table, target columns) of every foreign key.
+    fn foreign_keys(&self, table: &str) -> Vec<(Vec<String>, String, Vec<String>)> {
+        self.table(table)["foreign_keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (strs(&f["columns"]), f["ref_table"].as_str().unwrap().to_string(), strs(&f["ref_columns"])))
+            .collect()
+    }
+
+    fn errors(&self) -> Vec<&Value> {
+        self.diagnostics.iter().filter(|d| d["severity"] == "error").collect()
+    }
+}
+
+fn names(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+impl Read {
+    /// Qualified names (`schema.table`), in the order `show` gives them.
+    fn qualified(&self) -> Vec<String> {
+        self.schema["tables"]
+            .as_array()
+            .expect("tables")
+            .iter()
+            .map(|t| match t["namespace"].as_str() {
+                Some(ns) => format!("{ns}.{}", t["name"].as_str().unwrap()),
+                None => t["name"].as_str().unwrap().to_string(),
+            })
+            .collect()
+    }
+
+    fn declared_only(&self, table: &str) -> bool {
+        let t = self.table(table);
+        t["columns_stated"] == false && t["columns"].as_array().is_some_and(|c| c.is_empty())
+    }
+
+    fn not_stated_notes(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d["rule"] == "columns-not-stated").count()
+    }
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[test]
+fn g4a_catalog_bullets_declare_tables_without_columns() {
+    let Some(r) = read("g4a_") else { return };
+    assert_eq!(r.tables(), names(&["enclosures", "animals", "feeding_logs"]));
+    assert!(r.tables().iter().all(|t| r.declared_only(t)));
+    assert_eq!(r.not_stated_notes(), 1, "{:#?}", r.diagnostics);
+    assert!(r.errors().is_empty(), "{:#?}", r.errors());
+}
+
+#[test]
+fn g4b_two_column_catalog_table() {
+    let Some(r) = read("g4b_") else { return };
+    assert_eq!(r.tables(), names(&["kilns", "firings"]));
+    assert!(r.declared_only("kilns") && r.declared_only("firings"));
+    assert_eq!(r.table("kilns")["comment"], "가마 정보");
+    assert_eq!(r.not_stated_notes(), 1);
+    assert!(r.errors().is_empty(), "{:#?}", r.errors());
+}
+
+#[test]
+fn g4c_catalog_rows_state_untyped_columns_and_keys() {
+    let Some(r) = read("g4c_") else { return };
+    assert_eq!(sorted(r.tables()), names(&["bakeries", "loaves"]));
+    assert_eq!(r.columns("bakeries"), names(&["id", "name", "city"]));
+    assert_eq!(r.primary_key("bakeries"), names(&["id"]));
+    assert_eq!(r.columns("loaves"), names(&["id", "bakery_id", "flour_kg", "baked_on"]));
+    assert_eq!(r.primary_key("loaves"), names(&["id"]));
+    let fks: Vec<(Vec<String>, String)> = r.foreign_keys("loaves").into_iter().map(|(c, t, _)| (c, t)).collect();
+    assert_eq!(fks, [(names(&["bakery_id"]), "bakeries".to_string())]);
+    let checks: Vec<&str> =
+        r.table("loaves")["checks"].as_array().unwrap().iter().map(|c| c["expr"].as_str().unwrap()).collect();
+    assert_eq!(checks, ["flour_kg > 0"]);
+    for t in ["bakeries", "loaves"] {
+        assert_eq!(r.table(t)["columns_stated"], true);
+        assert!(r.columns(t).iter().all(|c| r.ty(t, c).is_empty()), "{t} columns are untyped");
+    }
+    assert_eq!(r.not_stated_notes(), 0);
+    assert!(r.errors().is_empty(), "{:#?}", r.errors());
+}
+
+#[test]
+fn g4d_fenced_lists_grouped_by_schema() {
+    let Some(r) = read("g4d_") else { return };
+    assert_eq!(
+        r.qualified(),
+        names(&["catalog.artwork", "catalog.artist", "catalog.medium", "loans.loan_request", "loans.loan_item"])
+    );
+    assert!(r.tables().iter().all(|t| r.declared_only(t)));
+    assert_eq!(r.not_stated_notes(), 1);
+    assert!(r.errors().is_empty(), "{:#?}", r.errors());
+}
+
+#[test]
+fn g5_relationship_lines_alone_declare_tables_and_keep_their_links() {
+    let Some(r) = read("g5_") else { return };
+    assert_eq!(sorted(r.tables()), names(&["shifts", "stations", "volunteers"]));
+    assert!(r.tables().iter().all(|t| r.declared_only(t)));
+    // The relationship is kept; its columns are not stated, and none is invented.
+    let mut fks = r.foreign_keys("shifts");
+    fks.sort();
+    assert_eq!(fks, [(vec![], "stations".to_string(), vec![]), (vec![], "volunteers".to_string(), vec![])]);
+    assert_eq!(r.not_stated_notes(), 1);
+    assert!(r.errors().is_empty(), "{:#?}", r.errors());
+}
+
+#[test]
+fn declared_tables_are_skipped_not_created_in_sql() {
+    let Some(path) = form("g4b_") else { return };
+    let out = Command::new(env!("CARGO_BIN_EXE_schemadoc"))
+        .args(["show", path.to_str().unwrap(), "--format", "sql", "--dialect", "postgres"])
+        .output()
+        .expect("schemadoc runs");
+    let sql = String::from_utf8_lossy(&out.stdout);
+    assert!(!sql.contains("CREATE TABLE"), "{sql}");
+    assert!(sql.contains("skipped: table kilns: its columns are not stated"), "{sql}");
+}
