@@ -84,6 +84,35 @@ mod tests {
     }
 
     #[test]
+    fn tables_declared_by_name_only_raise_no_finding_but_one_note() {
+        let mut s = schema(vec![table("firings", 1)
+            .col("id", int(), 2)
+            .pk(&["id"], 2)
+            .col("kiln_id", int(), 3)
+            .fk(&["kiln_id"], "kilns", &["id"], 3)
+            .col("shift_id", int(), 4)
+            .fk(&["shift_id"], "shifts", &[], 4)]);
+        s.indexes.push(index("idx_firings_kiln", "firings", &["kiln_id"], 5));
+        s.indexes.push(index("idx_firings_shift", "firings", &["shift_id"], 6));
+        s.tables.push(model::Table::declared("kilns", at(8)));
+        let mut shifts = model::Table::declared("shifts", at(9));
+        shifts.foreign_keys.push(model::ForeignKey {
+            name: None,
+            columns: vec![],
+            ref_table: "kilns".into(),
+            ref_columns: vec![],
+            on_delete: None,
+            on_update: None,
+            inferred: false,
+            origin: at(10),
+        });
+        s.tables.push(shifts);
+        let d = check(&s);
+        let rules: Vec<&str> = d.iter().map(|d| d.rule).collect();
+        assert_eq!(rules, ["columns-not-stated"], "{d:#?}");
+    }
+
+    #[test]
     fn empty_schema_has_no_findings() {
         assert!(check(&model::Schema::default()).is_empty());
     }

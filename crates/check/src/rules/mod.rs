@@ -3,6 +3,7 @@
 
 use model::{Diagnostic, RuleInfo, Schema};
 
+pub mod columns_not_stated;
 pub mod duplicate_index;
 pub mod enum_like_comment;
 pub mod external_table;
@@ -48,4 +49,5 @@ registry!(
     foreign_key_cycle,
     duplicate_index,
     unindexed_query_pattern,
+    columns_not_stated,
 );
