@@ -199,12 +199,74 @@ pub fn plan_migration(
     let target = engine.translate(document);
     let mut changes = diff::diff(live, &target.schema, engine.hooks(), renames);
     // What the document defines but this engine cannot carry (a plpgsql trigger on MySQL, a GIN
-    // index on SQLite) is skipped, not a reason to drop a live object of that name.
-    changes.changes.retain(|c| !defined_but_not_carried(c, document));
+    // index on SQLite) is skipped, not a reason to drop a live object of that name. A table the
+    // document declares by name only is compared by existence: it is neither dropped nor altered.
+    changes.changes.retain(|c| !defined_but_not_carried(c, document) && !on_declared_table(c, document));
     let mut plan = engine.plan(&changes, live, &target.schema, options);
     plan.skipped.extend(target.skipped.iter().cloned());
     plan.notes.extend(target.notes.iter().cloned());
     (target, changes, plan)
+}
+
+/// The tables `document` declares by name only that `live` lacks, as changes that would create
+/// them: drift, though no plan can create a table whose columns are not stated.
+pub fn missing_declared_tables(live: &Schema, document: &Schema) -> Vec<diff::Change> {
+    document
+        .tables
+        .iter()
+        .filter(|t| t.is_declared_only() && live.table(&t.qualified_name()).is_none())
+        .map(|t| diff::Change::CreateTable { table: t.clone() })
+        .collect()
+}
+
+/// `translate` applied to `schema` without the tables it declares by name only (their columns not
+/// stated), with a skip for each: such a table is never created empty.
+fn translate_stated(schema: &Schema, translate: fn(&Schema) -> Translated) -> Translated {
+    let (stated, declared) = without_declared(schema);
+    let mut target = translate(&stated);
+    explain_declared(&mut target.skipped, schema);
+    target.skipped.splice(0..0, declared);
+    target
+}
+
+/// `schema` without the tables it declares by name only (their columns not stated), and a skip
+/// for each.
+fn without_declared(schema: &Schema) -> (Schema, Vec<Skipped>) {
+    let mut stated = schema.clone();
+    stated.tables.retain(|t| !t.is_declared_only());
+    let skipped = schema
+        .tables
+        .iter()
+        .filter(|t| t.is_declared_only())
+        .map(|t| Skipped {
+            object: format!("table {}", t.qualified_name()),
+            reason: "its columns are not stated (declared by name only); it is not created".to_string(),
+            origin: t.origin.clone(),
+        })
+        .collect();
+    (stated, skipped)
+}
+
+/// Says why a foreign key to a table declared by name only was skipped: the table is known, its
+/// columns are not.
+fn explain_declared(skipped: &mut [Skipped], document: &Schema) {
+    for s in skipped.iter_mut() {
+        let Some(target) = s.reason.strip_prefix("table ").and_then(|r| r.strip_suffix(" is not defined")) else {
+            continue;
+        };
+        if document.table(target).is_some_and(model::Table::is_declared_only) {
+            s.reason = format!("the columns of table {target} are not stated, so it is not created");
+        }
+    }
+}
+
+/// Whether `change` alters a table the document declares by name only.
+fn on_declared_table(change: &diff::Change, document: &Schema) -> bool {
+    let declared = |name: &str| document.table(name).is_some_and(model::Table::is_declared_only);
+    match change.table() {
+        Some(name) => declared(name),
+        None => false,
+    }
 }
 
 /// Whether `change` drops an object that `document` defines (and translation therefore skipped).

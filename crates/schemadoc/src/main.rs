@@ -147,7 +147,7 @@ struct Input {
     /// document's SQL blocks in it; for `show --format sql`, write the output in it.
     #[arg(long)]
     dialect: Option<String>,
-    /// Trust this notation first when notations disagree (sql, prisma, sqlalchemy, table, list, mermaid);
+    /// Trust this notation first when notations disagree (sql, prisma, sqlalchemy, table, list, mermaid, catalog);
     /// repeatable.
     #[arg(long)]
     prefer: Vec<String>,
@@ -451,7 +451,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (_, extraction) = read(&input, true)?;
             let url = live::database_url(db.db.as_deref());
             let mut session = live::open(&url, Some(&extraction.schema), true)?;
-            let m = live::migration(session.as_mut(), &extraction, &migrate.rename, false)?;
+            let mut m = live::migration(session.as_mut(), &extraction, &migrate.rename, false)?;
+            // Tables declared by name only are compared by existence.
+            m.changes.changes.extend(dialect::missing_declared_tables(&m.live, &extraction.schema));
             let text = match format {
                 PlanFormat::Text => live::drift_text(&m.changes, session.url()),
                 PlanFormat::Json => live::drift_json(&m.changes),
@@ -697,7 +699,7 @@ fn options(input: &Input, dialect_is_input: bool) -> Result<Options> {
     for p in &input.prefer {
         prefer.push(Notation::parse(p).with_context(|| {
             format!(
-                "unknown notation `{p}` for --prefer; expected sql, prisma, dbml, sqlalchemy, table, list or mermaid"
+                "unknown notation `{p}` for --prefer; expected sql, prisma, dbml, sqlalchemy, table, list, mermaid or catalog"
             )
         })?);
     }

@@ -69,10 +69,17 @@ fn plain_index(i: &Value) -> bool {
 
 /// `types` maps a type spelling to the one the notation gives back (engines without a type).
 fn shape(schema: &Value, types: &dyn Fn(&str) -> String, all_indexes: bool) -> Shape {
-    let defined: BTreeSet<String> =
-        schema["tables"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_lowercase()).collect();
+    // A table declared by name only (its columns not stated) is left out of every export.
+    let stated = |t: &&Value| t["columns_stated"].as_bool() != Some(false);
+    let defined: BTreeSet<String> = schema["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(stated)
+        .map(|t| t["name"].as_str().unwrap().to_lowercase())
+        .collect();
     let mut tables = BTreeMap::new();
-    for t in schema["tables"].as_array().unwrap() {
+    for t in schema["tables"].as_array().unwrap().iter().filter(stated) {
         let columns = t["columns"]
             .as_array()
             .unwrap()

@@ -263,3 +263,50 @@ fn seed_000_grows_from_its_implemented_section_to_the_full_document_keeping_rows
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(session.count("SELECT count(*) FROM launch_runs WHERE request_id IN ('r1', 'r2')").expect("count"), 2);
 }
+
+/// Writes `text` to a scratch document named `name` and returns its path.
+fn scratch_doc(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("schemadoc_declared_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write document");
+    p
+}
+
+#[test]
+fn tables_declared_by_name_are_skipped_by_plan_and_compared_by_existence() {
+    let Some(db) = ScratchDb::new(EngineKind::Sqlite) else { return };
+    let catalog = scratch_doc(
+        "catalog.md",
+        "## 테이블 목록\n\n| 테이블 | 역할 |\n|---|---|\n| `kilns` | 가마 |\n| `firings` | 소성 기록 |\n\n```sql\nCREATE TABLE potters (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n```\n",
+    );
+    let out = schemadoc(&["plan", path(&catalog), "--db", &db.url, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let plan: Value = serde_json::from_slice(&out.stdout).expect("plan json");
+    let sql: Vec<&str> = plan["statements"].as_array().unwrap().iter().map(|s| s["sql"].as_str().unwrap()).collect();
+    assert!(sql.iter().any(|s| s.contains("potters")) && !sql.iter().any(|s| s.contains("kilns")), "{plan:#}");
+    let skipped: Vec<&str> =
+        plan["skipped"].as_array().unwrap().iter().map(|s| s["object"].as_str().unwrap()).collect();
+    assert_eq!(skipped, ["table kilns", "table firings"], "{plan:#}");
+    assert!(plan["skipped"][0]["reason"].as_str().unwrap().contains("columns are not stated"));
+
+    let out = schemadoc(&["apply", path(&catalog), "--db", &db.url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // The declared tables do not exist: drift says so, though nothing can be planned for them.
+    let out = schemadoc(&["drift", path(&catalog), "--db", &db.url]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("kilns"), "{}", text(&out));
+
+    // Once they exist, with whatever columns, the catalog is up to date: existence is all it states.
+    let full = scratch_doc(
+        "full.md",
+        "```sql\nCREATE TABLE potters (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\nCREATE TABLE kilns (id INTEGER PRIMARY KEY, label TEXT);\nCREATE TABLE firings (id INTEGER PRIMARY KEY, kiln_id INTEGER REFERENCES kilns(id));\n```\n",
+    );
+    let out = schemadoc(&["apply", path(&full), "--db", &db.url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = schemadoc(&["plan", path(&catalog), "--db", &db.url, "--format", "json"]);
+    let plan: Value = serde_json::from_slice(&out.stdout).expect("plan json");
+    assert_eq!(plan["statements"], Value::Array(vec![]), "{plan:#}");
+    let out = schemadoc(&["drift", path(&catalog), "--db", &db.url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}

@@ -40,7 +40,7 @@ impl Engine for Mysql {
     }
 
     fn translate(&self, schema: &Schema) -> crate::Translated {
-        plan::translate(schema)
+        crate::translate_stated(schema, plan::translate)
     }
 
     fn hooks(&self) -> &dyn diff::DiffHooks {

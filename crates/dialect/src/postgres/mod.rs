@@ -39,7 +39,7 @@ impl Engine for Postgres {
     }
 
     fn translate(&self, schema: &Schema) -> crate::Translated {
-        plan::translate(schema)
+        crate::translate_stated(schema, plan::translate)
     }
 
     fn hooks(&self) -> &dyn diff::DiffHooks {

@@ -36,7 +36,7 @@ impl Engine for Sqlite {
     }
 
     fn translate(&self, schema: &Schema) -> crate::Translated {
-        plan::translate(schema)
+        crate::translate_stated(schema, plan::translate)
     }
 
     fn hooks(&self) -> &dyn diff::DiffHooks {

@@ -14,7 +14,8 @@ use std::fmt::Write as _;
 /// the database. What Prisma cannot express is written as `Unsupported("…")` or reported in
 /// [`Export::notes`].
 pub fn prisma(schema: &Schema, target: Target) -> Export {
-    let mut notes = Vec::new();
+    let (stated, mut notes) = super::stated_only(schema);
+    let schema = &stated;
     let provider = match target {
         Target::Postgres => "postgresql",
         Target::Mysql => "mysql",
