@@ -154,6 +154,14 @@ fn strip_marker(raw: &str) -> &str {
 
 /// The name a bullet starts with, what follows it, and whether it was marked up.
 fn leading_name(raw: &str) -> Option<(String, &str, bool)> {
+    // A link to the table's section: `[users](#users)`, `` [`users`](#users) ``.
+    if let Some(rest) = raw.strip_prefix('[') {
+        let close = rest.find("](")?;
+        let after = &rest[close + 2..];
+        let end = after.find(')')?;
+        let name = rest[..close].trim().trim_matches(['`', '*']).trim();
+        return Some((name.to_string(), &after[end + 1..], true));
+    }
     for (open, close) in [("**`", "`**"), ("`", "`"), ("**", "**"), ("__", "__")] {
         if let Some(rest) = raw.strip_prefix(open) {
             let end = rest.find(close)?;

@@ -131,3 +131,10 @@ fn a_catalog_of_logical_names_only_is_reported() {
     assert_eq!(p.diagnostics.len(), 1);
     assert!(p.diagnostics[0].message.contains("holds no table names"), "{}", p.diagnostics[0].message);
 }
+
+#[test]
+fn linked_and_numbered_catalog_bullets() {
+    let p = read("## Tables\n\n1. [users](#users) — accounts\n2. [`order_items`](#order_items) — lines of an order\n");
+    assert_eq!(names(&p), ["users", "order_items"]);
+    assert_eq!(p.schema.tables[0].comment.as_deref(), Some("accounts"));
+}
