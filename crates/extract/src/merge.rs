@@ -219,6 +219,11 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
                 merged.namespaces.push(n.clone());
             }
         }
+        for t in &p.schema.types {
+            if !merged.types.iter().any(|m| name_key(&m.name) == name_key(&t.name)) {
+                merged.types.push(t.clone());
+            }
+        }
         merged.settings.extend(p.schema.settings.iter().cloned());
         merged.data_statements.extend(p.schema.data_statements.iter().cloned());
         merged.query_hints.extend(p.schema.query_hints.iter().cloned());

@@ -12,6 +12,7 @@ mod schema;
 mod select;
 mod types;
 mod value;
+mod vocabulary;
 
 pub use diagnostic::{Diagnostic, Related, Severity, Span};
 pub use names::{
@@ -23,7 +24,9 @@ pub use origin::{Notation, Origin};
 pub use rule::RuleInfo;
 pub use schema::{
     Check, Column, DataStatement, Enum, Extension, ForeignKey, Generated, Identity, Index, IndexPart, Namespace,
-    PrimaryKey, QueryHint, QueryHintKind, Rename, Routine, RoutineKind, Schema, Setting, Stated, Table, Unique, View,
+    PrimaryKey, QueryHint, QueryHintKind, Rename, Routine, RoutineKind, Schema, Setting, Stated, Table, TypeDef,
+    Unique, View,
 };
 pub use types::{is_sql_type, sql_type_base, DataType, TypeKind, SQL_TYPE_NAMES};
 pub use value::{DefaultValue, ReferentialAction};
+pub use vocabulary::{any_engine_knows, misspelt_type, type_key, SqlDialect};

@@ -27,6 +27,10 @@ pub struct Schema {
     /// Database schemas (namespaces) the document creates (`CREATE SCHEMA orchard`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub namespaces: Vec<Namespace>,
+    /// Types the document defines other than enums (`CREATE DOMAIN`, composite `CREATE TYPE`):
+    /// not modelled further, but columns may be of them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<TypeDef>,
 }
 
 impl Schema {
@@ -326,6 +330,13 @@ impl IndexPart {
 pub struct Enum {
     pub name: String,
     pub values: Vec<String>,
+    pub origin: Origin,
+}
+
+/// A type the document defines that is not an enum (a domain, a composite type): its name and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TypeDef {
+    pub name: String,
     pub origin: Origin,
 }
 

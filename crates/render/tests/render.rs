@@ -422,6 +422,7 @@ fn schema() -> Schema {
             origin: origin(102, Notation::Sql),
         }],
         namespaces: vec![],
+        types: vec![],
     }
 }
 

@@ -999,6 +999,13 @@ impl<'k> Builder<'k> {
         self.diagnostics.push(d);
     }
 
+    /// Records a type the document defines but the model does not describe (a domain, a composite
+    /// type), so that columns of it are not unknown types.
+    fn define_type(&mut self, cx: &Cx, s: &Stmt, name: &ObjectName) {
+        let (name, _) = object_name(name);
+        self.schema.types.push(model::TypeDef { name, origin: cx.origin(s.first, Notation::Sql) });
+    }
+
     fn parsed(&mut self, cx: &Cx, s: &Stmt, st: Statement) {
         match st {
             Statement::CreateTable(_) => self.create_table(cx, s),
@@ -1022,8 +1029,17 @@ impl<'k> Builder<'k> {
                         self.schema.enums.push(e);
                     }
                 }
-                _ => self.not_modelled(cx, s, "CREATE TYPE other than an enum"),
+                _ => {
+                    self.define_type(cx, s, &name);
+                    self.not_modelled(cx, s, "CREATE TYPE other than an enum")
+                }
             },
+            Statement::CreateDomain(cd) => {
+                self.define_type(cx, s, &cd.name);
+                let what = Statement::CreateDomain(cd).to_string();
+                let head: String = what.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+                self.not_modelled(cx, s, &format!("`{head} …`"))
+            }
             Statement::CreateSchema { schema_name, if_not_exists, .. } => {
                 let name = match &schema_name {
                     ast::SchemaName::Simple(n) | ast::SchemaName::NamedAuthorization(n, _) => object_name(n).0,
