@@ -2,12 +2,15 @@
 //! [`Diagnostic`]s, like a compiler. The rule documentation lives with each rule
 //! (see [`rules()`]).
 
+mod leave_out;
+pub mod policy;
 pub mod rules;
 mod support;
 
 #[cfg(test)]
 mod fixtures;
 
+pub use leave_out::{leave_out, LeftOut};
 use model::{Diagnostic, RuleInfo, Schema};
 
 /// Every rule schemadoc knows, with its name, default severity and documentation.
@@ -25,14 +28,37 @@ pub fn check(schema: &Schema) -> Vec<Diagnostic> {
     check_rules(schema, |_| true)
 }
 
+/// Runs every rule over the schema of a document written for `dialect` (when known): rules that
+/// depend on the engine (`unknown-type`) judge by its vocabulary. Sorted and deduplicated as by [`check`].
+pub fn check_in(schema: &Schema, dialect: Option<model::SqlDialect>) -> Vec<Diagnostic> {
+    sorted(run_rules(schema, dialect, |_| true))
+}
+
 /// Runs the rules `select` accepts over the schema: findings sorted and deduplicated as by [`check`].
 pub fn check_rules(schema: &Schema, select: impl Fn(&RuleInfo) -> bool) -> Vec<Diagnostic> {
+    sorted(run_rules(schema, None, select))
+}
+
+fn run_rules(
+    schema: &Schema,
+    dialect: Option<model::SqlDialect>,
+    select: impl Fn(&RuleInfo) -> bool,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (info, run) in rules::RULES.iter().zip(rules::RUNNERS) {
-        if select(info) {
+        if !select(info) {
+            continue;
+        }
+        if info.name == rules::unknown_type::RULE.name {
+            rules::unknown_type::run_in(schema, dialect, &mut out);
+        } else {
             run(schema, &mut out);
         }
     }
+    out
+}
+
+fn sorted(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out.sort_by(|a, b| {
         (&a.span.file, a.span.line, a.span.column, a.rule)
             .cmp(&(&b.span.file, b.span.line, b.span.column, b.rule))

@@ -19,6 +19,7 @@ pub mod missing_primary_key;
 pub mod unindexed_query_pattern;
 pub mod unknown_column;
 pub mod unknown_table;
+pub mod unknown_type;
 
 /// A rule's entry point: appends its findings about the schema.
 pub type Runner = fn(&Schema, &mut Vec<Diagnostic>);
@@ -37,6 +38,7 @@ registry!(
     unknown_table,
     external_table,
     unknown_column,
+    unknown_type,
     foreign_key_column_count,
     foreign_key_target_not_unique,
     foreign_key_type_mismatch,
