@@ -7,6 +7,7 @@
 //! same file set; code shared by all of them lives in this crate's root modules.
 
 mod common;
+mod foreign;
 pub mod guard;
 mod migrate;
 mod mysql;
@@ -15,6 +16,7 @@ mod session;
 mod sqlite;
 pub mod testing;
 
+pub use foreign::foreign_types;
 pub use migrate::{Hazard, HazardKind, Plan, PlanOptions, PlannedStatement, Translated};
 pub use session::{
     connect, engine_of_url, redact, ApplyError, ApplyReport, ConnectOptions, DbError, InspectFilter, Session,

@@ -198,7 +198,8 @@ pub struct Marker {
 /// Markers the scanner understands. `ignore` drops the next block, table or list item;
 /// `ignore-start` … `ignore-end` drop everything between; `renamed` is kept for migrations.
 /// `generated` … `generated-end` mark the regions `schemadoc sync` writes.
-pub const KNOWN_MARKERS: &[&str] = &["ignore", "ignore-start", "ignore-end", "renamed", "generated", "generated-end"];
+pub const KNOWN_MARKERS: &[&str] =
+    &["ignore", "ignore-start", "ignore-end", "renamed", "generated", "generated-end", "allow"];
 
 model::declare_rule! {
     /// What it does: flags `<!-- schemadoc:… -->` comments that schemadoc does not understand.

@@ -2,6 +2,7 @@
 //! or the filesystem; every function returns the finished text, ending in a newline.
 //!
 //! - [`human`]: diagnostics for a terminal, in the style of rustc, quoting [`Sources`].
+//! - [`concise`]: diagnostics one line each, with counts per rule.
 //! - [`diagnostics_json`]: diagnostics as the JSON `schemadoc check --format json` prints.
 //! - [`sarif`]: diagnostics as a SARIF 2.1.0 log for code-scanning services.
 //! - [`schema_json`]: a schema as the JSON `schemadoc show --format json` prints.
@@ -12,6 +13,7 @@
 //! - [`sync`]: the generated regions of a document, rewritten from its schema.
 //! - [`sql_script`]: an engine's translation of a schema as a SQL script.
 
+mod concise;
 mod diagnostics;
 mod diagnostics_json;
 pub mod docs;
@@ -24,6 +26,7 @@ mod sources;
 mod sql_script;
 pub mod sync;
 
+pub use concise::concise;
 pub use diagnostics::{human, marker_position};
 pub use diagnostics_json::diagnostics_json;
 pub use erd::mermaid;

@@ -52,6 +52,8 @@ pub struct Migration {
     pub changes: ChangeSet,
     pub plan: Plan,
     pub measured: Vec<Measured>,
+    /// What `--allow-errors` left out of the document, one entry per error.
+    pub left_out: Vec<check::LeftOut>,
 }
 
 /// Inspects the database and plans the way to the document's schema (with the document's renames
@@ -69,7 +71,7 @@ pub fn migration(
     let options = PlanOptions { online, ..PlanOptions::default() };
     let (target, changes, plan) = dialect::plan_migration(engine, &live, &extraction.schema, renames, &options);
     let measured = guard::measure(session, &plan)?;
-    Ok(Migration { live, target, changes, plan, measured })
+    Ok(Migration { live, target, changes, plan, measured, left_out: Vec::new() })
 }
 
 /// The plan as text: each statement under a comment with its reason and measured hazards. Text in
@@ -81,6 +83,9 @@ pub fn plan_text(m: &Migration, url: &str) -> String {
         let _ = writeln!(out, "-- {} is up to date with the document", c(url));
     } else {
         let _ = writeln!(out, "-- {} statement(s) to bring {} to the document", m.plan.statements.len(), c(url));
+    }
+    for line in crate::control::left_out_lines(&m.left_out) {
+        let _ = writeln!(out, "-- document error, {}", c(&line));
     }
     for skipped in &m.plan.skipped {
         let _ =
@@ -138,6 +143,7 @@ pub fn plan_json(m: &Migration) -> String {
         "statements": statements,
         "skipped": m.plan.skipped,
         "notes": m.plan.notes,
+        "left_out": m.left_out,
         "likely_renames": m.changes.likely_renames,
     }))
 }

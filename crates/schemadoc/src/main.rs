@@ -1,5 +1,7 @@
 //! `schemadoc`: makes a markdown design document the source of truth for a database schema.
 
+mod config;
+mod control;
 mod doc;
 mod graphviz;
 mod live;
@@ -30,9 +32,8 @@ enum Command {
         input: Input,
         #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
         format: CheckFormat,
-        /// The lowest severity that makes the exit code 1.
-        #[arg(long, value_enum, default_value_t = Deny::Error)]
-        deny: Deny,
+        #[command(flatten)]
+        control: control::Control,
         /// Colour the output: auto (when a terminal), always, never.
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
@@ -69,6 +70,11 @@ enum Command {
         migrate: Migrate,
         #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
         format: PlanFormat,
+        #[command(flatten)]
+        control: control::Control,
+        /// Plan a document that has errors, leaving out what they concern (the plan lists it).
+        #[arg(long)]
+        allow_errors: bool,
         /// Also write the plan to FILE, with a fingerprint of the database it was made against,
         /// for `apply --plan FILE`.
         #[arg(long, value_name = "FILE")]
@@ -85,6 +91,11 @@ enum Command {
         /// Allow statements that lose data (dropped tables or columns, narrowed types).
         #[arg(long)]
         allow_destructive: bool,
+        #[command(flatten)]
+        control: control::Control,
+        /// Apply a document that has errors, leaving out what they concern (the plan lists it).
+        #[arg(long)]
+        allow_errors: bool,
         /// Print the plan and stop.
         #[arg(long)]
         dry_run: bool,
@@ -157,6 +168,13 @@ struct Input {
     /// Skip the sections whose heading contains this text; repeatable.
     #[arg(long)]
     exclude_section: Vec<String>,
+    /// The configuration file (default: the nearest `schemadoc.toml`, or `pyproject.toml` with a
+    /// `[tool.schemadoc]` section, walking up from the first document).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Read no configuration file.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
 }
 
 #[derive(clap::Args)]
@@ -225,6 +243,8 @@ enum PlanFormat {
 #[derive(Clone, Copy, ValueEnum)]
 enum CheckFormat {
     Human,
+    /// One line per finding, `file:line:col: severity[rule]: message`, then counts per rule.
+    Concise,
     Json,
     Sarif,
 }
@@ -249,13 +269,6 @@ enum ShowFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Deny {
-    Info,
-    Warning,
-    Error,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
 enum Color {
     Auto,
     Always,
@@ -276,15 +289,10 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Check { input, format, deny, color } => {
+        Command::Check { input, format, control, color } => {
             let (files, extraction) = read(&input, true)?;
-            let mut diagnostics = extraction.diagnostics;
-            diagnostics.extend(check::check(&extraction.schema));
-            for file in &files {
-                diagnostics.extend(render::sync::regions(&file.name, &file.text, false).1);
-            }
-            diagnostics.sort_by(|a, b| (&a.span, a.rule, &a.message).cmp(&(&b.span, b.rule, &b.message)));
-            diagnostics.dedup();
+            let rules = all_rules();
+            let (policy, diagnostics) = control::reported(&files, &extraction, &config(&input)?, &control, &rules)?;
             let text = match format {
                 CheckFormat::Human => {
                     let color = match color {
@@ -294,16 +302,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     };
                     render::human(&diagnostics, &sources(&files), color)
                 }
+                CheckFormat::Concise => render::concise(&diagnostics),
                 CheckFormat::Json => render::diagnostics_json(&diagnostics),
-                CheckFormat::Sarif => render::sarif(&diagnostics, &all_rules(), env!("CARGO_PKG_VERSION")),
+                CheckFormat::Sarif => render::sarif(&diagnostics, &rules, env!("CARGO_PKG_VERSION")),
             };
             write_out(&mut out, &text)?;
-            let threshold = match deny {
-                Deny::Info => Severity::Info,
-                Deny::Warning => Severity::Warning,
-                Deny::Error => Severity::Error,
-            };
-            Ok(if diagnostics.iter().any(|d| d.severity >= threshold) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if diagnostics.iter().any(|d| policy.fails(d)) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Show { input, format, diagram } => {
             // `--dialect` names the output's engine here; the document keeps its own SQL flavour.
@@ -342,6 +346,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 ShowFormat::Sql => {
                     let engine = dialect::engine(output_engine(&input, &extraction)?);
+                    control::warn_foreign_types(engine, &extraction);
                     render::sql_script(&engine.create_schema(&extraction.schema), engine)
                 }
                 ShowFormat::Prisma => {
@@ -369,12 +374,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             write_out(&mut out, &live::inspect_output(engine, &ordered(inspected), format, session.url()))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Plan { input, db, migrate, format, out: plan_out } => {
-            let (files, extraction) = read(&input, true)?;
-            warn_document_errors(&extraction);
+        Command::Plan { input, db, migrate, format, control, allow_errors, out: plan_out } => {
+            let (files, mut extraction) = read(&input, true)?;
+            let Some(left_out) =
+                control::gate(&files, &mut extraction, &config(&input)?, &control, &all_rules(), allow_errors)?
+            else {
+                return Ok(ExitCode::from(1));
+            };
             let url = live::database_url(db.db.as_deref());
             let mut session = live::open(&url, Some(&extraction.schema), true)?;
-            let m = live::migration(session.as_mut(), &extraction, &migrate.rename, migrate.online)?;
+            control::warn_foreign_types(dialect::engine(session.kind()), &extraction);
+            let mut m = live::migration(session.as_mut(), &extraction, &migrate.rename, migrate.online)?;
+            m.left_out = left_out;
             let text = match format {
                 PlanFormat::Text => live::plan_text(&m, session.url()),
                 PlanFormat::Json => live::plan_json(&m),
@@ -386,9 +397,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Apply { input, db, migrate, allow_destructive, dry_run, plan: plan_path } => {
-            let (files, extraction) = read(&input, true)?;
-            warn_document_errors(&extraction);
+        Command::Apply { input, db, migrate, allow_destructive, control, allow_errors, dry_run, plan: plan_path } => {
+            let (files, mut extraction) = read(&input, true)?;
+            let Some(left_out) =
+                control::gate(&files, &mut extraction, &config(&input)?, &control, &all_rules(), allow_errors)?
+            else {
+                return Ok(ExitCode::from(1));
+            };
             let url = live::database_url(db.db.as_deref());
             let read_only = db.read_only || dry_run;
             let plan_file: Option<live::PlanFile> = match &plan_path {
@@ -402,11 +417,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 None => None,
             };
             let mut session = live::open(&url, Some(&extraction.schema), read_only)?;
+            control::warn_foreign_types(dialect::engine(session.kind()), &extraction);
             // The lock comes first: what is inspected, planned and measured is what gets applied.
             if !read_only {
                 session.lock()?;
             }
             let mut m = live::migration(session.as_mut(), &extraction, &migrate.rename, migrate.online)?;
+            m.left_out = left_out;
             if let Some(file) = &plan_file {
                 live::use_plan_file(session.as_mut(), &mut m, file, &live::document_hash(&files))?;
             }
@@ -448,7 +465,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Drift { input, db, migrate, format } => {
-            let (_, extraction) = read(&input, true)?;
+            let (files, mut extraction) = read(&input, true)?;
+            // The database is compared with what `apply --allow-errors` would make of the document.
+            let control = control::Control::default();
+            control::gate(&files, &mut extraction, &config(&input)?, &control, &all_rules(), true)?;
             let url = live::database_url(db.db.as_deref());
             let mut session = live::open(&url, Some(&extraction.schema), true)?;
             let mut m = live::migration(session.as_mut(), &extraction, &migrate.rename, false)?;
@@ -480,7 +500,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 None => render::docs::Lang::of(&files.iter().map(|f| f.text.as_str()).collect::<String>()),
             };
             let mut findings = extraction.diagnostics.clone();
-            findings.extend(check::check(&extraction.schema));
+            findings.extend(check::check_in(&extraction.schema, control::document_dialect(&extraction)));
             let title = files
                 .iter()
                 .find_map(|f| f.text.lines().find_map(|l| l.strip_prefix("# ")).map(|t| t.trim().to_string()))
@@ -520,24 +540,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-    }
-}
-
-/// Says on standard error that the document has errors (as `check` reports them) whose parts are
-/// left out.
-fn warn_document_errors(extraction: &Extraction) {
-    let errors = extraction
-        .diagnostics
-        .iter()
-        .chain(check::check(&extraction.schema).iter())
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    if errors > 0 {
-        eprintln!(
-            "warning: the document has {errors} error{}; what they concern is left out (run `schemadoc check` to see {})",
-            if errors == 1 { "" } else { "s" },
-            if errors == 1 { "it" } else { "them" }
-        );
     }
 }
 
@@ -671,9 +673,20 @@ fn sources(files: &[SourceFile]) -> Sources {
     sources
 }
 
+/// The configuration for the documents: `--config`, else the nearest file, unless `--no-config`.
+fn config(input: &Input) -> Result<config::Config> {
+    if input.no_config {
+        return Ok(config::Config::default());
+    }
+    let start = input.docs.first().map(PathBuf::as_path).unwrap_or(Path::new("."));
+    config::load(start, input.config.as_deref())
+}
+
 /// Reads the documents named on the command line and extracts their schema; `--dialect` forces the
-/// SQL flavour of the document's blocks when `dialect_is_input`.
+/// SQL flavour of the document's blocks when `dialect_is_input`. The config's dialect stands for
+/// documents that do not say theirs.
 fn read(input: &Input, dialect_is_input: bool) -> Result<(Vec<SourceFile>, Extraction)> {
+    let config = config(input)?;
     let mut paths = Vec::new();
     for doc in &input.docs {
         collect(doc, &mut paths)?;
@@ -689,7 +702,17 @@ fn read(input: &Input, dialect_is_input: bool) -> Result<(Vec<SourceFile>, Extra
             text: String::from_utf8_lossy(&bytes).into_owned(),
         });
     }
-    let extraction = extract::extract(&files, &options(input, dialect_is_input)?);
+    control::check_sections(&files, &input.section, &input.exclude_section)?;
+    let mut options = options(input, dialect_is_input)?;
+    for p in &config.prefer {
+        options.prefer.push(notation(p)?);
+    }
+    let mut extraction = extract::extract(&files, &options);
+    if let (None, Some(d)) = (extraction.dialect, &config.dialect) {
+        extraction.dialect = Some(SqlFlavor::parse(d).with_context(|| {
+            format!("unknown dialect `{d}` in the configuration; expected postgres, mysql, sqlite or mssql")
+        })?);
+    }
     Ok((files, extraction))
 }
 
@@ -697,11 +720,7 @@ fn read(input: &Input, dialect_is_input: bool) -> Result<(Vec<SourceFile>, Extra
 fn options(input: &Input, dialect_is_input: bool) -> Result<Options> {
     let mut prefer = Vec::new();
     for p in &input.prefer {
-        prefer.push(Notation::parse(p).with_context(|| {
-            format!(
-                "unknown notation `{p}` for --prefer; expected sql, prisma, dbml, sqlalchemy, table, list, mermaid or catalog"
-            )
-        })?);
+        prefer.push(notation(p)?);
     }
     let dialect = match input.dialect.as_deref().filter(|_| dialect_is_input) {
         // A flavour schemadoc reads but never writes (`mssql`) is fine for reading.
@@ -714,6 +733,14 @@ fn options(input: &Input, dialect_is_input: bool) -> Result<Options> {
         None => None,
     };
     Ok(Options { dialect, prefer, sections: input.section.clone(), exclude_sections: input.exclude_section.clone() })
+}
+
+fn notation(name: &str) -> Result<Notation> {
+    Notation::parse(name).with_context(|| {
+        format!(
+            "unknown notation `{name}` for --prefer; expected sql, prisma, dbml, sqlalchemy, table, list, mermaid or catalog"
+        )
+    })
 }
 
 fn display_list(paths: &[PathBuf]) -> String {

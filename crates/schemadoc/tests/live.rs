@@ -33,12 +33,12 @@ fn path(p: &Path) -> &str {
 }
 
 /// Applies `doc` to a fresh database of `kind`, then asserts that planning again gives nothing and
-/// that drift is clean.
-fn apply_then_clean(doc: &Path, kind: EngineKind) {
+/// that drift is clean. `flags` go to `apply` and `plan` (`--allow-errors`).
+fn apply_then_clean(doc: &Path, kind: EngineKind, flags: &[&str]) {
     let Some(db) = ScratchDb::new(kind) else { return };
-    let out = schemadoc(&["apply", path(doc), "--db", &db.url]);
+    let out = schemadoc(&[&["apply", path(doc), "--db", &db.url], flags].concat());
     assert_eq!(out.status.code(), Some(0), "{kind}: apply {doc:?} failed\n{}", text(&out));
-    let out = schemadoc(&["plan", path(doc), "--db", &db.url, "--format", "json"]);
+    let out = schemadoc(&[&["plan", path(doc), "--db", &db.url, "--format", "json"], flags].concat());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let plan: Value = serde_json::from_slice(&out.stdout).expect("plan json");
     assert_eq!(plan["statements"], Value::Array(vec![]), "{kind}: {doc:?} is not up to date after apply:\n{plan:#}");
@@ -48,18 +48,39 @@ fn apply_then_clean(doc: &Path, kind: EngineKind) {
 
 #[test]
 fn seeds_apply_and_round_trip_on_their_engines() {
-    let targets: &[(&str, &[EngineKind])] = &[
-        ("000_", &[EngineKind::Sqlite]),
-        ("001_", &[EngineKind::Sqlite, EngineKind::Postgres]),
-        ("002_", &[EngineKind::Postgres, EngineKind::Mysql]),
-        ("003_", &[EngineKind::Mysql]),
-        ("004_", &[EngineKind::Sqlite, EngineKind::Postgres]),
+    // Seeds 001 and 003 hold real defects: applying them takes `--allow-errors`.
+    let targets: &[(&str, &[EngineKind], &[&str])] = &[
+        ("000_", &[EngineKind::Sqlite], &[]),
+        ("001_", &[EngineKind::Sqlite, EngineKind::Postgres], &["--allow-errors"]),
+        ("002_", &[EngineKind::Postgres, EngineKind::Mysql], &[]),
+        ("003_", &[EngineKind::Mysql], &["--allow-errors"]),
+        ("004_", &[EngineKind::Sqlite, EngineKind::Postgres], &[]),
     ];
-    for (prefix, kinds) in targets {
+    for (prefix, kinds, flags) in targets {
         let Some(doc) = seed(prefix) else { return };
         for kind in *kinds {
-            apply_then_clean(&doc, *kind);
+            apply_then_clean(&doc, *kind, flags);
         }
+    }
+}
+
+#[test]
+fn seeds_with_errors_are_refused_until_allowed_and_the_plan_lists_what_is_left_out() {
+    let Some(doc) = seed("003_") else { return };
+    let Some(db) = ScratchDb::new(EngineKind::Sqlite) else { return };
+    let out = schemadoc(&["apply", path(&doc), "--db", &db.url]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nothing was planned") && err.contains("--allow-errors"), "{err}");
+    assert!(db.session().inspect(&dialect::InspectFilter::default()).expect("inspect").tables.is_empty());
+    let out = schemadoc(&["plan", path(&doc), "--db", &db.url, "--allow-errors"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let plan = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "-- document error, left out index `idx_admin_char_search`",
+        "-- document error, left out check `check_keywords_count` on `personas`",
+    ] {
+        assert!(plan.contains(line), "{line}\n{plan}");
     }
 }
 
@@ -73,7 +94,7 @@ fn a_missing_extension_stops_before_any_change() {
         eprintln!("skipping: this server has pgvector");
         return;
     }
-    let out = schemadoc(&["apply", path(&doc), "--db", &db.url]);
+    let out = schemadoc(&["apply", path(&doc), "--db", &db.url, "--allow-errors"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("`vector`") && err.contains("Nothing was changed"), "{err}");
@@ -90,7 +111,7 @@ fn examples_apply_on_every_engine() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     for example in ["shop.md", "community-ko.md"] {
         for kind in EngineKind::ALL {
-            apply_then_clean(&dir.join(example), kind);
+            apply_then_clean(&dir.join(example), kind, &[]);
         }
     }
 }
