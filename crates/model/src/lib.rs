@@ -29,4 +29,4 @@ pub use schema::{
 };
 pub use types::{is_sql_type, sql_type_base, DataType, TypeKind, SQL_TYPE_NAMES};
 pub use value::{DefaultValue, ReferentialAction};
-pub use vocabulary::{any_engine_knows, misspelt_type, type_key, SqlDialect};
+pub use vocabulary::{misspelt_type, type_key, SqlDialect};

@@ -1,7 +1,7 @@
 //! The type vocabulary of each SQL engine: which type names a server of that engine accepts, so
 //! that a misspelt type (`VARCHR(100)`) is found before it reaches one.
 
-use crate::types::{sql_type_base, SQL_TYPE_NAMES};
+use crate::types::sql_type_base;
 
 /// A SQL engine a document may be written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,11 +81,6 @@ pub fn misspelt_type<'a>(word: &str, names: &[&'a str]) -> Option<&'a str> {
         }
     }
     best.map(|(_, name)| name)
-}
-
-/// Every name some engine knows (see [`SQL_TYPE_NAMES`]).
-pub fn any_engine_knows(spelling: &str) -> bool {
-    SQL_TYPE_NAMES.contains(&type_key(spelling).as_str())
 }
 
 // NOTE: extension types (vector, citext, hstore, ltree, PostGIS) count as known: a missing

@@ -79,6 +79,27 @@ fn a_misspelt_type_is_an_error_with_a_suggestion_in_english_and_korean() {
     }
 }
 
+/// `fixtures/types/`: designs that mix the type vocabularies of every notation and engine (Java,
+/// TypeScript, Python, Mongo, Prisma; PostgreSQL with domains, composite types and extensions;
+/// MySQL, SQL Server, SQLite), in English and Korean. Every type is valid where it is written, so
+/// none is an unknown type and nothing is an error or a warning. (They are not `ok/` fixtures:
+/// those also round-trip through every engine and export, which these exotic types cannot.)
+#[test]
+fn valid_types_of_every_vocabulary_are_never_unknown() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/types");
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(&dir).expect("types folder").map(|e| e.expect("entry").path()).collect();
+    files.sort();
+    assert!(files.len() >= 2);
+    for path in files {
+        let out = schemadoc(&["check", path.to_str().expect("utf-8"), "--format", "json"]);
+        let bad: Vec<(String, String)> =
+            rules_of(&out).into_iter().filter(|(_, severity)| severity != "info").collect();
+        assert!(bad.is_empty(), "{path:?}: {bad:?}");
+        assert_eq!(out.status.code(), Some(0));
+    }
+}
+
 #[test]
 fn flags_allow_warn_and_deny_rules_and_severities() {
     let dir = Dir::new("flags");
