@@ -162,7 +162,7 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
             }
             // A list or field table naming the index behind a primary key or unique constraint
             // (`email (Unique Index)`) describes that index; it is not a second one.
-            let loose = matches!(p.notation, Notation::List | Notation::FieldTable | Notation::Mermaid);
+            let loose = matches!(p.notation, Notation::List | Notation::FieldTable) || diagram(p.notation);
             let columns: Vec<String> = index.parts.iter().map_while(|x| x.column.clone()).collect();
             let describes_key = columns.len() == index.parts.len()
                 && index.predicate.is_none()
@@ -247,7 +247,7 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
     // other notation spells it, is the lower-case name SQL would fold an unquoted identifier to.
     for t in &mut merged.tables {
         let shouting = t.name.chars().any(|c| c.is_ascii_uppercase()) && !t.name.chars().any(|c| c.is_lowercase());
-        if t.origin.notation == Notation::Mermaid && shouting {
+        if matches!(t.origin.notation, Notation::Mermaid | Notation::BoxDiagram) && shouting {
             t.name = t.name.to_lowercase();
         }
     }
@@ -444,8 +444,7 @@ fn merge_table(base: &mut Table, other: &Table, definers: &[(Notation, Table)], 
             base.checks.push(c.clone());
         }
     }
-    let precise =
-        |n: Notation| !matches!(n, Notation::Mermaid | Notation::List | Notation::Catalog | Notation::Inferred);
+    let precise = |n: Notation| !matches!(n, Notation::List | Notation::Catalog | Notation::Inferred) && !diagram(n);
     for ofk in &other.foreign_keys {
         match base.foreign_keys.iter_mut().find(|f| same_names(&f.columns, &ofk.columns)) {
             Some(bfk) => {
@@ -527,6 +526,12 @@ fn absorb_declared(base: &mut Table, declared: &Table, diagnostics: &mut Vec<Dia
         }
         base.foreign_keys.push(fk.clone());
     }
+}
+
+/// Notations that draw a design rather than define it (ERDs, box diagrams, relational
+/// notation): less trusted, they never add a key to a table a schema notation defines.
+fn diagram(n: Notation) -> bool {
+    matches!(n, Notation::Mermaid | Notation::BoxDiagram | Notation::Relational)
 }
 
 fn names(cols: &[&Column]) -> String {
@@ -1404,5 +1409,24 @@ ALTER TABLE phantoms ALTER COLUMN x SET NOT NULL;\n\
         let column = of(&diags, "alter-unknown-column");
         assert_eq!(column.len(), 1, "{diags:#?}");
         assert_eq!(column[0].span.line, 27);
+    }
+
+    #[test]
+    fn a_diagram_unique_the_sql_lacks_is_a_disagreement_not_a_key() {
+        let md = "```mermaid\nerDiagram\n  badges {\n    text id PK\n    text issuer\n    text code UK\n  }\n```\n\n```sql\nCREATE TABLE badges (\n  id TEXT PRIMARY KEY,\n  issuer TEXT NOT NULL,\n  code TEXT NOT NULL,\n  UNIQUE (issuer, code)\n);\n```\n";
+        let docs = [scan("t.md".into(), md)];
+        let sql = sql::extract(&docs, None, &BTreeSet::new());
+        let (schema, ds) = merge(vec![crate::mermaid::extract(&docs), sql], &[]);
+        let badges = schema.table("badges").unwrap();
+        assert_eq!(badges.uniques.len(), 1, "{:?}", badges.uniques);
+        assert_eq!(badges.uniques[0].columns, ["issuer", "code"]);
+        let found = of(&ds, "conflicting-definition");
+        assert_eq!(found.len(), 1, "{ds:?}");
+        assert_eq!(found[0].message, "badges (code): unique key only in ERD");
+        assert_eq!((found[0].span.line, found[0].related[0].span.line), (11, 6));
+        // Preferring the diagram makes its key part of the table.
+        let sql = sql::extract(&docs, None, &BTreeSet::new());
+        let (schema, _) = merge(vec![crate::mermaid::extract(&docs), sql], &[Notation::Mermaid]);
+        assert_eq!(schema.table("badges").unwrap().uniques.len(), 2);
     }
 }

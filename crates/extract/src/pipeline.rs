@@ -3,7 +3,8 @@
 use crate::frontend::Partial;
 use crate::scan::{self, BlockLang, Document, Item, SqlFlavor};
 use crate::{
-    catalog, dbml, expressions, field_table, hints, lists, merge, mermaid, prisma, renames, sql, sqlalchemy, unread,
+    catalog, dbml, expressions, field_table, hints, lists, merge, mermaid, prisma, relational, renames, sql,
+    sqlalchemy, unread,
 };
 use model::{Diagnostic, Notation, RuleInfo, Schema, Table};
 use std::collections::{BTreeMap, BTreeSet};
@@ -67,9 +68,14 @@ pub fn extract(files: &[SourceFile], options: &Options) -> Extraction {
     let taken: BTreeSet<(Arc<str>, u32)> = partials.iter().flat_map(|p| p.read.iter().cloned()).collect();
     known.extend(defined_tables(&partials[partials.len() - 1..]));
     partials.push(catalog::extract(&docs, &taken, &known));
+    known.extend(defined_tables(&partials));
 
     // What the front-ends read, so that what nobody read is reported (see `Partial::read`).
-    let read: BTreeSet<(Arc<str>, u32)> = partials.iter().flat_map(|p| p.read.iter().cloned()).collect();
+    let mut read: BTreeSet<(Arc<str>, u32)> = partials.iter().flat_map(|p| p.read.iter().cloned()).collect();
+    // The loosest notations last, on what nothing else read.
+    let relational = relational::extract(&docs, &known, &read);
+    read.extend(relational.read.iter().cloned());
+    partials.push(relational);
     let (mut schema, merge_diagnostics) = merge::merge(partials, &options.prefer);
     diagnostics.extend(merge_diagnostics);
     diagnostics.extend(renames::collect(&docs, &mut schema));
@@ -132,6 +138,7 @@ pub fn rules() -> Vec<RuleInfo> {
         lists::RULES,
         catalog::RULES,
         sqlalchemy::RULES,
+        relational::RULES,
         merge::RULES,
         renames::RULES,
         hints::RULES,

@@ -23,6 +23,10 @@ pub enum Notation {
     /// A catalog of tables: names in bullets, a `| table | role |` table, fenced name lists,
     /// "similar to X" stubs. It declares tables, often without their columns.
     Catalog,
+    /// Boxes drawn with box-drawing characters or `+---+` in a text block, one table per box.
+    BoxDiagram,
+    /// Relational notation: `table(a, b, c)` in a text block or a paragraph.
+    Relational,
     /// Not written anywhere: guessed by schemadoc (e.g. an FK target taken from a column name).
     Inferred,
 }
@@ -40,6 +44,9 @@ impl Notation {
             Notation::List => 4,
             Notation::Mermaid => 5,
             Notation::Catalog => 6,
+            // Drawn or abbreviated designs: as loose as an ERD, names only.
+            Notation::BoxDiagram => 5,
+            Notation::Relational => 6,
             Notation::Inferred => 7,
         }
     }
@@ -55,11 +62,13 @@ impl Notation {
             Notation::List => "list",
             Notation::Mermaid => "ERD",
             Notation::Catalog => "table catalog",
+            Notation::BoxDiagram => "box diagram",
+            Notation::Relational => "relational notation",
             Notation::Inferred => "inference",
         }
     }
 
-    /// Parse a user-facing name (`sql`, `prisma`, `dbml`, `sqlalchemy`, `table`, `list`, `mermaid`).
+    /// Parse a user-facing name (`sql`, `prisma`, `dbml`, `sqlalchemy`, `table`, `list`, `mermaid`, `box`, `relational`).
     pub fn parse(s: &str) -> Option<Notation> {
         Some(match s.to_ascii_lowercase().as_str() {
             "sql" => Notation::Sql,
@@ -70,6 +79,8 @@ impl Notation {
             "list" | "lists" => Notation::List,
             "mermaid" | "erd" => Notation::Mermaid,
             "catalog" => Notation::Catalog,
+            "box" | "boxes" | "box-diagram" => Notation::BoxDiagram,
+            "relational" => Notation::Relational,
             _ => return None,
         })
     }

@@ -158,7 +158,8 @@ struct Input {
     /// document's SQL blocks in it; for `show --format sql`, write the output in it.
     #[arg(long)]
     dialect: Option<String>,
-    /// Trust this notation first when notations disagree (sql, prisma, sqlalchemy, table, list, mermaid, catalog);
+    /// Trust this notation first when notations disagree (sql, prisma, dbml, sqlalchemy, table, list, mermaid,
+    /// catalog, box, relational);
     /// repeatable.
     #[arg(long)]
     prefer: Vec<String>,
@@ -738,7 +739,7 @@ fn options(input: &Input, dialect_is_input: bool) -> Result<Options> {
 fn notation(name: &str) -> Result<Notation> {
     Notation::parse(name).with_context(|| {
         format!(
-            "unknown notation `{name}` for --prefer; expected sql, prisma, dbml, sqlalchemy, table, list, mermaid or catalog"
+            "unknown notation `{name}` for --prefer; expected sql, prisma, dbml, sqlalchemy, table, list, mermaid, catalog, box or relational"
         )
     })
 }

@@ -9,7 +9,7 @@
 mod catalog;
 mod cells;
 mod layout;
-mod naming;
+pub(crate) mod naming;
 mod row;
 mod section;
 mod subdocument;

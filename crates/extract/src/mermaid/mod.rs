@@ -4,6 +4,7 @@
 //! An ERD states types only as families and says nothing about nullability or defaults unless
 //! an attribute's comment does ("NOT NULL"), so columns are marked as not stating them.
 
+mod pairing;
 mod parse;
 
 use crate::context::resolve_known;
@@ -100,6 +101,8 @@ struct Edge {
     line: usize,
     /// False for the less likely direction of a one-to-one line.
     primary: bool,
+    /// The line's label (`cook` in `Recipe }o--|| Member : cook`).
+    label: String,
 }
 
 fn origin(file: &Arc<str>, pos: Pos) -> Origin {
@@ -205,6 +208,7 @@ pub fn extract(docs: &[Document]) -> Partial {
                 len: r.len,
                 line,
                 primary,
+                label: r.label.clone(),
             })
         };
         match (r.left_card.many(), r.right_card.many()) {
@@ -240,43 +244,30 @@ pub fn extract(docs: &[Document]) -> Partial {
             .unwrap_or_default()
     };
 
-    // Foreign keys of attributes marked FK.
+    // Foreign keys of attributes marked FK, paired with their relationship lines.
     let mut used_lines: BTreeSet<usize> = BTreeSet::new();
     let mut new_fks: Vec<(usize, ForeignKey)> = Vec::new();
     for (ti, e) in entities.iter().enumerate() {
         let child = name_key(&e.name);
         let mine: Vec<&Edge> = edges.iter().filter(|x| x.child == child).collect();
-        let parent_set: BTreeSet<String> = mine.iter().map(|x| x.parent.clone()).collect();
-        let primary_parents: BTreeSet<&str> = mine.iter().filter(|x| x.primary).map(|x| x.parent.as_str()).collect();
+        let linked: BTreeSet<String> = mine.iter().map(|x| x.parent.clone()).collect();
         let fk_attrs: Vec<&(Arc<str>, Attribute)> =
             first_attrs(e).into_iter().filter(|(_, a)| a.keys.contains(&Key::Fk)).collect();
-        // Parents claimed by name by some FK attribute of this entity.
-        let claimed: BTreeSet<String> = fk_attrs
-            .iter()
-            .filter_map(|(_, a)| stems(&a.name).iter().find_map(|s| resolve_known(s, &parent_set)))
-            .collect();
-        for (file, a) in fk_attrs {
-            let by_name = stems(&a.name).iter().find_map(|s| resolve_known(s, &parent_set));
-            // Of several lines linking the same pair, each FK attribute takes one no other took.
-            let unused_first = |x: &&&Edge| used_lines.contains(&x.line);
-            let edge = match &by_name {
-                Some(p) => mine.iter().filter(|x| x.parent == *p).min_by_key(unused_first),
-                None if primary_parents.len() == 1 && claimed.is_empty() => {
-                    mine.iter().filter(|x| x.primary).min_by_key(unused_first)
-                }
-                None => None,
-            };
-            let chosen: Option<(String, bool, Origin)> = edge.map(|x| {
-                used_lines.insert(x.line);
-                let inferred = by_name.is_some() && parent_set.len() > 1;
-                (x.parent.clone(), inferred, origin(&x.file, x.pos))
-            });
+        let attrs: Vec<&Attribute> = fk_attrs.iter().map(|(_, a)| a).collect();
+        let names_other = |column: &str| {
+            stems(column).iter().any(|s| resolve_known(s, &all_keys).is_some_and(|k| !linked.contains(&k)))
+        };
+        let pairs = pairing::pair(&attrs, &mine, &mut used_lines, &names_other);
+        for ((file, a), paired) in fk_attrs.iter().zip(pairs) {
+            let chosen: Option<(String, bool, Origin)> =
+                paired.map(|(x, how)| (mine[x].parent.clone(), how.inferred(), origin(&mine[x].file, mine[x].pos)));
             let chosen = chosen.or_else(|| {
                 stems(&a.name)
                     .iter()
                     .find_map(|s| resolve_known(s, &all_keys))
                     .map(|target| (target, true, origin(file, a.pos)))
             });
+            let (on_delete, on_update) = a.comment.as_deref().map(pairing::actions).unwrap_or_default();
             match chosen {
                 Some((target, inferred, origin)) => new_fks.push((
                     ti,
@@ -285,8 +276,8 @@ pub fn extract(docs: &[Document]) -> Partial {
                         columns: vec![a.name.clone()],
                         ref_table: spelling(&target),
                         ref_columns: pk_of(&tables, &target),
-                        on_delete: None,
-                        on_update: None,
+                        on_delete,
+                        on_update,
                         inferred,
                         origin,
                     },
@@ -538,7 +529,7 @@ fn default_value(part: &str) -> Option<&str> {
 
 /// The entity names a foreign-key column may be named after: `created_by_user_id` gives
 /// `created_by_user`, `by_user`, `user`; `scriptId` gives `script`.
-fn stems(column: &str) -> Vec<String> {
+pub(super) fn stems(column: &str) -> Vec<String> {
     let key = name_key(column);
     let base = if let Some(s) = key.strip_suffix("_id") {
         s.to_string()

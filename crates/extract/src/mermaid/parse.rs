@@ -111,6 +111,8 @@ pub(super) struct Relationship {
     pub pos: Pos,
     /// How many characters the relationship takes in the line.
     pub len: u32,
+    /// The text after `:` (`"is assigned"` → `is assigned`), empty when there is none.
+    pub label: String,
 }
 
 /// One erDiagram.
@@ -324,8 +326,17 @@ fn relationship(text: &str, start: usize, at: &dyn Fn(usize) -> Pos, trimmed: &s
         (left_card, right_card, op_start + pos)
     };
     let right_start = after_op + (text[after_op..].len() - text[after_op..].trim_start().len());
-    let (right, _) = entity_ref(text, right_start, at)?;
-    Some(Relationship { left, right, left_card, right_card, pos: at(start), len: chars(trimmed) })
+    let (right, after_right) = entity_ref(text, right_start, at)?;
+    let label = text[after_right..].trim_start().strip_prefix(':').unwrap_or("").trim().trim_matches('"').trim();
+    Some(Relationship {
+        left,
+        right,
+        left_card,
+        right_card,
+        pos: at(start),
+        len: chars(trimmed),
+        label: label.to_string(),
+    })
 }
 
 fn is_operator(op: &str) -> bool {

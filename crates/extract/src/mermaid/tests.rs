@@ -173,3 +173,38 @@ fn rules_are_documented() {
         assert!(r.doc.contains("Why it matters"), "{}", r.name);
     }
 }
+
+#[test]
+fn fk_attributes_pair_with_lines_by_label() {
+    let p = run("```mermaid\nerDiagram\n  \"Member\" { String id PK }\n  \"Cuisine\" { String code PK }\n  \"Recipe\" {\n    String id PK\n    String cookId FK\n    String cuisineCode FK \"ON DELETE CASCADE\"\n  }\n  \"Recipe\" }o--|| \"Member\" : cook\n  \"Recipe\" }o--|| \"Cuisine\" : cuisine\n```\n");
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let f = fk(&p, "Recipe", "cookId").unwrap();
+    assert_eq!(
+        (f.ref_table.as_str(), f.ref_columns.as_slice(), f.inferred, f.origin.line),
+        ("Member", &["id".to_string()][..], false, 10)
+    );
+    let f = fk(&p, "Recipe", "cuisineCode").unwrap();
+    assert_eq!(
+        (f.ref_table.as_str(), f.ref_columns.as_slice(), f.inferred),
+        ("Cuisine", &["code".to_string()][..], false)
+    );
+    assert_eq!(f.on_delete, Some(model::ReferentialAction::Cascade));
+}
+
+#[test]
+fn fk_attributes_pair_by_stem_then_by_elimination() {
+    let p = run("```mermaid\nerDiagram\n  rooms ||--o{ notes : holds\n  people ||--o{ notes : writes\n  rooms { INT id PK }\n  people { INT id PK }\n  notes {\n    INT id PK\n    INT room_id FK \"room\"\n    INT writer_id FK \"author, on delete set null\"\n  }\n```\n");
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert_eq!(fk(&p, "notes", "room_id").unwrap().ref_table, "rooms");
+    let f = fk(&p, "notes", "writer_id").unwrap();
+    assert_eq!((f.ref_table.as_str(), f.inferred, f.origin.line), ("people", false, 4));
+    assert_eq!(f.on_delete, Some(model::ReferentialAction::SetNull));
+}
+
+#[test]
+fn ambiguous_pairings_are_still_reported() {
+    // Two attributes that name nothing, two lines to two parents: nothing tells them apart.
+    let p = run("```mermaid\nerDiagram\n  A ||--o{ C : x\n  B ||--o{ C : y\n  A { int id PK }\n  B { int id PK }\n  C {\n    int id PK\n    int first FK\n    int second FK\n  }\n```\n");
+    let rules: Vec<&str> = p.diagnostics.iter().map(|d| d.rule).collect();
+    assert_eq!(rules.iter().filter(|r| **r == "mermaid-foreign-key-target-unknown").count(), 2, "{rules:?}");
+}

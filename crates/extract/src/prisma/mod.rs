@@ -4,6 +4,7 @@
 
 mod syntax;
 mod types;
+mod unfenced;
 
 use crate::frontend::Partial;
 use crate::scan::{BlockLang, Document, Item};
@@ -191,7 +192,7 @@ struct Ctx {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads every ```prisma block of `docs` as one schema.
+/// Reads every ```prisma block of `docs`, and Prisma written outside a fence, as one schema.
 pub fn extract(docs: &[Document]) -> Partial {
     let mut partial = Partial::new(Notation::Prisma);
     let mut ctx = Ctx {
@@ -212,6 +213,20 @@ pub fn extract(docs: &[Document]) -> Partial {
             }
             let parsed = syntax::parse(block);
             partial.mark_read(&doc.file, block.fence_line);
+            for e in parsed.errors {
+                ctx.diagnostics
+                    .push(PRISMA_SYNTAX_ERROR.at(Span::new(doc.file.clone(), e.pos.line, e.pos.column, 0), e.message));
+            }
+            ctx.srcs.extend(parsed.decls.into_iter().map(|decl| Src { file: doc.file.clone(), decl }));
+        }
+        for run in unfenced::runs(doc) {
+            let parsed = syntax::parse(&run.block);
+            if parsed.decls.is_empty() {
+                continue;
+            }
+            for line in run.lines {
+                partial.mark_read(&doc.file, line);
+            }
             for e in parsed.errors {
                 ctx.diagnostics
                     .push(PRISMA_SYNTAX_ERROR.at(Span::new(doc.file.clone(), e.pos.line, e.pos.column, 0), e.message));

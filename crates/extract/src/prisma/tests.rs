@@ -220,3 +220,18 @@ fn relations_without_actions_carry_prisma_migrate_defaults() {
         ]
     );
 }
+
+#[test]
+fn models_outside_a_fence_are_read_at_their_lines() {
+    let md = "* Draft models below, paste into schema.prisma.\n\nmodel Hive {\n  id        Int      @id @default(autoincrement())\n  label     String   @unique\n  frames    Frame[]\n}\n\nmodel Frame {\n  id      Int  @id @default(autoincrement())\n  hiveId  Int\n\n  hive    Hive @relation(fields: [hiveId], references: [id])\n}\n";
+    let doc = crate::scan::scan("g7.md".into(), md);
+    let p = extract(std::slice::from_ref(&doc));
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let frame = p.schema.table("Frame").unwrap();
+    assert_eq!(frame.foreign_keys[0].columns, ["hiveId"]);
+    assert_eq!(frame.foreign_keys[0].ref_table, "Hive");
+    assert_eq!(p.schema.table("Hive").unwrap().column("label").unwrap().origin.line, 5);
+    assert_eq!(frame.column("hiveId").unwrap().origin.line, 11);
+    let read: Vec<u32> = p.read.iter().map(|(_, l)| *l).collect();
+    assert_eq!(read, [3, 9, 13]);
+}
