@@ -1,6 +1,7 @@
 //! Reads markdown documents: scanning, one front-end per notation, and the merge of everything
 //! they say into one canonical [`model::Schema`], with merge conflicts as diagnostics.
 
+pub mod boxes;
 pub mod catalog;
 pub mod context;
 pub mod dbml;

@@ -1429,4 +1429,17 @@ ALTER TABLE phantoms ALTER COLUMN x SET NOT NULL;\n\
         let (schema, _) = merge(vec![crate::mermaid::extract(&docs), sql], &[Notation::Mermaid]);
         assert_eq!(schema.table("badges").unwrap().uniques.len(), 2);
     }
+
+    #[test]
+    fn a_box_unique_the_sql_lacks_is_a_disagreement_too() {
+        let md = "```\n+-------------+\n| badges      |\n+-------------+\n| id PK       |\n| code UK     |\n+-------------+\n```\n\n```sql\nCREATE TABLE badges (id TEXT PRIMARY KEY, code TEXT);\n```\n";
+        let docs = [scan("t.md".into(), md)];
+        let sql = sql::extract(&docs, None, &BTreeSet::new());
+        let boxes = crate::boxes::extract(&docs, &BTreeSet::new(), &BTreeSet::new());
+        let (schema, ds) = merge(vec![boxes, sql], &[]);
+        assert!(schema.table("badges").unwrap().uniques.is_empty());
+        let found = of(&ds, "conflicting-definition");
+        assert_eq!(found.len(), 1, "{ds:?}");
+        assert_eq!(found[0].message, "badges(code): UNIQUE only in box diagram; SQL wins, so it is not added");
+    }
 }

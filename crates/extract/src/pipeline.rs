@@ -3,7 +3,7 @@
 use crate::frontend::Partial;
 use crate::scan::{self, BlockLang, Document, Item, SqlFlavor};
 use crate::{
-    catalog, dbml, expressions, field_table, hints, lists, merge, mermaid, prisma, relational, renames, sql,
+    boxes, catalog, dbml, expressions, field_table, hints, lists, merge, mermaid, prisma, relational, renames, sql,
     sqlalchemy, unread,
 };
 use model::{Diagnostic, Notation, RuleInfo, Schema, Table};
@@ -73,6 +73,10 @@ pub fn extract(files: &[SourceFile], options: &Options) -> Extraction {
     // What the front-ends read, so that what nobody read is reported (see `Partial::read`).
     let mut read: BTreeSet<(Arc<str>, u32)> = partials.iter().flat_map(|p| p.read.iter().cloned()).collect();
     // The loosest notations last, on what nothing else read.
+    let boxes = boxes::extract(&docs, &known, &read);
+    read.extend(boxes.read.iter().cloned());
+    known.extend(defined_tables(std::slice::from_ref(&boxes)));
+    partials.push(boxes);
     let relational = relational::extract(&docs, &known, &read);
     read.extend(relational.read.iter().cloned());
     partials.push(relational);
@@ -139,6 +143,7 @@ pub fn rules() -> Vec<RuleInfo> {
         catalog::RULES,
         sqlalchemy::RULES,
         relational::RULES,
+        boxes::RULES,
         merge::RULES,
         renames::RULES,
         hints::RULES,

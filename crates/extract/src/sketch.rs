@@ -7,9 +7,10 @@
 use crate::context::resolve_known;
 use crate::field_table::naming::fk_target_from_column;
 use crate::frontend::Partial;
-use crate::types::parse_loose_type;
+use crate::types::{parse_loose_type, parse_sql_type};
 use model::{
-    name_key, Column, DataType, ForeignKey, Notation, Origin, PrimaryKey, RuleInfo, Span, Stated, Table, Unique,
+    name_key, Column, DataType, ForeignKey, Notation, Origin, PrimaryKey, RuleInfo, Span, Stated, Table, TypeKind,
+    Unique,
 };
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -130,12 +131,10 @@ pub fn lower(
     let mut unused: Vec<&Link> = Vec::new();
     for link in &links {
         let (a, b) = (resolve(&link.a), resolve(&link.b));
-        let mut sides = Vec::new();
-        if link.a_is_parent != Some(true) {
-            sides.push((a.clone(), b.clone()));
-        }
-        if link.a_is_parent != Some(false) {
-            sides.push((b.clone(), a.clone()));
+        // The side the drawing makes the child first; drawings are loose, so then the other.
+        let mut sides = [(a.clone(), b.clone()), (b.clone(), a.clone())];
+        if link.a_is_parent == Some(true) {
+            sides.reverse();
         }
         let found = sides.iter().find_map(|(child, parent)| {
             let ti = merged.iter().position(|s| name_key(&s.name) == *child)?;
@@ -170,11 +169,15 @@ pub fn lower(
             }
         };
         let mut choices = Vec::new();
-        if link.a_is_parent != Some(true) {
-            choices.extend(free(&a).map(|x| (x, b.clone())));
-        }
-        if link.a_is_parent != Some(false) {
-            choices.extend(free(&b).map(|x| (x, a.clone())));
+        choices.extend(free(&a).map(|x| (x, b.clone())));
+        choices.extend(free(&b).map(|x| (x, a.clone())));
+        // Both sides have one marked column left: the drawing's direction decides, if it says.
+        if choices.len() == 2 {
+            match link.a_is_parent {
+                Some(true) => drop(choices.remove(0)),
+                Some(false) => drop(choices.remove(1)),
+                None => {}
+            }
         }
         match &choices[..] {
             [((ti, column), parent)] => {
@@ -319,8 +322,13 @@ pub fn read_marks(rest: &str, col: &mut SketchColumn) -> bool {
     }
     if !type_words.is_empty() {
         let ty = type_words.join(" ");
-        // More than a type's worth of words is a description, not a type.
-        if type_words.len() > 2 || !ty.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+        // A type is one word as written (`ObjectId`), or a SQL type of two (`double precision`);
+        // more is a description.
+        let sql = || !matches!(parse_sql_type(&ty).kind, TypeKind::Other { .. });
+        if type_words.len() > 2
+            || (type_words.len() == 2 && !sql())
+            || !ty.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        {
             return false;
         }
         col.ty = Some(ty);

@@ -11,6 +11,10 @@ const DBML_EN: &str = include_str!("../../schemadoc/tests/fixtures/ok/dbml-en.md
 const DBML_KO: &str = include_str!("../../schemadoc/tests/fixtures/ok/dbml-ko.md");
 const CATALOG_EN: &str = include_str!("../../schemadoc/tests/fixtures/ok/catalog-en.md");
 const CATALOG_KO: &str = include_str!("../../schemadoc/tests/fixtures/ok/catalog-ko.md");
+const BOXES_EN: &str = include_str!("../../schemadoc/tests/fixtures/ok/boxes-en.md");
+const BOXES_KO: &str = include_str!("../../schemadoc/tests/fixtures/ok/boxes-ko.md");
+const RELATIONAL_EN: &str = include_str!("../../schemadoc/tests/fixtures/ok/relational-en.md");
+const RELATIONAL_KO: &str = include_str!("../../schemadoc/tests/fixtures/ok/relational-ko.md");
 
 fn run(text: &str) {
     let files = [SourceFile { name: "doc.md".into(), text: text.to_string() }];
@@ -162,6 +166,34 @@ proptest! {
         Just("same as `t`"), Just("`t` 테이블과 동일"), Just("미사용"), Just("deprecated"), Just("```mermaid\nerDiagram\n"),
         Just("A ||--o{ B : r\n"), Just("A |o--o| B : r\n"), Just("A { }\n"), Just("\n"), Just("\n\n"), Just("\r\n"),
     ], 0..80)) {
+        run(&parts.concat());
+    }
+
+    #[test]
+    fn truncated_and_mangled_box_and_relational_documents_do_not_panic(
+        n in 0usize..2000,
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..40),
+        which in 0usize..4,
+    ) {
+        let doc = [BOXES_EN, BOXES_KO, RELATIONAL_EN, RELATIONAL_KO][which];
+        run(char_boundary_prefix(doc, n));
+        let mut bytes = doc.as_bytes().to_vec();
+        for (at, byte) in edits {
+            let i = at % bytes.len();
+            bytes[i] = byte;
+        }
+        run(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn box_noise_does_not_panic(parts in proptest::collection::vec(prop_oneof![
+        Just("```\n"), Just("```text\n"), Just("┌"), Just("┐"), Just("└"), Just("┘"), Just("─"), Just("──────"),
+        Just("│"), Just("├"), Just("┤"), Just("┬"), Just("┼"), Just("+"), Just("-"), Just("------"), Just("|"),
+        Just(" "), Just("    "), Just("\n"), Just("patrons"), Just("patron_id"), Just("회원"), Just("수량"), Just("(PK)"),
+        Just(" FK"), Just(" UK"), Just("- "), Just("..") , Just("…"), Just("}o"), Just("||"), Just("o{"), Just("<"),
+        Just(">"), Just("▶"), Just("1"), Just("N"), Just(":"), Just("t(a, b)"), Just("(<u>id</u>, #x_id)"),
+        Just("model M {\n"), Just("}\n"), Just("\t"), Just("→ t"), Just("varchar(20)"), Just("═"), Just("║"), Just("╔"),
+    ], 0..120)) {
         run(&parts.concat());
     }
 }
