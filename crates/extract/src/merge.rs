@@ -272,8 +272,20 @@ pub fn merge(mut partials: Vec<Partial>, precedence: &[Notation]) -> (Schema, Ve
 
     // Tables in the order the document first mentions them.
     let mut order: Vec<usize> = (0..merged.tables.len()).collect();
-    let first_seen: Vec<Origin> =
-        definers.iter().map(|d| d.iter().map(|(_, t)| t.origin.clone()).min().expect("a definer")).collect();
+    // An overview sketch at the top of a document does not reorder the tables it shows.
+    let first_seen: Vec<Origin> = definers
+        .iter()
+        .map(|d| {
+            let defining = d.iter().filter(|(n, _)| !sketch(*n));
+            let all = d.iter();
+            let pick = if d.iter().any(|(n, _)| !sketch(*n)) {
+                defining.map(|(_, t)| t.origin.clone()).min()
+            } else {
+                all.map(|(_, t)| t.origin.clone()).min()
+            };
+            pick.expect("a definer")
+        })
+        .collect();
     order.sort_by(|&a, &b| first_seen[a].cmp(&first_seen[b]));
     let mut tables: Vec<Option<Table>> = merged.tables.into_iter().map(Some).collect();
     merged.tables = order.iter().filter_map(|&i| tables[i].take()).collect();
@@ -368,11 +380,24 @@ fn merge_table(base: &mut Table, other: &Table, definers: &[(Notation, Table)], 
     let other_notation = other.origin.notation;
     let (a, b) = (first_notation.label(), other_notation.label());
 
+    // A sketch (box diagram, relational notation) of a table a schema notation defines is a
+    // view of it: it shows some columns, often by the names a model gives them (`isPremium` for
+    // `is_premium`), and adds none.
+    let view = sketch(other_notation) && !sketch(*first_notation);
+    let in_first = |c: &Column| first.column(&c.name).is_some() || (view && loosely_in(first, &c.name));
     // Columns present in only one of the two.
     let only_first: Vec<&Column> = first.columns.iter().filter(|c| other.column(&c.name).is_none()).collect();
-    let only_other: Vec<&Column> = other.columns.iter().filter(|c| first.column(&c.name).is_none()).collect();
+    let only_other: Vec<&Column> = other.columns.iter().filter(|c| !in_first(c)).collect();
+    if view && !only_other.is_empty() {
+        conflicts.push(Conflict {
+            pattern: format!("column only in {b}, not added: {a} defines the table"),
+            subject: format!("{}: {}", base.name, names(&only_other)),
+            kept: first.origin.clone(),
+            other: only_other[0].origin.clone(),
+        });
+    }
     // NOTE: a catalog lists a table's main columns, not all of them: the others are not missing.
-    if !only_first.is_empty() && other_notation != Notation::Catalog {
+    if !only_first.is_empty() && !view && other_notation != Notation::Catalog {
         conflicts.push(Conflict {
             pattern: format!("column missing in {b}"),
             subject: format!("{}: {}", base.name, names(&only_first)),
@@ -380,7 +405,7 @@ fn merge_table(base: &mut Table, other: &Table, definers: &[(Notation, Table)], 
             other: other.origin.clone(),
         });
     }
-    if !only_other.is_empty() && *first_notation != Notation::Catalog {
+    if !only_other.is_empty() && !view && *first_notation != Notation::Catalog {
         conflicts.push(Conflict {
             pattern: format!("column missing in {a}"),
             subject: format!("{}: {}", base.name, names(&only_other)),
@@ -392,6 +417,7 @@ fn merge_table(base: &mut Table, other: &Table, definers: &[(Notation, Table)], 
     let table_name = base.name.clone();
     for oc in &other.columns {
         match base.column_mut(&oc.name) {
+            None if view => {}
             None => base.columns.push(oc.clone()),
             Some(bc) => {
                 if let Some(fc) = first.column(&oc.name) {
@@ -409,8 +435,11 @@ fn merge_table(base: &mut Table, other: &Table, definers: &[(Notation, Table)], 
         }
     }
 
+    let has_all = |t: &Table, cols: &[String]| cols.iter().all(|c| t.column(c).is_some());
     if base.primary_key.is_none() {
-        base.primary_key = other.primary_key.clone();
+        if other.primary_key.as_ref().is_some_and(|pk| has_all(base, &pk.columns)) {
+            base.primary_key = other.primary_key.clone();
+        }
     } else if let (Some(fp), Some(op)) = (&first.primary_key, &other.primary_key) {
         if !same_names(&fp.columns, &op.columns) {
             conflicts.push(Conflict {
@@ -437,7 +466,9 @@ fn merge_table(base: &mut Table, other: &Table, definers: &[(Notation, Table)], 
             });
             continue;
         }
-        base.uniques.push(u.clone());
+        if has_all(base, &u.columns) {
+            base.uniques.push(u.clone());
+        }
     }
     for c in &other.checks {
         if !base.checks.iter().any(|x| squash(&x.expr) == squash(&c.expr)) {
@@ -445,7 +476,8 @@ fn merge_table(base: &mut Table, other: &Table, definers: &[(Notation, Table)], 
         }
     }
     let precise = |n: Notation| !matches!(n, Notation::List | Notation::Catalog | Notation::Inferred) && !diagram(n);
-    for ofk in &other.foreign_keys {
+    let held: Vec<&ForeignKey> = other.foreign_keys.iter().filter(|f| has_all(base, &f.columns)).collect();
+    for ofk in held {
         match base.foreign_keys.iter_mut().find(|f| same_names(&f.columns, &ofk.columns)) {
             Some(bfk) => {
                 if name_key(&bfk.ref_table) != name_key(&ofk.ref_table)
@@ -532,6 +564,19 @@ fn absorb_declared(base: &mut Table, declared: &Table, diagnostics: &mut Vec<Dia
 /// notation): less trusted, they never add a key to a table a schema notation defines.
 fn diagram(n: Notation) -> bool {
     matches!(n, Notation::Mermaid | Notation::BoxDiagram | Notation::Relational)
+}
+
+/// Notations that sketch a design (box diagrams, relational notation): names, a few columns.
+fn sketch(n: Notation) -> bool {
+    matches!(n, Notation::BoxDiagram | Notation::Relational)
+}
+
+/// Whether `table` has a column named `name` but for case and underscores (`isPremium` and
+/// `is_premium`).
+fn loosely_in(table: &Table, name: &str) -> bool {
+    let squash = |s: &str| s.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect::<String>();
+    let n = squash(name);
+    table.columns.iter().any(|c| squash(&c.name) == n)
 }
 
 fn names(cols: &[&Column]) -> String {
@@ -1435,7 +1480,7 @@ ALTER TABLE phantoms ALTER COLUMN x SET NOT NULL;\n\
         let md = "```\n+-------------+\n| badges      |\n+-------------+\n| id PK       |\n| code UK     |\n+-------------+\n```\n\n```sql\nCREATE TABLE badges (id TEXT PRIMARY KEY, code TEXT);\n```\n";
         let docs = [scan("t.md".into(), md)];
         let sql = sql::extract(&docs, None, &BTreeSet::new());
-        let boxes = crate::boxes::extract(&docs, &BTreeSet::new(), &BTreeSet::new());
+        let boxes = crate::boxes::extract(&docs, &Default::default(), &BTreeSet::new());
         let (schema, ds) = merge(vec![boxes, sql], &[]);
         assert!(schema.table("badges").unwrap().uniques.is_empty());
         let found = of(&ds, "conflicting-definition");

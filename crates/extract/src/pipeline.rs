@@ -2,6 +2,7 @@
 
 use crate::frontend::Partial;
 use crate::scan::{self, BlockLang, Document, Item, SqlFlavor};
+use crate::sketch::Known;
 use crate::{
     boxes, catalog, dbml, expressions, field_table, hints, lists, merge, mermaid, prisma, relational, renames, sql,
     sqlalchemy, unread,
@@ -73,11 +74,13 @@ pub fn extract(files: &[SourceFile], options: &Options) -> Extraction {
     // What the front-ends read, so that what nobody read is reported (see `Partial::read`).
     let mut read: BTreeSet<(Arc<str>, u32)> = partials.iter().flat_map(|p| p.read.iter().cloned()).collect();
     // The loosest notations last, on what nothing else read.
-    let boxes = boxes::extract(&docs, &known, &read);
+    let mut sketched = Known::of(&partials);
+    sketched.tables.extend(known.iter().cloned());
+    let boxes = boxes::extract(&docs, &sketched, &read);
     read.extend(boxes.read.iter().cloned());
-    known.extend(defined_tables(std::slice::from_ref(&boxes)));
+    sketched.tables.extend(defined_tables(std::slice::from_ref(&boxes)));
     partials.push(boxes);
-    let relational = relational::extract(&docs, &known, &read);
+    let relational = relational::extract(&docs, &sketched, &read);
     read.extend(relational.read.iter().cloned());
     partials.push(relational);
     let (mut schema, merge_diagnostics) = merge::merge(partials, &options.prefer);

@@ -9,7 +9,7 @@
 
 use crate::frontend::Partial;
 use crate::scan::{BlockLang, Document, Heading, Item};
-use crate::sketch::{self, is_name, read_marks, Sketch, SketchColumn};
+use crate::sketch::{self, is_name, read_marks, Known, Sketch, SketchColumn};
 use model::{Notation, RuleInfo};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -34,7 +34,7 @@ const SKETCH_RULES: sketch::Rules = sketch::Rules {
 
 /// Reads the relational notation of `docs`, leaving alone the items in `read` (another front-end
 /// took them); `known` holds the tables other notations define.
-pub fn extract(docs: &[Document], known: &BTreeSet<String>, read: &BTreeSet<(Arc<str>, u32)>) -> Partial {
+pub fn extract(docs: &[Document], known: &Known, read: &BTreeSet<(Arc<str>, u32)>) -> Partial {
     let mut partial = Partial::new(Notation::Relational);
     let mut sketches = Vec::new();
     for doc in docs {
@@ -178,7 +178,7 @@ fn tuple(file: &Arc<str>, line: u32, column: u32, text: &str) -> Option<Sketch> 
     let open = t.find('(')?;
     let name = t[..open].trim().trim_matches(['`', '*', '_']).trim();
     let inner = t[open + 1..].strip_suffix(')')?;
-    if !is_name(name) || inner.trim().is_empty() {
+    if !is_name(name) || inner.trim().is_empty() || not_a_table(name) {
         return None;
     }
     let base = column + text[..skipped].chars().count() as u32;
@@ -191,6 +191,57 @@ fn tuple(file: &Arc<str>, line: u32, column: u32, text: &str) -> Option<Sketch> 
     }
     let name_at = base + t[..t.len() - t.trim_start_matches(['`', '*', '_']).len()].chars().count() as u32;
     Some(Sketch { name: name.to_string(), file: file.clone(), line, column: name_at, columns })
+}
+
+/// Names that are calls or keys, not tables: `get_user(id)`, `idx_orders_user(user_id)`.
+fn not_a_table(name: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "get",
+        "set",
+        "list",
+        "create",
+        "update",
+        "delete",
+        "remove",
+        "add",
+        "find",
+        "fetch",
+        "load",
+        "save",
+        "send",
+        "handle",
+        "on",
+        "is",
+        "has",
+        "make",
+        "build",
+        "compute",
+        "calculate",
+        "check",
+        "validate",
+        "print",
+        "run",
+        "init",
+        "call",
+        "count",
+        "sum",
+        "max",
+        "min",
+        "avg",
+        "coalesce",
+        "concat",
+        "lower",
+        "upper",
+        "now",
+        "len",
+    ];
+    const KEYS: &[&str] = &["idx", "ix", "index", "uq", "uk", "unique", "fk", "pk", "key"];
+    let lower = name.to_lowercase();
+    let first = lower.split(['_', '.']).next().unwrap_or("");
+    let camel_verb = VERBS
+        .iter()
+        .any(|v| name.strip_prefix(v).is_some_and(|rest| rest.chars().next().is_some_and(char::is_uppercase)));
+    VERBS.contains(&first) || KEYS.contains(&first) || camel_verb
 }
 
 /// Splits at commas outside parentheses (`price decimal(8,2), qty`).
@@ -251,7 +302,7 @@ mod tests {
     use crate::scan::scan;
 
     fn run(md: &str) -> Partial {
-        extract(&[scan("r.md".into(), md)], &BTreeSet::new(), &BTreeSet::new())
+        extract(&[scan("r.md".into(), md)], &Known::default(), &BTreeSet::new())
     }
 
     #[test]
@@ -298,6 +349,8 @@ mod tests {
             "# Notes\n\nusers(id, name)\n",
             "```\nfoo(a, b)\nprint(\"hi\")\nx = 1\ny = 2\n```\n",
             "- run(a, b)\n- then think about it\n- and again\n",
+            "```\nget_user(id)\nlist_orders(user_id, page)\ncreateOrder(user_id, items)\n```\n",
+            "## Indexes\n\n- idx_orders_user(user_id)\n- idx_orders_created(created_at)\n",
             "```python\nusers(id, name)\norders(id, user_id)\n```\n",
         ] {
             assert!(run(md).schema.tables.is_empty(), "{md}");

@@ -54,6 +54,33 @@ pub struct Link {
     pub column: u32,
 }
 
+/// What the other notations of the documents define, for a sketch to refer to.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    /// Name keys of the tables they define.
+    pub tables: BTreeSet<String>,
+    /// (child, parent) name keys of the foreign keys they define.
+    pub links: BTreeSet<(String, String)>,
+}
+
+impl Known {
+    /// What `partials` define.
+    pub fn of(partials: &[Partial]) -> Known {
+        let mut k = Known::default();
+        for p in partials {
+            for t in &p.schema.tables {
+                if !p.altered_only.contains(&t.key()) {
+                    k.tables.insert(name_key(&t.name));
+                }
+                for f in &t.foreign_keys {
+                    k.links.insert((name_key(&t.name), name_key(&f.ref_table)));
+                }
+            }
+        }
+        k
+    }
+}
+
 /// The rules a sketch reader reports through [`lower`].
 pub struct Rules {
     /// A column marked FK whose target nothing tells.
@@ -68,10 +95,11 @@ pub fn lower(
     sketches: Vec<Sketch>,
     links: Vec<Link>,
     notation: Notation,
-    known: &BTreeSet<String>,
+    known: &Known,
     rules: &Rules,
     partial: &mut Partial,
 ) {
+    let (known, known_links) = (&known.tables, &known.links);
     // The same table drawn twice adds the columns it did not have.
     let mut merged: Vec<Sketch> = Vec::new();
     for s in sketches {
@@ -190,6 +218,17 @@ pub fn lower(
         }
     }
     for link in still {
+        // Another notation's foreign key between the two tables holds the line.
+        let (a, b) = (resolve_known(&link.a, &all), resolve_known(&link.b, &all));
+        let held = |x: &Option<String>, y: &Option<String>| {
+            known_links.iter().any(|(c, p)| {
+                Some(resolve_known(c, &all).unwrap_or(c.clone())) == *x
+                    && Some(resolve_known(p, &all).unwrap_or(p.clone())) == *y
+            })
+        };
+        if held(&a, &b) || held(&b, &a) {
+            continue;
+        }
         partial.diagnostics.push(rules.link_without_fk.at(
             Span::new(link.file.clone(), link.line, link.column, 0),
             format!(
@@ -429,7 +468,7 @@ mod tests {
             vec![patrons, checkouts, items, shelves],
             vec![link("patrons", "checkouts"), link("shelves", "items")],
             Notation::BoxDiagram,
-            &BTreeSet::new(),
+            &Known::default(),
             &RULES,
             &mut p,
         );

@@ -10,8 +10,11 @@ const TOP_LEFT: &[char] = &['┌', '╔', '╭', '┏', '╒', '╓', '+'];
 const TOP_RIGHT: &[char] = &['┐', '╗', '╮', '┓', '╕', '╖', '+'];
 const BOTTOM_LEFT: &[char] = &['└', '╚', '╰', '┗', '╘', '╙', '+'];
 const BOTTOM_RIGHT: &[char] = &['┘', '╝', '╯', '┛', '╛', '╜', '+'];
-const HORIZONTAL: &[char] = &['─', '═', '━', '-', '=', '┬', '┴', '┼', '╤', '╧', '╪', '┯', '┷', '+'];
-const VERTICAL: &[char] = &['│', '║', '┃', '|', '├', '┤', '┼', '╟', '╢', '╠', '╣', '╞', '╡', '┠', '┨', '+'];
+/// Edge characters; lines attach to edges with tees or arrowheads (`┬`, `▼`).
+const HORIZONTAL: &[char] =
+    &['─', '═', '━', '-', '=', '┬', '┴', '┼', '╤', '╧', '╪', '┯', '┷', '+', '▼', '▲', 'v', '^', '↓', '↑'];
+const VERTICAL: &[char] =
+    &['│', '║', '┃', '|', '├', '┤', '┼', '╟', '╢', '╠', '╣', '╞', '╡', '┠', '┨', '+', '▶', '◀', '►', '◄', '<', '>'];
 const ARROWS: &[char] = &['>', '<', '^', 'v', '▶', '◀', '▲', '▼', '►', '◄', '→', '←', '↑', '↓', '▷', '◁'];
 /// Characters a line between boxes is drawn with, its ends and labels included.
 const CONNECTORS: &[char] = &[
@@ -232,6 +235,15 @@ mod tests {
         let w = wires(&g, &rects);
         assert_eq!(w.len(), 1, "{w:?}");
         assert_eq!((w[0].a, w[0].b, w[0].row, w[0].col), (0, 1, 1, 8));
+    }
+
+    #[test]
+    fn arrowheads_on_edges_keep_the_box() {
+        let g = grid("┌────┐\n│ a  │\n└─┬──┘\n  │\n┌─▼──┐\n│ b  │\n└────┘\n");
+        let rects = boxes(&g);
+        assert_eq!(rects.len(), 2);
+        let w = wires(&g, &rects);
+        assert_eq!((w.len(), w[0].a, w[0].b), (1, 0, 1));
     }
 
     #[test]

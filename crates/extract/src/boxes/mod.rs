@@ -14,7 +14,7 @@ mod read;
 use crate::context::identifiers;
 use crate::frontend::Partial;
 use crate::scan::{BlockLang, Document, Item};
-use crate::sketch::{self, is_name, Link, Sketch};
+use crate::sketch::{self, is_name, Known, Link, Sketch};
 use model::{name_key, Notation, RuleInfo, Span};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -63,9 +63,9 @@ const SKETCH_RULES: sketch::Rules = sketch::Rules {
 
 /// Reads the box diagrams of `docs` that no other front-end read (`read`); `known` holds the
 /// tables other notations define.
-pub fn extract(docs: &[Document], known: &BTreeSet<String>, read: &BTreeSet<(Arc<str>, u32)>) -> Partial {
+pub fn extract(docs: &[Document], known: &Known, read: &BTreeSet<(Arc<str>, u32)>) -> Partial {
     let mut partial = Partial::new(Notation::BoxDiagram);
-    let words = written_names(docs, known);
+    let words = written_names(docs, &known.tables);
     let mut sketches = Vec::new();
     let mut links = Vec::new();
     for doc in docs {

@@ -76,8 +76,8 @@ pub(super) fn read(g: &Grid, b: &Rect) -> Option<Boxed> {
     let mut columns = Vec::new();
     let mut unread = Vec::new();
     for l in rest {
-        match column(&l.text, g.line(l.row), g.column(l.row, l.at)) {
-            Some(c) => columns.push(c),
+        match columns_of(&l.text, g.line(l.row), g.column(l.row, l.at)) {
+            Some(cs) => columns.extend(cs),
             None => unread.push((l.row, l.at, l.text)),
         }
     }
@@ -101,6 +101,10 @@ fn cell_of(g: &Grid, r: usize, from: usize, n: usize) -> usize {
 /// Whether the second line continues the title on the first: the first ends in `_`/`-` or runs
 /// up to the edge, and the second is one word without marks.
 fn continues(first: &Inner, second: &Inner) -> bool {
+    // `(auto-generated)`, `(회원)`: a note on the title.
+    if second.text.starts_with('(') && second.text.ends_with(')') {
+        return true;
+    }
     let one_word = !second.text.contains(char::is_whitespace) && !column_line(&second.text);
     one_word && (first.text.ends_with(['_', '-']) || first.full) && !bullet(&second.text)
 }
@@ -117,6 +121,27 @@ fn bullet(t: &str) -> bool {
 /// Whether a line reads as a column (a bullet, or a name followed by a key mark or a type).
 fn column_line(t: &str) -> bool {
     bullet(t) || column(t, 0, 0).is_some_and(|c| c.pk || c.fk || c.unique || c.ty.is_some() || c.target.is_some())
+}
+
+/// The columns of a line: one, or several a bullet lists (`- id, name, version`).
+fn columns_of(text: &str, line: u32, column: u32) -> Option<Vec<SketchColumn>> {
+    if let Some(one) = self::column(text, line, column) {
+        return Some(vec![one]);
+    }
+    let body = text.trim();
+    let body = if bullet(body) { body[body.chars().next().map_or(0, char::len_utf8)..].trim_start() } else { body };
+    let lead = text.len() - body.len();
+    if !body.contains(',') {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut offset = lead;
+    for part in body.split(',') {
+        let at = column + text[..offset + part.len() - part.trim_start().len()].chars().count() as u32;
+        offset += part.len() + 1;
+        out.push(self::column(part, line, at)?);
+    }
+    Some(out)
 }
 
 /// Whether a line is a column by its marks (a bullet, `PK`/`FK`/`UK`, a target), whatever the
@@ -162,6 +187,10 @@ pub(super) fn column(text: &str, line: u32, column: u32) -> Option<SketchColumn>
         }
     }
     let bare = name.trim_end_matches(['.', '…']);
+    // `title, description`: several columns, for `columns_of`.
+    if rest.trim_start().starts_with(',') {
+        return None;
+    }
     if !is_name(bare) || !read_marks(rest, &mut c) {
         return None;
     }
@@ -214,6 +243,15 @@ mod tests {
         assert_eq!(b.title, "inventory_transfers");
         let b = one("┌──────────┐\n│ 회원     │\n│ (members)│\n├──────────┤\n│ id PK    │\n└──────────┘\n");
         assert_eq!(b.title, "회원 (members)");
+    }
+
+    #[test]
+    fn title_notes_and_listed_columns() {
+        let b = one("┌──────────────────┐\n│  personas        │\n│  (auto-generated)│\n│                  │\n│ - id, name, ver  │\n│ - tags[]         │\n└──────────────────┘\n");
+        assert_eq!(b.title, "personas (auto-generated)");
+        let names: Vec<(&str, u32)> = b.columns.iter().map(|c| (c.name.as_str(), c.column)).collect();
+        assert_eq!(names, [("id", 5), ("name", 9), ("ver", 15), ("tags", 5)]);
+        assert!(b.unread.is_empty(), "{:?}", b.unread);
     }
 
     #[test]

@@ -2,7 +2,7 @@ use super::*;
 use crate::scan::scan;
 
 fn run(md: &str) -> Partial {
-    extract(&[scan("b.md".into(), md)], &BTreeSet::new(), &BTreeSet::new())
+    extract(&[scan("b.md".into(), md)], &Known::default(), &BTreeSet::new())
 }
 
 const LIBRARY: &str = "# Library ERD\n\n```\n┌──────────────┐      ┌────────────────┐\n│  patrons     │──────│  checkouts     │\n│              │      │                │\n│ - id (PK)    │      │ - id (PK)      │\n│ - card_no    │      │ - patron_id(FK)│\n│ - joined_on  │      │ - due_on       │\n└──────────────┘      └────────────────┘\n```\n";
