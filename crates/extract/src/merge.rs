@@ -1469,10 +1469,11 @@ ALTER TABLE phantoms ALTER COLUMN x SET NOT NULL;\n\
         assert_eq!(found.len(), 1, "{ds:?}");
         assert_eq!(found[0].message, "badges (code): unique key only in ERD");
         assert_eq!((found[0].span.line, found[0].related[0].span.line), (11, 6));
-        // Preferring the diagram makes its key part of the table.
+        // Preferring the diagram follows its key, and the SQL's is the one reported.
         let sql = sql::extract(&docs, None, &BTreeSet::new());
-        let (schema, _) = merge(vec![crate::mermaid::extract(&docs), sql], &[Notation::Mermaid]);
-        assert_eq!(schema.table("badges").unwrap().uniques.len(), 2);
+        let (schema, ds) = merge(vec![crate::mermaid::extract(&docs), sql], &[Notation::Mermaid]);
+        assert_eq!(schema.table("badges").unwrap().uniques[0].columns, ["code"]);
+        assert!(of(&ds, "conflicting-definition")[0].message.contains("unique key only in SQL"), "{ds:?}");
     }
 
     #[test]
@@ -1485,6 +1486,6 @@ ALTER TABLE phantoms ALTER COLUMN x SET NOT NULL;\n\
         assert!(schema.table("badges").unwrap().uniques.is_empty());
         let found = of(&ds, "conflicting-definition");
         assert_eq!(found.len(), 1, "{ds:?}");
-        assert_eq!(found[0].message, "badges(code): UNIQUE only in box diagram; SQL wins, so it is not added");
+        assert_eq!(found[0].message, "badges (code): unique key only in box diagram");
     }
 }
