@@ -15,7 +15,8 @@ use crate::context::identifiers;
 use crate::frontend::Partial;
 use crate::scan::{BlockLang, Document, Item};
 use crate::sketch::{self, is_name, Known, Link, Sketch};
-use model::{name_key, Notation, RuleInfo, Span};
+use crate::types::parse_sql_type;
+use model::{name_key, Notation, RuleInfo, Span, TypeKind};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -65,7 +66,7 @@ const SKETCH_RULES: sketch::Rules = sketch::Rules {
 /// tables other notations define.
 pub fn extract(docs: &[Document], known: &Known, read: &BTreeSet<(Arc<str>, u32)>) -> Partial {
     let mut partial = Partial::new(Notation::BoxDiagram);
-    let words = written_names(docs, &known.tables);
+    let mut words: Option<BTreeSet<String>> = None;
     let mut sketches = Vec::new();
     let mut links = Vec::new();
     for doc in docs {
@@ -79,19 +80,26 @@ pub fn extract(docs: &[Document], known: &Known, read: &BTreeSet<(Arc<str>, u32)
             }
             let g = grid::Grid::new(&b.content, b.first_line, b.indent);
             let rects = geometry::boxes(&g);
+            let drawn: Vec<Option<read::Boxed>> = rects.iter().map(|r| read::read(&g, r)).collect();
+            // Boxes are tables only in a drawing where some box shows a key, a type or an id
+            // column: `│ API │ - REST │` boxes are architecture, not schema.
+            if !drawn.iter().flatten().any(|b| b.columns.iter().any(looks_like_schema)) {
+                continue;
+            }
+            let words = words.get_or_insert_with(|| written_names(docs, &known.tables));
             let mut names: Vec<Option<String>> = vec![None; rects.len()];
             let mut any = false;
-            for (k, rect) in rects.iter().enumerate() {
-                let Some(boxed) = read::read(&g, rect) else { continue };
+            for (k, boxed) in drawn.into_iter().enumerate() {
+                let Some(boxed) = boxed else { continue };
                 any = true;
                 let (row, cell) = boxed.title_at;
                 let (line, column) = (g.line(row), g.column(row, cell));
                 let (name, _label) = table_name(&boxed.title);
-                let name = resolve_cut(&name, true, &words, &doc.file, line, column, &mut partial);
+                let name = resolve_cut(&name, true, words, &doc.file, line, column, &mut partial);
                 names[k] = Some(name.clone());
                 let mut columns = boxed.columns;
                 for c in &mut columns {
-                    c.name = resolve_cut(&c.name, false, &words, &doc.file, c.line, c.column, &mut partial);
+                    c.name = resolve_cut(&c.name, false, words, &doc.file, c.line, c.column, &mut partial);
                 }
                 for (r, at, text) in boxed.unread {
                     partial.diagnostics.push(BOX_DIAGRAM_UNREAD.at(
@@ -120,6 +128,18 @@ pub fn extract(docs: &[Document], known: &Known, read: &BTreeSet<(Arc<str>, u32)
     }
     sketch::lower(sketches, links, Notation::BoxDiagram, known, &SKETCH_RULES, &mut partial);
     partial
+}
+
+/// Whether a column line is what tables have: a key mark, a target, a SQL type, an id.
+fn looks_like_schema(c: &sketch::SketchColumn) -> bool {
+    let key = name_key(&c.name);
+    c.pk || c.fk
+        || c.unique
+        || c.target.is_some()
+        || c.ty.as_deref().is_some_and(|t| !matches!(parse_sql_type(t).kind, TypeKind::Other { .. }))
+        || key == "id"
+        || key.ends_with("_id")
+        || c.name.ends_with("Id")
 }
 
 fn text_block(lang: &BlockLang) -> bool {

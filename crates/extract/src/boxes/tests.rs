@@ -55,6 +55,7 @@ fn what_cannot_be_read_is_said() {
 fn drawings_that_are_not_tables_are_left_alone() {
     for md in [
         "```\n┌──────┐     ┌──────┐\n│ API  │────▶│  DB  │\n└──────┘     └──────┘\n```\n",
+        "```\n┌─────────────┐\n│ API Server  │\n├─────────────┤\n│ - REST      │\n│ - GraphQL   │\n└─────────────┘\n```\n",
         "```\n+------------------------------+\n| Run `make` before you commit |\n+------------------------------+\n```\n",
         "```sql\n-- +----+\n-- | id |\n-- +----+\n```\n",
     ] {
