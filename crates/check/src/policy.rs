@@ -209,19 +209,24 @@ pub fn glob(pattern: &str, name: &str) -> bool {
 /// The `<!-- schemadoc:allow rule-a, rule-b -->` markers of one document. A marker on a line of
 /// its own allows the rules for the block that follows it (a fenced block through its closing
 /// fence, else the lines up to the next blank one); a marker after other text on a line allows
-/// them for that line. `all` allows every rule. Unknown rule names are findings.
+/// them for that line. Inside a fenced block the marker is a SQL comment,
+/// `-- schemadoc:allow rule`: after code, for its line; on a line of its own, for the statement
+/// that follows (through the line ending in `;`). `all` allows every rule. Unknown rule names are
+/// findings.
 pub fn allowances(file: &Arc<str>, text: &str, rules: &[RuleInfo]) -> (Vec<Allowance>, Vec<Diagnostic>) {
-    const OPEN: &str = "<!--";
     let lines: Vec<&str> = text.lines().collect();
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
+    let mut found = Found { file, rules, out: Vec::new(), problems: Vec::new() };
     let mut fence: Option<&str> = None;
     for (i, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
-        // Markers inside fenced blocks are code, not markers.
         if let Some(f) = fence {
             if trimmed.starts_with(f) {
                 fence = None;
+            } else if let Some(start) = line.find("-- schemadoc:allow").filter(|_| !line.contains("<!--")) {
+                let names = &line[start + "-- schemadoc:allow".len()..];
+                let alone = line[..start].trim().is_empty();
+                let range = if alone { statement_after(&lines, i) } else { (i as u32 + 1, i as u32 + 1) };
+                found.marker(names, line, i, start, range);
             }
             continue;
         }
@@ -230,8 +235,8 @@ pub fn allowances(file: &Arc<str>, text: &str, rules: &[RuleInfo]) -> (Vec<Allow
             continue;
         }
         let mut rest = *line;
-        while let Some(start) = rest.find(OPEN) {
-            let after = &rest[start + OPEN.len()..];
+        while let Some(start) = rest.find("<!--") {
+            let after = &rest[start + 4..];
             let Some(end) = after.find("-->") else { break };
             let body = after[..end].trim();
             let column = line.len() - rest.len() + start;
@@ -240,40 +245,69 @@ pub fn allowances(file: &Arc<str>, text: &str, rules: &[RuleInfo]) -> (Vec<Allow
             if !names.is_empty() && !names.starts_with(char::is_whitespace) {
                 continue;
             }
-            let line_no = i as u32 + 1;
-            let mut allowed = Vec::new();
-            for name in names.split([',', ' ']).map(str::trim).filter(|n| !n.is_empty()) {
-                if name == "all" {
-                    allowed.push("all");
-                    continue;
-                }
-                match selector(name, rules) {
-                    Ok(Selector::Rule(r)) => allowed.push(r),
-                    Ok(Selector::Severity(_)) | Err(_) => {
-                        let suggestion = selector(name, rules).err().and_then(|e| e.suggestion);
-                        let col = line[..column].chars().count() as u32 + 1;
-                        let mut d = Diagnostic::warning(
-                            "unknown-marker",
-                            Span::new(file.clone(), line_no, col, 0),
-                            format!("`schemadoc:allow` names unknown rule `{name}`"),
-                        );
-                        d.help = Some(match suggestion {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => "`schemadoc rules` lists the rules".to_string(),
-                        });
-                        problems.push(d);
-                    }
-                }
-            }
-            if allowed.is_empty() {
-                continue;
-            }
             let alone = line[..column].trim().is_empty() && rest.trim().is_empty();
-            let (first, last) = if alone { block_after(&lines, i) } else { (line_no, line_no) };
-            out.push(Allowance { file: file.clone(), first_line: first, last_line: last, rules: allowed });
+            let range = if alone { block_after(&lines, i) } else { (i as u32 + 1, i as u32 + 1) };
+            found.marker(names, line, i, column, range);
         }
     }
-    (out, problems)
+    (found.out, found.problems)
+}
+
+/// Markers found so far in one document.
+struct Found<'a> {
+    file: &'a Arc<str>,
+    rules: &'a [RuleInfo],
+    out: Vec<Allowance>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Found<'_> {
+    /// A marker naming `names` at byte `column` of line index `i`, covering the 1-based `range`.
+    fn marker(&mut self, names: &str, line: &str, i: usize, column: usize, range: (u32, u32)) {
+        let mut allowed = Vec::new();
+        for name in names.split([',', ' ']).map(str::trim).filter(|n| !n.is_empty()) {
+            if name == "all" {
+                allowed.push("all");
+                continue;
+            }
+            match selector(name, self.rules) {
+                Ok(Selector::Rule(r)) => allowed.push(r),
+                other => {
+                    let suggestion = other.err().and_then(|e| e.suggestion);
+                    let col = line[..column].chars().count() as u32 + 1;
+                    let d = Diagnostic::warning(
+                        "unknown-marker",
+                        Span::new(self.file.clone(), i as u32 + 1, col, 0),
+                        format!("`schemadoc:allow` names unknown rule `{name}`"),
+                    )
+                    .with_help(match suggestion {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "`schemadoc rules` lists the rules".to_string(),
+                    });
+                    self.problems.push(d);
+                }
+            }
+        }
+        if !allowed.is_empty() {
+            let (first_line, last_line) = range;
+            self.out.push(Allowance { file: self.file.clone(), first_line, last_line, rules: allowed });
+        }
+    }
+}
+
+/// The 1-based lines of the SQL statement that follows line index `i`: from the next non-blank
+/// line through the one ending in `;` (or the block's end).
+fn statement_after(lines: &[&str], i: usize) -> (u32, u32) {
+    let Some(start) = (i + 1..lines.len()).find(|&j| !lines[j].trim().is_empty()) else {
+        return (i as u32 + 1, i as u32 + 1);
+    };
+    let end = (start..lines.len())
+        .find(|&j| {
+            let t = lines[j].trim();
+            t.ends_with(';') || t.starts_with("```") || t.starts_with("~~~")
+        })
+        .unwrap_or(lines.len() - 1);
+    (start as u32 + 1, end as u32 + 1)
 }
 
 /// The 1-based lines of the block that follows line index `i`: a fenced block through its closing
@@ -367,10 +401,12 @@ mod tests {
 
     #[test]
     fn allow_markers_cover_one_block_or_one_line() {
-        let text = "# 설계\n\n<!-- schemadoc:allow unknown-type, missing-primary-key -->\n```sql\nCREATE TABLE t (\n  a VARCHR(1)\n);\n```\n\nx <!-- schemadoc:allow duplicate-index -->\n\n<!-- schemadoc:allow unknwon-table -->\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```sql\n<!-- schemadoc:allow all -->\n```\n";
+        let text = "# 설계\n\n<!-- schemadoc:allow unknown-type, missing-primary-key -->\n```sql\nCREATE TABLE t (\n  a VARCHR(1)\n);\n```\n\nx <!-- schemadoc:allow duplicate-index -->\n\n<!-- schemadoc:allow unknwon-table -->\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```sql\n<!-- schemadoc:allow all -->\n```\n\n```sql\nCREATE TABLE u (\n  b VARCHR(1) -- schemadoc:allow unknown-type\n);\n-- schemadoc:allow missing-primary-key\nCREATE TABLE v (\n  c INT\n);\n```\n";
         let file: Arc<str> = FILE.into();
         let (allowed, problems) = allowances(&file, text, rules());
-        assert_eq!(allowed.len(), 2, "{allowed:#?}");
+        assert_eq!(allowed.len(), 4, "{allowed:#?}");
+        assert_eq!((allowed[2].first_line, allowed[2].last_line, allowed[2].rules[0]), (23, 23, "unknown-type"));
+        assert_eq!((allowed[3].first_line, allowed[3].last_line, allowed[3].rules[0]), (26, 28, "missing-primary-key"));
         assert_eq!((allowed[0].first_line, allowed[0].last_line), (4, 8));
         assert_eq!(allowed[0].rules, ["unknown-type", "missing-primary-key"]);
         assert_eq!((allowed[1].first_line, allowed[1].last_line), (10, 10));

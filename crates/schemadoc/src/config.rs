@@ -26,6 +26,15 @@ pub struct Config {
     pub ignore_tables: Vec<String>,
 }
 
+/// The configuration for `docs`: `explicit` when given, else the nearest file above the first
+/// document; none with `disabled` (`--no-config`).
+pub fn for_documents(docs: &[PathBuf], explicit: Option<&Path>, disabled: bool) -> Result<Config> {
+    if disabled {
+        return Ok(Config::default());
+    }
+    load(docs.first().map(PathBuf::as_path).unwrap_or(Path::new(".")), explicit)
+}
+
 /// The configuration for documents under `start`: `explicit` when given, else the nearest file
 /// found walking up from `start`, else none.
 pub fn load(start: &Path, explicit: Option<&Path>) -> Result<Config> {

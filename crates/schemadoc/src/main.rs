@@ -676,11 +676,7 @@ fn sources(files: &[SourceFile]) -> Sources {
 
 /// The configuration for the documents: `--config`, else the nearest file, unless `--no-config`.
 fn config(input: &Input) -> Result<config::Config> {
-    if input.no_config {
-        return Ok(config::Config::default());
-    }
-    let start = input.docs.first().map(PathBuf::as_path).unwrap_or(Path::new("."));
-    config::load(start, input.config.as_deref())
+    config::for_documents(&input.docs, input.config.as_deref(), input.no_config)
 }
 
 /// Reads the documents named on the command line and extracts their schema; `--dialect` forces the

@@ -180,7 +180,7 @@ fn the_config_dialect_judges_types_for_documents_that_do_not_say() {
 fn allow_markers_cover_one_block_or_one_line() {
     let dir = Dir::new("markers");
     let text = "# 설계\n\n<!-- schemadoc:allow unknown-type -->\n```sql\nCREATE TABLE a (id BIGINT PRIMARY KEY, x VARCHR(1));\n```\n\n\
-```sql\nCREATE TABLE b (id BIGINT PRIMARY KEY, y VARCHR(1));\n```\n\n\
+```sql\nCREATE TABLE b (id BIGINT PRIMARY KEY, y VARCHR(1));\nCREATE TABLE d (\n  id BIGINT PRIMARY KEY,\n  w VARCHR(1) -- schemadoc:allow unknown-type\n);\n```\n\n\
 | 필드명 | 타입 | 제약조건 | 설명 |\n|---|---|---|---|\n| id | BIGINT | PK | 번호 |\n\
 | z | VARCHR(1) | | 메모 <!-- schemadoc:allow unknown-type --> |\n\n<!-- schemadoc:allow no-such-rule -->\n";
     let doc = dir.write("d.md", &text.replace("| 필드명", "## c\n\n| 필드명"));
