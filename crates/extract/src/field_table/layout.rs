@@ -27,6 +27,10 @@ pub(super) enum Role {
     /// `Y`/`N` for "auto-increment".
     AutoIncrement,
     Description,
+    /// The column's logical (human) name beside its physical one (`논리명`), kept as its comment.
+    Logical,
+    /// A type's length or precision written apart from it (`| VARCHAR2 | 100 |`).
+    Length,
     Table,
 }
 
@@ -49,7 +53,12 @@ pub(super) fn role_of(header: &str) -> Option<Role> {
 pub(super) fn role_of_word(w: &str) -> Option<Role> {
     Some(match w {
         "필드명" | "컬럼명" | "칼럼명" | "컬럼" | "칼럼" | "이름" | "필드" | "필드이름" | "컬럼이름" | "column"
-        | "field" | "name" | "columnname" | "fieldname" | "속성" | "속성명" | "attribute" => Role::Name,
+        | "field" | "name" | "columnname" | "fieldname" | "속성" | "속성명" | "attribute" | "물리명" | "물리컬럼명"
+        | "컬럼물리명" | "물리이름" | "physicalname" | "columnid" | "컬럼id" | "필드id" => Role::Name,
+        "논리명" | "논리컬럼명" | "컬럼논리명" | "논리이름" | "logicalname" | "한글명" | "항목명" => {
+            Role::Logical
+        }
+        "길이" | "length" | "len" | "size" | "크기" | "자릿수" | "precision" => Role::Length,
         "타입" | "자료형" | "데이터타입" | "데이터형" | "type" | "datatype" | "sqltype" | "dbtype" | "columntype" => {
             Role::Type
         }
@@ -120,6 +129,8 @@ pub(super) struct Layout {
     pub(super) index: Option<usize>,
     pub(super) auto_increment: Option<usize>,
     pub(super) description: Option<usize>,
+    pub(super) logical: Option<usize>,
+    pub(super) length: Option<usize>,
     pub(super) table: Option<usize>,
 }
 
@@ -140,6 +151,8 @@ pub(super) fn layout(header: &[Cell]) -> Layout {
             Some(Role::Index) => &mut l.index,
             Some(Role::AutoIncrement) => &mut l.auto_increment,
             Some(Role::Description) => &mut l.description,
+            Some(Role::Logical) => &mut l.logical,
+            Some(Role::Length) => &mut l.length,
             Some(Role::Table) => &mut l.table,
             None => continue,
         };

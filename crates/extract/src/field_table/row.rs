@@ -46,8 +46,14 @@ pub(super) fn read_row(
         return;
     };
     let type_cell = cell(row, l.ty);
+    // `| VARCHAR2 | 100 |`, `| NUMBER | 12,2 |`: a length written in a column of its own.
+    let length = cell(row, l.length).map(|c| c.text.trim()).filter(|t| !is_blank(t) && !t.contains(['(', ')']));
+    let type_text = type_cell.map(|c| match length {
+        Some(len) if !c.text.contains('(') && !c.text.trim().is_empty() => format!("{}({len})", c.text.trim()),
+        _ => c.text.clone(),
+    });
     // A type no vocabulary knows is kept as written, now that the table reads as a field table.
-    let Some((ty, type_rest)) = type_cell.and_then(|c| type_cell_as_written(&c.text)) else {
+    let Some((ty, type_rest)) = type_text.as_deref().and_then(type_cell_as_written) else {
         let what = type_cell.map(|c| c.text.trim()).unwrap_or("");
         let o = type_cell.map(|c| cell_origin(file, c)).unwrap_or_else(|| cell_origin(file, name_cell));
         out.diagnostics.push(FIELD_TABLE_UNREADABLE_ROW.at(
@@ -188,7 +194,12 @@ pub(super) fn read_row(
     } else if words.auto {
         col.identity = Some(Identity::AutoIncrement);
     }
-    col.comment = description.map(|c| c.text.trim().to_string()).filter(|s| !is_blank(s));
+    let logical = cell(row, l.logical).map(|c| c.text.trim().to_string()).filter(|s| !is_blank(s));
+    let described = description.map(|c| c.text.trim().to_string()).filter(|s| !is_blank(s));
+    col.comment = match (logical, described) {
+        (Some(a), Some(b)) => Some(format!("{a} — {b}")),
+        (a, b) => a.or(b),
+    };
     let table = &mut out.schema.tables[cx.table_idx];
     table.columns.push(col);
     if words.pk {

@@ -529,3 +529,29 @@ fn relationship_tables_are_keys_on_the_child() {
     assert_eq!(fk("comments"), (vec!["post_id".to_string()], "posts".to_string(), None));
     assert!(p.diagnostics.is_empty(), "{:#?}", p.diagnostics);
 }
+
+#[test]
+fn a_table_definition_with_logical_and_physical_names_and_a_length_column() {
+    let md = "### TB_ORDER (주문)\n\n| No | 논리명 | 물리명 | 타입 | 길이 | NULL | PK | FK | 비고 |\n\
+|---|---|---|---|---|---|---|---|---|\n\
+| 1 | 주문번호 | ORDER_NO | NUMBER | 12 | N | Y | | |\n\
+| 2 | 회원번호 | MEMBER_NO | NUMBER | 10 | N | | Y | TB_MEMBER.MEMBER_NO |\n\
+| 3 | 주문금액 | AMOUNT | NUMBER | 12,2 | N | | | |\n| 4 | 메모 | MEMO | VARCHAR2(200) | 200 | Y | | | |\n";
+    let p = run(md);
+    let t = p.schema.table("TB_ORDER").expect("the physical name is the column name");
+    let cols: Vec<(&str, &str)> = t.columns.iter().map(|c| (c.name.as_str(), c.ty.spelling.as_str())).collect();
+    assert_eq!(
+        cols,
+        [
+            ("ORDER_NO", "NUMBER(12)"),
+            ("MEMBER_NO", "NUMBER(10)"),
+            ("AMOUNT", "NUMBER(12,2)"),
+            ("MEMO", "VARCHAR2(200)")
+        ]
+    );
+    assert_eq!(t.column("ORDER_NO").unwrap().comment.as_deref(), Some("주문번호"));
+    assert_eq!(t.column("MEMBER_NO").unwrap().comment.as_deref(), Some("회원번호 — TB_MEMBER.MEMBER_NO"));
+    assert_eq!(t.primary_key.as_ref().unwrap().columns, ["ORDER_NO"]);
+    assert_eq!(t.foreign_keys[0].ref_table, "TB_MEMBER");
+    assert!(t.column("MEMO").unwrap().nullable);
+}
