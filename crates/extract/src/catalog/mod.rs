@@ -26,8 +26,8 @@ mod tests;
 
 use crate::frontend::Partial;
 use crate::scan::Document;
-use model::{name_key, Notation, Origin, RuleInfo, Span, Table};
-use std::collections::BTreeSet;
+use model::{Notation, Origin, RuleInfo, Span, Table};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 model::declare_rule! {
@@ -48,7 +48,7 @@ pub const RULES: &[RuleInfo] = &[CATALOG_ENTRY_NOT_READ, excluded::EXCLUDED_FROM
 
 /// Reads the catalogs of `docs`, skipping the items another front-end already read (`read`).
 pub fn extract(docs: &[Document], read: &BTreeSet<(Arc<str>, u32)>, known: &BTreeSet<String>) -> Partial {
-    let mut out = Catalog { partial: Partial::new(Notation::Catalog) };
+    let mut out = Catalog { partial: Partial::new(Notation::Catalog), positions: BTreeMap::new() };
     for doc in docs {
         let unread = |line: u32| !read.contains(&(doc.file.clone(), line));
         bullets::read(doc, &unread, &mut out);
@@ -62,6 +62,8 @@ pub fn extract(docs: &[Document], read: &BTreeSet<(Arc<str>, u32)>, known: &BTre
 /// The partial being built, with the helpers every form uses.
 struct Catalog {
     partial: Partial,
+    /// Table key → position in `partial.schema.tables`.
+    positions: BTreeMap<String, usize>,
 }
 
 impl Catalog {
@@ -71,7 +73,7 @@ impl Catalog {
     fn declare(&mut self, name: &str, origin: Origin, comment: Option<String>) -> usize {
         let (namespace, bare) = names::split(name);
         let key = model::table_key(namespace.as_deref(), &bare);
-        if let Some(i) = self.partial.schema.tables.iter().position(|t| t.key() == key) {
+        if let Some(&i) = self.positions.get(&key) {
             let t = &mut self.partial.schema.tables[i];
             if t.comment.is_none() {
                 t.comment = comment;
@@ -82,6 +84,7 @@ impl Catalog {
         t.namespace = namespace;
         t.comment = comment.filter(|c| !c.trim().is_empty());
         self.partial.schema.tables.push(t);
+        self.positions.insert(key, self.partial.schema.tables.len() - 1);
         self.partial.schema.tables.len() - 1
     }
 
@@ -94,8 +97,7 @@ impl Catalog {
     }
 
     fn has_table(&self, name: &str) -> bool {
-        let key = name_key(name);
-        self.partial.schema.tables.iter().any(|t| t.key() == key || name_key(&t.qualified_name()) == key)
+        self.positions.contains_key(&model::reference_key(name))
     }
 }
 

@@ -298,6 +298,9 @@ pub fn extract(docs: &[Document]) -> Partial {
         }
     }
 
+    // Tables only named, by entity key.
+    let named_only: BTreeMap<String, usize> =
+        tables.iter().enumerate().filter(|(_, t)| t.is_declared_only()).map(|(i, t)| (name_key(&t.name), i)).collect();
     // Relationship lines no FK mark used: a column named after the parent carries them.
     let mut lines: Vec<usize> = edges.iter().map(|x| x.line).collect();
     lines.dedup();
@@ -346,7 +349,7 @@ pub fn extract(docs: &[Document]) -> Partial {
             // The relationship is kept as a foreign key without columns; no name is invented.
             let chosen = edges.iter().filter(|x| x.line == line).min_by_key(|x| !x.primary);
             if let Some(x) = chosen {
-                if let Some(ti) = tables.iter().position(|t| t.is_declared_only() && name_key(&t.name) == x.child) {
+                if let Some(&ti) = named_only.get(&x.child) {
                     new_fks.push((
                         ti,
                         ForeignKey {
