@@ -555,3 +555,15 @@ fn a_table_definition_with_logical_and_physical_names_and_a_length_column() {
     assert_eq!(t.foreign_keys[0].ref_table, "TB_MEMBER");
     assert!(t.column("MEMO").unwrap().nullable);
 }
+
+#[test]
+fn a_target_followed_by_fk_and_fk_dash_target_are_references() {
+    let md = "### comments\n\n| 컬럼 | 타입 | 제약 |\n|---|---|---|\n| id | BIGINT | PK (auto increment) |\n\
+| post_id | BIGINT | posts.id (FK) |\n| author_id | BIGINT | FK - users.id |\n| note | TEXT | users.id (see) |\n";
+    let p = run(md);
+    let t = p.schema.table("comments").unwrap();
+    let fks: Vec<(&str, &str, bool)> =
+        t.foreign_keys.iter().map(|f| (f.columns[0].as_str(), f.ref_table.as_str(), f.inferred)).collect();
+    assert_eq!(fks, [("post_id", "posts", false), ("author_id", "users", false)]);
+    assert_eq!(t.column("id").unwrap().identity, Some(Identity::AutoIncrement));
+}

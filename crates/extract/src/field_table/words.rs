@@ -305,7 +305,24 @@ impl Constraints {
                     continue;
                 }
             }
+            // `users.id (FK)`: the target, then the word that makes it one.
+            if let (Some(Tok::Word(t)), Some(Tok::Group(g))) = (toks.get(i), toks.get(i + 1)) {
+                let says_fk = matches!(g.trim().to_uppercase().as_str(), "FK" | "FOREIGN KEY" | "외래키" | "참조");
+                if says_fk && t.contains('.') && self.fk.is_none() {
+                    if let Some(target) = parse_ref(t, None).filter(|t| !t.columns.is_empty()) {
+                        self.fk = Some(target);
+                        self.bare_fk = false;
+                        i += 2;
+                        continue;
+                    }
+                }
+            }
             let Some(w) = word(i) else {
+                // `PK (auto increment)`: a remark in brackets may hold constraint words too.
+                if let (false, Some(Tok::Group(g))) = (description, toks.get(i)) {
+                    let g = g.clone();
+                    self.read_words(&g, false);
+                }
                 i += 1;
                 continue;
             };
@@ -334,7 +351,7 @@ impl Constraints {
                     let mut pointed = explicit;
                     let mut arrow = false;
                     while matches!(toks.get(j), Some(Tok::Eq | Tok::Colon | Tok::Arrow))
-                        || word(j).as_deref() == Some("TO")
+                        || matches!(word(j).as_deref(), Some("TO" | "-" | "—" | "–"))
                     {
                         arrow |= matches!(toks.get(j), Some(Tok::Arrow));
                         pointed = true;
