@@ -138,3 +138,10 @@ fn linked_and_numbered_catalog_bullets() {
     assert_eq!(names(&p), ["users", "order_items"]);
     assert_eq!(p.schema.tables[0].comment.as_deref(), Some("accounts"));
 }
+
+#[test]
+fn a_heading_can_be_the_whole_stub() {
+    let p = read("### order_archive (orders와 동일)\n\n### `refund_log` — same as `payment_log`\n");
+    assert_eq!(names(&p), ["order_archive", "refund_log"]);
+    assert!(p.schema.tables.iter().all(Table::is_declared_only));
+}
