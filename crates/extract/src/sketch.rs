@@ -12,7 +12,7 @@ use model::{
     name_key, Column, DataType, ForeignKey, Notation, Origin, PrimaryKey, RuleInfo, Span, Stated, Table, TypeKind,
     Unique,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// A table as a sketch writes it.
@@ -102,8 +102,10 @@ pub fn lower(
     let (known, known_links) = (&known.tables, &known.links);
     // The same table drawn twice adds the columns it did not have.
     let mut merged: Vec<Sketch> = Vec::new();
+    // Name key → index in `merged`.
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for s in sketches {
-        match merged.iter_mut().find(|m| name_key(&m.name) == name_key(&s.name)) {
+        match index.get(&name_key(&s.name)).map(|&i| &mut merged[i]) {
             Some(m) => {
                 for c in s.columns {
                     if !m.columns.iter().any(|x| name_key(&x.name) == name_key(&c.name)) {
@@ -111,18 +113,20 @@ pub fn lower(
                     }
                 }
             }
-            None => merged.push(s),
+            None => {
+                index.insert(name_key(&s.name), merged.len());
+                merged.push(s);
+            }
         }
     }
+    let at = |key: &str| index.get(key).copied();
     let mine: BTreeSet<String> = merged.iter().map(|s| name_key(&s.name)).collect();
     let mut all = known.clone();
     all.extend(mine.iter().cloned());
     let mut tables: Vec<Table> = merged.iter().map(|s| table_of(s, notation)).collect();
     let pk_of = |tables: &[Table], key: &str| -> Vec<String> {
-        tables
-            .iter()
-            .find(|t| name_key(&t.name) == key)
-            .and_then(|t| t.primary_key.as_ref())
+        at(key)
+            .and_then(|i| tables[i].primary_key.as_ref())
             .filter(|pk| pk.columns.len() == 1)
             .map(|pk| pk.columns.clone())
             .unwrap_or_default()
@@ -147,7 +151,7 @@ pub fn lower(
             if let Some((target, column)) = &c.target {
                 let key = resolve_known(target, &all).unwrap_or_else(|| name_key(target));
                 let refs = column.clone().map(|c| vec![c]).unwrap_or_else(|| pk_of(&tables, &key));
-                let spelled = spelling(&merged, &key).unwrap_or_else(|| target.clone());
+                let spelled = at(&key).map(|i| merged[i].name.clone()).unwrap_or_else(|| target.clone());
                 held.insert((ti, name_key(&c.name)));
                 fks.push((ti, fk(c.name.clone(), spelled, refs, false, origin(&s.file, c.line, c.column, notation))));
             }
@@ -165,7 +169,7 @@ pub fn lower(
             sides.reverse();
         }
         let found = sides.iter().find_map(|(child, parent)| {
-            let ti = merged.iter().position(|s| name_key(&s.name) == *child)?;
+            let ti = at(child)?;
             let only: BTreeSet<String> = [parent.clone()].into();
             let c = merged[ti]
                 .columns
@@ -176,7 +180,7 @@ pub fn lower(
         match found {
             Some((ti, column, parent)) => {
                 held.insert((ti, name_key(&column)));
-                let target = spelling(&merged, &parent).unwrap_or(parent.clone());
+                let target = at(&parent).map(|i| merged[i].name.clone()).unwrap_or(parent.clone());
                 let o = origin(&link.file, link.line, link.column, notation);
                 fks.push((ti, fk(column, target, pk_of(&tables, &parent), false, o)));
             }
@@ -188,7 +192,7 @@ pub fn lower(
     for link in unused {
         let (a, b) = (resolve(&link.a), resolve(&link.b));
         let free = |child: &str| -> Option<(usize, String)> {
-            let ti = merged.iter().position(|s| name_key(&s.name) == child)?;
+            let ti = at(child)?;
             let marked: Vec<&SketchColumn> =
                 merged[ti].columns.iter().filter(|c| c.fk && !held.contains(&(ti, name_key(&c.name)))).collect();
             match marked[..] {
@@ -210,7 +214,7 @@ pub fn lower(
         match &choices[..] {
             [((ti, column), parent)] => {
                 held.insert((*ti, name_key(column)));
-                let target = spelling(&merged, parent).unwrap_or(parent.clone());
+                let target = at(parent).map(|i| merged[i].name.clone()).unwrap_or(parent.clone());
                 let o = origin(&link.file, link.line, link.column, notation);
                 fks.push((*ti, fk(column.clone(), target, pk_of(&tables, parent), false, o)));
             }
@@ -249,7 +253,7 @@ pub fn lower(
             let resolved = guess.as_ref().and_then(|g| resolve_known(g, &all));
             match (resolved, guess) {
                 (Some(t), _) if t != name_key(&s.name) || c.fk => {
-                    let spelled = spelling(&merged, &t).unwrap_or(t.clone());
+                    let spelled = at(&t).map(|i| merged[i].name.clone()).unwrap_or(t.clone());
                     fks.push((ti, fk(c.name.clone(), spelled, pk_of(&tables, &t), true, o)));
                 }
                 (_, Some(g)) if c.fk => fks.push((ti, fk(c.name.clone(), g, Vec::new(), true, o))),
@@ -278,10 +282,6 @@ pub fn lower(
 /// Whether `column` is named after one of `tables` (`patron_id`, `patronId` → `patrons`).
 fn names(column: &str, tables: &BTreeSet<String>) -> bool {
     fk_target_from_column(column, tables).is_some_and(|g| resolve_known(&g, tables).is_some())
-}
-
-fn spelling(sketches: &[Sketch], key: &str) -> Option<String> {
-    sketches.iter().find(|s| name_key(&s.name) == key).map(|s| s.name.clone())
 }
 
 fn origin(file: &Arc<str>, line: u32, column: u32, notation: Notation) -> Origin {

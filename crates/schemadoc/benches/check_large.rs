@@ -1,5 +1,6 @@
 //! Benchmark: `schemadoc check` on generated documents of 2,000 tables (~30,000 columns): one in mixed
-//! notations (SQL, Prisma, field tables, Mermaid, index lists), one written entirely in bullets. Target:
+//! notations (SQL, Prisma, field tables, Mermaid, index lists), one written entirely in bullets, one drawn
+//! as ASCII box diagrams with relational notation. Target:
 //! under 1 s and under 300 MB peak memory on a 2-core machine. Run with `cargo bench -p schemadoc --bench check_large`; figures are
 //! recorded in BENCHMARKS.md.
 
@@ -11,7 +12,9 @@ const TABLES: usize = 2_000;
 const RUNS: usize = 5;
 
 fn main() {
-    for (name, doc) in [("mixed", generate(TABLES)), ("bullets", generate_bullets(TABLES))] {
+    for (name, doc) in
+        [("mixed", generate(TABLES)), ("bullets", generate_bullets(TABLES)), ("boxes", generate_boxes(TABLES))]
+    {
         measure(name, &doc);
     }
 }
@@ -171,6 +174,51 @@ fn generate_bullets(n: usize) -> String {
             }
         }
         i += 1;
+    }
+    doc
+}
+
+/// A document of `n` tables drawn: in each group of ten tables, four pairs of boxes side by
+/// side joined by a crow's-foot line (15 columns each, the right box referencing the left), then
+/// two tables in relational notation in a text block of their own.
+fn generate_boxes(n: usize) -> String {
+    let mut doc = String::from("# 대규모 스키마 (box diagram benchmark)\n\n");
+    let width = 24;
+    let column = |text: &str| format!("| {text:<w$}|", w = width - 1);
+    let edge = format!("+{}+", "-".repeat(width));
+    for block in (0..n).step_by(10) {
+        doc.push_str("```\n");
+        for a in (block..(block + 8).min(n)).step_by(2) {
+            let b = a + 1;
+            let mut left = vec![edge.clone(), column(&format!("t{a}")), edge.clone(), column("id PK bigint")];
+            for c in 0..14 {
+                left.push(column(&format!("col_{c} varchar(20)")));
+            }
+            left.push(edge.clone());
+            if b >= n {
+                doc.push_str(&left.join("\n"));
+                doc.push('\n');
+                continue;
+            }
+            let mut right = vec![edge.clone(), column(&format!("t{b}")), edge.clone(), column("id PK bigint")];
+            right.push(column(&format!("t{a}_id FK")));
+            for c in 0..13 {
+                right.push(column(&format!("col_{c} int")));
+            }
+            right.push(edge.clone());
+            for (k, (l, r)) in left.iter().zip(&right).enumerate() {
+                let gap = if k == 3 { "||----o{" } else { "        " };
+                let _ = writeln!(doc, "{l}{gap}{r}");
+            }
+            doc.push('\n');
+        }
+        doc.push_str("```\n\n```text\n");
+        for t in (block + 8)..(block + 10).min(n) {
+            let cols: Vec<String> = (0..13).map(|c| format!("col_{c}")).collect();
+            let parent = t.saturating_sub(1);
+            let _ = writeln!(doc, "t{t}(id bigint PK, parent_id bigint FK -> t{parent}.id, {})", cols.join(", "));
+        }
+        doc.push_str("```\n\n");
     }
     doc
 }
