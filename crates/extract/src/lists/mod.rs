@@ -13,7 +13,7 @@
 mod bullet_type;
 pub mod columns;
 
-use crate::context::{resolve_known, table_from_headings};
+use crate::context::{named_table_from_headings, resolve_known};
 use crate::frontend::Partial;
 use crate::scan::{Document, Item, TextItem};
 use columns::{Bullet, Label, State, Target};
@@ -236,7 +236,14 @@ impl Cx<'_> {
         }
         let hs = &self.item.headings;
         let near = &hs[hs.len().saturating_sub(3)..];
-        table_from_headings(near, self.known).or_else(|| self.paragraph_table.map(|(t, _)| t.to_string()))
+        // `## Index strategy` names a topic, not a table `strategy`: a heading about indexes names
+        // a table only when the table is defined.
+        let from_heading = named_table_from_headings(near, self.known).filter(|(t, h)| {
+            let topic = h.text.to_lowercase();
+            let about_keys = ["index", "인덱스", "색인"].iter().any(|w| topic.contains(w));
+            !about_keys || resolve_known(&t.name, self.known).is_some()
+        });
+        from_heading.map(|(t, _)| t.name).or_else(|| self.paragraph_table.map(|(t, _)| t.to_string()))
     }
 
     /// Where `table`, the context table, is named: its entity label, its heading, else the bullet.
@@ -764,8 +771,21 @@ fn groups(text: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// Whether a bullet says an index is *not* there (`No index on `region``, `` `region` 인덱스는
+/// 만들지 않음 ``, `we do not index it`): prose about a decision, never an index.
+fn says_no_index(lower: &str) -> bool {
+    let first = lower.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
+    first == "no"
+        || ["do not", "don't", "not index", "never", "without an index", "않", "안 함", "안함", "미생성", "생성하지"]
+            .iter()
+            .any(|p| lower.contains(p))
+}
+
 fn read_index(cx: &Cx, text: &str, out: &mut Partial) -> bool {
     let lower = text.to_lowercase();
+    if says_no_index(&lower) {
+        return false;
+    }
     // `[UNIQUE] [INDEX] name ON table(cols)` / `name ON col, col`.
     if let Some(on) = find_on(text) {
         let before = text[..on].trim();
@@ -800,7 +820,15 @@ fn read_index(cx: &Cx, text: &str, out: &mut Partial) -> bool {
                 }
                 _ => {
                     let spec = after.split([':', '-', '—', '(']).next().unwrap_or("");
-                    (None, index_parts(spec), spec.trim_end().len())
+                    // A sentence after ON (`first on `device_id` so it also serves …`) is prose:
+                    // each column of a list is one word, with at most a sort order.
+                    let sentence = spec.split([',', '+']).any(|part| {
+                        let words: Vec<&str> = part.split_whitespace().collect();
+                        words.len() > 2
+                            || (words.len() == 2 && !matches!(words[1].to_lowercase().as_str(), "asc" | "desc"))
+                    });
+                    let parts = if sentence { Vec::new() } else { index_parts(spec) };
+                    (None, parts, spec.trim_end().len())
                 }
             };
             if !parts.is_empty() {

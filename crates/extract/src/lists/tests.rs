@@ -354,3 +354,13 @@ fn references_written_backwards_or_with_a_dash_read_as_keys_on_the_child() {
         ]
     );
 }
+
+#[test]
+fn bullets_saying_an_index_is_not_there_are_prose_and_a_topic_heading_names_no_table() {
+    let md = "### users\n\n#### 인덱스\n\n- `region` 인덱스는 데이터가 적어 만들지 않음\n- `email` ON `email`\n\n\
+## Index strategy\n\n- No index on `region`: the table is small.\n- We do not index `nickname`.\n\
+- Keep the composite index first on `email` so it also serves the key.\n";
+    let p = run(md, &["users"]);
+    assert_eq!(index_summary(&p), [("email".into(), "users".into(), vec!["email".into()], false)]);
+    assert!(p.schema.table("strategy").is_none());
+}
