@@ -45,16 +45,18 @@ fn run_rules(
     select: impl Fn(&RuleInfo) -> bool,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (info, run) in rules::RULES.iter().zip(rules::RUNNERS) {
-        if !select(info) {
-            continue;
+    support::Lookup::scope(schema, || {
+        for (info, run) in rules::RULES.iter().zip(rules::RUNNERS) {
+            if !select(info) {
+                continue;
+            }
+            if info.name == rules::unknown_type::RULE.name {
+                rules::unknown_type::run_in(schema, dialect, &mut out);
+            } else {
+                run(schema, &mut out);
+            }
         }
-        if info.name == rules::unknown_type::RULE.name {
-            rules::unknown_type::run_in(schema, dialect, &mut out);
-        } else {
-            run(schema, &mut out);
-        }
-    }
+    });
     out
 }
 

@@ -1,11 +1,97 @@
 //! Small helpers shared by the rules: name lookup and suggestions, spans, key coverage.
 
-use model::{name_key, split_qualified, Column, ForeignKey, Index, Origin, Schema, Span, Table};
+use model::{name_key, reference_key, split_qualified, Column, ForeignKey, Index, Origin, Schema, Span, Table};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// The table a reference names (`orchard.trees`, `public.users` = `users`), resolved as
-/// [`Schema::table`] does.
+/// [`Schema::table`] does; in constant time while a [`Lookup`] of `schema` is in scope.
 pub fn find_table<'a>(schema: &'a Schema, name: &str) -> Option<&'a Table> {
-    schema.table(name)
+    let position = LOOKUP.with_borrow(|l| match l {
+        Some(l) if l.is_of(schema) => Some(l.position(name)),
+        _ => None,
+    });
+    match position {
+        Some(p) => p.map(|i| &schema.tables[i]),
+        None => schema.table(name),
+    }
+}
+
+/// The indexes declared on `table`, as [`Schema::indexes_of`] finds them; without a scan of every
+/// index while a [`Lookup`] of `schema` is in scope.
+pub fn indexes_on<'a>(schema: &'a Schema, table: &Table) -> Vec<&'a Index> {
+    let found = LOOKUP.with_borrow(|l| match l {
+        Some(l) if l.is_of(schema) => {
+            let at = l.position(&table.qualified_name())?;
+            Some(l.indexes[at].iter().map(|&i| &schema.indexes[i]).collect())
+        }
+        _ => None,
+    });
+    found.unwrap_or_else(|| schema.indexes_of(&table.qualified_name()).collect())
+}
+
+thread_local! {
+    static LOOKUP: RefCell<Option<Lookup>> = const { RefCell::new(None) };
+}
+
+/// The tables of one schema by key, and the indexes of each table, built once for a whole check so
+/// that rules resolving thousands of references stay linear. It lives in a thread-local only while
+/// [`Lookup::scope`] holds the schema borrowed, so it can never describe a changed schema.
+pub struct Lookup {
+    schema: *const Schema,
+    by_key: HashMap<String, usize>,
+    by_bare_name: HashMap<String, Vec<usize>>,
+    indexes: Vec<Vec<usize>>,
+}
+
+impl Lookup {
+    /// Runs `f` with lookups of `schema` in constant time.
+    pub fn scope<R>(schema: &Schema, f: impl FnOnce() -> R) -> R {
+        struct Reset;
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                LOOKUP.set(None);
+            }
+        }
+        LOOKUP.set(Some(Lookup::new(schema)));
+        let _reset = Reset;
+        f()
+    }
+
+    fn new(schema: &Schema) -> Lookup {
+        let mut by_key = HashMap::new();
+        let mut by_bare_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, t) in schema.tables.iter().enumerate() {
+            by_key.entry(t.key()).or_insert(i);
+            by_bare_name.entry(name_key(&t.name)).or_default().push(i);
+        }
+        let mut lookup = Lookup { schema, by_key, by_bare_name, indexes: vec![Vec::new(); schema.tables.len()] };
+        for (i, index) in schema.indexes.iter().enumerate() {
+            if let Some(t) = lookup.position(&index.table) {
+                lookup.indexes[t].push(i);
+            }
+        }
+        lookup
+    }
+
+    fn is_of(&self, schema: &Schema) -> bool {
+        std::ptr::eq(self.schema, schema)
+    }
+
+    /// [`Schema::table_position`], by map.
+    fn position(&self, reference: &str) -> Option<usize> {
+        if let Some(&i) = self.by_key.get(&reference_key(reference)) {
+            return Some(i);
+        }
+        let (namespace, bare) = split_qualified(reference);
+        if namespace.is_some() {
+            return None;
+        }
+        match self.by_bare_name.get(&name_key(bare)).map(Vec::as_slice) {
+            Some(&[only]) => Some(only),
+            _ => None,
+        }
+    }
 }
 
 /// Schemas that hosted platforms create and own (Supabase's `auth.users`, `storage.objects`):
@@ -121,8 +207,8 @@ pub fn indexed_column_lists(schema: &Schema, table: &Table) -> Vec<Vec<String>> 
     }
     lists.extend(table.uniques.iter().map(|u| u.columns.clone()));
     lists.extend(
-        schema
-            .indexes_of(&table.qualified_name())
+        indexes_on(schema, table)
+            .into_iter()
             .filter(|i| i.predicate.is_none())
             .map(|i| i.leading_columns().into_iter().map(str::to_string).collect()),
     );

@@ -35,6 +35,8 @@ pub struct Partial {
     /// front-end only has to mark what it reads. A front-end that reads text spanning several
     /// items (unfenced notation across paragraphs) marks each of them.
     pub read: BTreeSet<(Arc<str>, u32)>,
+    /// Where each table of `schema` sits, for [`Partial::table_slot`].
+    slots: TableSlots,
 }
 
 impl Partial {
@@ -48,7 +50,20 @@ impl Partial {
             if_exists_tables: BTreeSet::new(),
             diagnostics: Vec::new(),
             read: BTreeSet::new(),
+            slots: TableSlots::default(),
         }
+    }
+
+    /// The position in `schema.tables` of the table named `name` (compared as [`model::name_eq`]
+    /// does, the first of that name), added with `origin` when this notation has none yet. Constant
+    /// time however many tables the notation holds, so readers stay linear in the document.
+    pub fn table_slot(&mut self, name: &str, origin: &model::Origin) -> usize {
+        let tables = &mut self.schema.tables;
+        if let Some(i) = self.slots.find(tables, name) {
+            return i;
+        }
+        tables.push(Table::new(name, origin.clone()));
+        tables.len() - 1
     }
 
     /// Records that this notation read (or reported) the item of `file` that starts at `line`.
@@ -365,5 +380,40 @@ mod tests {
         assert!(PatchOp::Redefine { column: "email".into(), with: Box::new(with) }.apply(&mut t));
         assert_eq!(t.columns[1].name, "e_mail");
         assert_eq!(t.uniques[0].columns, ["e_mail"]);
+    }
+}
+
+/// Table positions by name key: the tables pushed since the last lookup are indexed on the next one,
+/// and a hit is confirmed against the table itself, so whatever else changes `tables` (a removal, a
+/// rename) costs one rebuild, never a wrong answer.
+#[derive(Debug, Clone, Default)]
+struct TableSlots {
+    by_key: std::collections::HashMap<String, usize>,
+    indexed: usize,
+}
+
+impl TableSlots {
+    fn find(&mut self, tables: &[Table], name: &str) -> Option<usize> {
+        let key = name_key(name);
+        for _ in 0..2 {
+            if self.indexed > tables.len() {
+                self.by_key.clear();
+                self.indexed = 0;
+            }
+            for (i, t) in tables.iter().enumerate().skip(self.indexed) {
+                self.by_key.entry(name_key(&t.name)).or_insert(i);
+            }
+            self.indexed = tables.len();
+            match self.by_key.get(&key) {
+                Some(&i) if tables.get(i).is_some_and(|t| model::name_eq(&t.name, name)) => return Some(i),
+                None => return None,
+                // Stale: the tables changed under us; index them afresh once.
+                Some(_) => {
+                    self.by_key.clear();
+                    self.indexed = 0;
+                }
+            }
+        }
+        tables.iter().position(|t| model::name_eq(&t.name, name))
     }
 }

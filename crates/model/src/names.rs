@@ -27,8 +27,24 @@ fn is_plain_ascii(name: &str) -> bool {
 /// Whether `namespace` is the default schema, where unqualified names live: `public`
 /// (PostgreSQL) and `dbo` (SQL Server). `public.trees` and `trees` are one table.
 pub fn is_default_namespace(namespace: &str) -> bool {
-    let key = name_key(namespace);
-    key == "public" || key == "dbo"
+    name_eq(namespace, "public") || name_eq(namespace, "dbo")
+}
+
+/// Whether two table references (`orchard.trees`, `public.trees`, `trees`) have one key under
+/// [`reference_key`], without allocating.
+pub fn reference_eq(a: &str, b: &str) -> bool {
+    let (a_ns, a_name) = split_qualified(a);
+    let (b_ns, b_name) = split_qualified(b);
+    name_eq(a_name, b_name) && namespace_eq(a_ns, b_ns)
+}
+
+/// Whether two namespaces are one, the default schema (`public`, `dbo`, or none written) being one.
+pub fn namespace_eq(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a.filter(|n| !is_default_namespace(n)), b.filter(|n| !is_default_namespace(n))) {
+        (None, None) => true,
+        (Some(a), Some(b)) => name_eq(a, b),
+        _ => false,
+    }
 }
 
 /// Splits a table reference at its last dot outside quotes: `orchard.trees` → (`orchard`,

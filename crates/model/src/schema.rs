@@ -1,4 +1,4 @@
-use crate::names::{is_default_namespace, qualified_name, reference_key, split_qualified, table_key};
+use crate::names::{is_default_namespace, namespace_eq, qualified_name, reference_eq, split_qualified, table_key};
 use crate::{name_eq, DataType, DefaultValue, Origin, ReferentialAction};
 use serde::Serialize;
 
@@ -49,11 +49,11 @@ impl Schema {
 
     /// The position in [`Schema::tables`] of the table `name` names, resolved as [`Schema::table`] does.
     pub fn table_position(&self, name: &str) -> Option<usize> {
-        let key = reference_key(name);
-        if let Some(i) = self.tables.iter().position(|t| t.key() == key) {
+        let (namespace, bare) = split_qualified(name);
+        if let Some(i) = self.tables.iter().position(|t| t.is_named_parts(namespace, bare)) {
             return Some(i);
         }
-        if split_qualified(name).0.is_some() {
+        if namespace.is_some() {
             return None;
         }
         let mut elsewhere = self.tables.iter().enumerate().filter(|(_, t)| name_eq(&t.name, name));
@@ -66,11 +66,23 @@ impl Schema {
     /// The indexes declared on `table` (a reference, resolved as [`Schema::table`] does).
     pub fn indexes_of<'a>(&'a self, table: &str) -> impl Iterator<Item = &'a Index> + use<'a> {
         let target = self.table_position(table);
-        let key = reference_key(table);
+        let reference = table.to_string();
         self.indexes.iter().filter(move |i| match target {
-            Some(t) => self.table_position(&i.table) == Some(t),
-            None => reference_key(&i.table) == key,
+            Some(t) => self.resolves_to(&i.table, t),
+            None => reference_eq(&i.table, &reference),
         })
+    }
+
+    /// Whether `reference` resolves to the table at `position`, as [`Schema::table_position`] would
+    /// resolve it; linear only for the references that name that table.
+    fn resolves_to(&self, reference: &str, position: usize) -> bool {
+        let table = &self.tables[position];
+        if table.is_named(reference) {
+            // The first table of a key wins: a later duplicate is never the one a reference names.
+            return !self.tables[..position].iter().any(|t| t.is_named(reference));
+        }
+        let (namespace, bare) = split_qualified(reference);
+        namespace.is_none() && name_eq(&table.name, bare) && self.table_position(reference) == Some(position)
     }
 
     /// Whether the document creates the database schema `namespace`, or places a table in it.
@@ -152,7 +164,17 @@ impl Table {
 
     /// Whether a reference (`orchard.trees`, `trees`) names this table exactly.
     pub fn is_named(&self, reference: &str) -> bool {
-        reference_key(reference) == self.key()
+        let (namespace, name) = split_qualified(reference);
+        self.is_named_parts(namespace, name)
+    }
+
+    /// [`Table::is_named`] for a reference already split into schema and name, without allocating.
+    fn is_named_parts(&self, namespace: Option<&str>, name: &str) -> bool {
+        if self.name.contains('.') {
+            // A name that holds a dot compares as its whole key, as `orchard.trees` written unsplit.
+            return table_key(namespace, name) == self.key();
+        }
+        name_eq(&self.name, name) && namespace_eq(self.namespace.as_deref(), namespace)
     }
 
     pub fn column(&self, name: &str) -> Option<&Column> {

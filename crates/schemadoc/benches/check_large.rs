@@ -1,10 +1,13 @@
 //! Benchmark: `schemadoc check` on generated documents of 2,000 tables (~30,000 columns): one in mixed
-//! notations (SQL, Prisma, field tables, Mermaid, index lists), one written entirely in bullets, one drawn
-//! as ASCII box diagrams with relational notation. Target:
+//! notations (SQL, Prisma, field tables, Mermaid, index lists), one written entirely in bullets, one
+//! entirely in DBML, one drawn as ASCII box diagrams with relational notation. `SCHEMADOC_BENCH_KEEP=DIR` keeps the documents there for profiling. Target:
 //! under 1 s and under 300 MB peak memory on a 2-core machine. Run with `cargo bench -p schemadoc --bench check_large`; figures are
 //! recorded in BENCHMARKS.md.
 
-use std::fmt::Write as _;
+#[path = "documents/mod.rs"]
+mod documents;
+
+use documents::{generate, generate_boxes, generate_bullets, generate_dbml};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -12,9 +15,17 @@ const TABLES: usize = 2_000;
 const RUNS: usize = 5;
 
 fn main() {
-    for (name, doc) in
-        [("mixed", generate(TABLES)), ("bullets", generate_bullets(TABLES)), ("boxes", generate_boxes(TABLES))]
-    {
+    let docs = [
+        ("mixed", generate(TABLES)),
+        ("bullets", generate_bullets(TABLES)),
+        ("dbml", generate_dbml(TABLES)),
+        ("boxes", generate_boxes(TABLES)),
+    ];
+    for (name, doc) in docs {
+        if let Some(dir) = std::env::var_os("SCHEMADOC_BENCH_KEEP") {
+            std::fs::create_dir_all(&dir).expect("keep dir");
+            std::fs::write(std::path::Path::new(&dir).join(format!("{name}.md")), &doc).expect("keep document");
+        }
         measure(name, &doc);
     }
 }
@@ -77,148 +88,4 @@ fn children_max_rss_kib() -> i64 {
         libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
         usage.ru_maxrss
     }
-}
-
-/// A document of `n` tables: a quarter each in SQL, Prisma, field tables and a Mermaid ERD, each table
-/// with 15 columns and a foreign key to an earlier table, plus an index list.
-fn generate(n: usize) -> String {
-    let mut doc = String::from("# 대규모 스키마 (benchmark)\n\n");
-    let quarter = n / 4;
-    doc.push_str("## SQL\n\n```sql\n");
-    for i in 0..quarter {
-        let _ = writeln!(doc, "CREATE TABLE t{i} (\n  id BIGSERIAL PRIMARY KEY,");
-        if i > 0 {
-            let _ = writeln!(doc, "  parent_id BIGINT REFERENCES t{}(id) ON DELETE CASCADE,", i - 1);
-        }
-        for c in 0..13 {
-            let _ = writeln!(doc, "  col_{c} VARCHAR({}) NOT NULL DEFAULT 'x',  -- 설명 {c}", 10 + c);
-        }
-        let _ =
-            writeln!(doc, "  created_at TIMESTAMPTZ DEFAULT NOW()\n);\nCREATE INDEX idx_t{i}_col_0 ON t{i} (col_0);");
-    }
-    doc.push_str("```\n\n## Prisma\n\n```prisma\n");
-    for i in quarter..2 * quarter {
-        let _ = writeln!(doc, "model T{i} {{\n  id Int @id @default(autoincrement())");
-        for c in 0..13 {
-            let _ = writeln!(doc, "  field{c} String? @db.VarChar(50)");
-        }
-        let _ = writeln!(doc, "  createdAt DateTime @default(now()) @map(\"created_at\")\n  @@map(\"t{i}\")\n}}");
-    }
-    doc.push_str("```\n\n## Field tables\n\n");
-    for i in 2 * quarter..3 * quarter {
-        let _ = writeln!(doc, "### t{i} 테이블\n\n| 필드명 | 타입 | 제약조건 | 설명 |\n|---|---|---|---|");
-        let _ = writeln!(doc, "| `id` | String(36) | PK | 식별자 |");
-        let _ = writeln!(doc, "| `t{}_id` | BIGINT | FK(t{}.id), NOT NULL | 상위 |", i - 1, i - 1);
-        for c in 0..13 {
-            let _ = writeln!(doc, "| `col_{c}` | Text | NULLABLE | 값 {c} |");
-        }
-        let _ = writeln!(doc, "\n#### 인덱스\n\n- `idx_t{i}_col_1` ON `col_1`\n");
-    }
-    doc.push_str("## ERD\n\n```mermaid\nerDiagram\n");
-    for i in 3 * quarter..n {
-        let _ = writeln!(doc, "    T{i} {{\n        int id PK");
-        for c in 0..14 {
-            let _ = writeln!(doc, "        string col_{c}");
-        }
-        let _ = writeln!(doc, "    }}");
-        if i > 3 * quarter {
-            let _ = writeln!(doc, "    T{} ||--o{{ T{i} : has", i - 1);
-        }
-    }
-    doc.push_str("```\n");
-    doc
-}
-
-/// A document of `n` tables written only in bullets, in the shapes people use: backticked columns under
-/// a table heading, plain columns under a "columns" sub-heading with an index list, bold entities with
-/// Python annotations, and one bullet per table; each table has 15 columns and a reference to an
-/// earlier table.
-fn generate_bullets(n: usize) -> String {
-    let mut doc = String::from("# 대규모 스키마 (bullets benchmark)\n\n");
-    let mut i = 0;
-    while i < n {
-        let parent = i.saturating_sub(1);
-        match i % 4 {
-            0 => {
-                let _ = writeln!(doc, "## `t{i}`\n\n- `id`: BIGINT UNSIGNED PK, auto-increment");
-                let _ = writeln!(doc, "- `parent_id`: BIGINT UNSIGNED FK -> `t{parent}(id)`");
-                for c in 0..12 {
-                    let _ = writeln!(doc, "- `col_{c}`: VARCHAR({}), NOT NULL, default `x` — 설명 {c}", 10 + c);
-                }
-                let _ = writeln!(doc, "- `opened_at`, `closed_at`\n");
-            }
-            1 => {
-                let _ = writeln!(doc, "## {i}. t{i}\nOne row per thing.\n\n### columns\n- id: UUID, PK");
-                let _ = writeln!(doc, "- parent_id: BIGINT, NOT NULL");
-                for c in 0..13 {
-                    let _ = writeln!(doc, "- col_{c}: NUMERIC(10,2), NULL");
-                }
-                let _ = writeln!(
-                    doc,
-                    "\n### indexes\n- index on `col_0`\n\n### 관계\n- `t{parent}.id` → `t{i}.parent_id` (1:N)\n"
-                );
-            }
-            2 => {
-                let _ = writeln!(doc, "**t{i}**\n- id: int, PK\n- parent_id: ForeignKey[t{parent}]");
-                for c in 0..13 {
-                    let _ = writeln!(doc, "- col_{c}: Optional[float]");
-                }
-                doc.push('\n');
-            }
-            _ => {
-                let _ = write!(doc, "### 4.{i} `t{i}`\n\n- `t{i}`: `id` BIGINT PK, `parent_id` BIGINT NOT NULL");
-                for c in 0..13 {
-                    let _ = write!(doc, ", `col_{c}` smallint");
-                }
-                let _ = writeln!(doc, "\n- FK: `parent_id -> t{parent}.id`\n");
-            }
-        }
-        i += 1;
-    }
-    doc
-}
-
-/// A document of `n` tables drawn: in each group of ten tables, four pairs of boxes side by
-/// side joined by a crow's-foot line (15 columns each, the right box referencing the left), then
-/// two tables in relational notation in a text block of their own.
-fn generate_boxes(n: usize) -> String {
-    let mut doc = String::from("# 대규모 스키마 (box diagram benchmark)\n\n");
-    let width = 24;
-    let column = |text: &str| format!("| {text:<w$}|", w = width - 1);
-    let edge = format!("+{}+", "-".repeat(width));
-    for block in (0..n).step_by(10) {
-        doc.push_str("```\n");
-        for a in (block..(block + 8).min(n)).step_by(2) {
-            let b = a + 1;
-            let mut left = vec![edge.clone(), column(&format!("t{a}")), edge.clone(), column("id PK bigint")];
-            for c in 0..14 {
-                left.push(column(&format!("col_{c} varchar(20)")));
-            }
-            left.push(edge.clone());
-            if b >= n {
-                doc.push_str(&left.join("\n"));
-                doc.push('\n');
-                continue;
-            }
-            let mut right = vec![edge.clone(), column(&format!("t{b}")), edge.clone(), column("id PK bigint")];
-            right.push(column(&format!("t{a}_id FK")));
-            for c in 0..13 {
-                right.push(column(&format!("col_{c} int")));
-            }
-            right.push(edge.clone());
-            for (k, (l, r)) in left.iter().zip(&right).enumerate() {
-                let gap = if k == 3 { "||----o{" } else { "        " };
-                let _ = writeln!(doc, "{l}{gap}{r}");
-            }
-            doc.push('\n');
-        }
-        doc.push_str("```\n\n```text\n");
-        for t in (block + 8)..(block + 10).min(n) {
-            let cols: Vec<String> = (0..13).map(|c| format!("col_{c}")).collect();
-            let parent = t.saturating_sub(1);
-            let _ = writeln!(doc, "t{t}(id bigint PK, parent_id bigint FK -> t{parent}.id, {})", cols.join(", "));
-        }
-        doc.push_str("```\n\n");
-    }
-    doc
 }

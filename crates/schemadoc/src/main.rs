@@ -745,11 +745,19 @@ fn display_list(paths: &[PathBuf]) -> String {
 }
 
 /// A file given by name is read whatever its extension; a folder contributes its `*.md` files,
-/// recursively, in name order.
+/// recursively, in name order. A folder reached again through a symbolic link is visited once.
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    collect_once(path, out, &mut std::collections::HashSet::new())
+}
+
+fn collect_once(path: &Path, out: &mut Vec<PathBuf>, visited: &mut std::collections::HashSet<PathBuf>) -> Result<()> {
     let meta = std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     if meta.is_file() {
         out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let real = std::fs::canonicalize(path).with_context(|| format!("cannot resolve `{}`", path.display()))?;
+    if !visited.insert(real) {
         return Ok(());
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
@@ -759,7 +767,7 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     entries.sort();
     for entry in entries {
         if entry.is_dir() {
-            collect(&entry, out)?;
+            collect_once(&entry, out, visited)?;
         } else if entry.extension().is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
         {
             out.push(entry);

@@ -225,3 +225,20 @@ fn show_dialect_names_the_output_not_the_document() {
     let sql = stdout(&out);
     assert!(sql.contains("IDENTITY") || sql.contains("serial"), "the SQLite AUTOINCREMENT key stays generated: {sql}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_folder_with_a_symlink_loop_is_read_once_and_finishes() {
+    let doc = Doc::new("symlink-loop", "# 회원\n\n```sql\nCREATE TABLE members (id BIGINT PRIMARY KEY);\n```\n");
+    let dir = Path::new(doc.path()).parent().expect("scratch folder").to_path_buf();
+    let nested = dir.join("notes");
+    std::fs::create_dir_all(&nested).expect("nested folder");
+    // Two links back up: a naive walk would visit 2ⁿ paths before the path grew too long.
+    std::os::unix::fs::symlink(&dir, nested.join("up")).expect("symlink");
+    std::os::unix::fs::symlink(&dir, nested.join("again")).expect("symlink");
+    let out = schemadoc(&["show", dir.to_str().expect("utf-8 path"), "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let schema: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let tables = schema["tables"].as_array().expect("tables");
+    assert_eq!(tables.len(), 1, "the document is read once: {tables:?}");
+}

@@ -89,7 +89,7 @@ fn is_key(schema: &Schema, table: &Table, columns: &[String]) -> bool {
     };
     table.primary_key.as_ref().is_some_and(|pk| same_set(&pk.columns))
         || table.uniques.iter().any(|u| same_set(&u.columns))
-        || schema.indexes_of(&table.qualified_name()).any(|i| {
+        || crate::support::indexes_on(schema, table).into_iter().any(|i| {
             let lead: Vec<String> = i.leading_columns().into_iter().map(str::to_string).collect();
             i.unique && i.predicate.is_none() && lead.len() == i.parts.len() && same_set(&lead)
         })

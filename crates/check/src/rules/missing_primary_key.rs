@@ -43,7 +43,7 @@ fn has_not_null_unique(schema: &Schema, table: &Table) -> bool {
         !cols.is_empty() && cols.iter().all(|c| table.column(c).is_some_and(|c| !c.nullable || c.identity.is_some()))
     };
     table.uniques.iter().any(|u| not_null(&u.columns))
-        || schema.indexes_of(&table.qualified_name()).any(|i| {
+        || crate::support::indexes_on(schema, table).into_iter().any(|i| {
             let lead: Vec<String> = i.leading_columns().into_iter().map(str::to_string).collect();
             i.unique && i.predicate.is_none() && lead.len() == i.parts.len() && not_null(&lead)
         })

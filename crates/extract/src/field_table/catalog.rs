@@ -8,7 +8,7 @@ use super::{cell_origin, span, FIELD_TABLE_UNREADABLE_ROW};
 use crate::context::key_columns;
 use crate::frontend::Partial;
 use crate::scan::{Cell, MdTable};
-use model::{name_key, ForeignKey, Index, IndexPart, Origin, PrimaryKey, ReferentialAction, Table, Unique};
+use model::{name_key, ForeignKey, Index, IndexPart, Origin, PrimaryKey, ReferentialAction, Unique};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -251,13 +251,7 @@ pub(super) fn read(file: &Arc<str>, t: &MdTable, out: &mut Partial, touched: &mu
         };
         let key = name_key(&table);
         touched.insert(key.clone());
-        let idx = match out.schema.tables.iter().position(|x| name_key(&x.name) == key) {
-            Some(i) => i,
-            None => {
-                out.schema.tables.push(Table::new(table.clone(), origin.clone()));
-                out.schema.tables.len() - 1
-            }
-        };
+        let idx = out.table_slot(&table, &origin);
         match kind {
             Kind::Primary => {
                 out.schema.tables[idx].primary_key = Some(PrimaryKey { name, columns, origin });

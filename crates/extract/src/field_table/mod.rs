@@ -326,13 +326,7 @@ fn read_table(cx: &mut TableCx, t: &MdTable, given: Option<&Given>, out: &mut Pa
             ));
             continue;
         };
-        let table_idx = match out.schema.tables.iter().position(|x| name_eq(&x.name, &table_name)) {
-            Some(i) => i,
-            None => {
-                out.schema.tables.push(Table::new(table_name.clone(), table_origin.clone()));
-                out.schema.tables.len() - 1
-            }
-        };
+        let table_idx = out.table_slot(&table_name, &table_origin);
         if !touched.contains(&table_idx) {
             touched.push(table_idx);
         }
@@ -418,13 +412,7 @@ fn keys_without_field_table(file: &Arc<str>, g: Given, out: &mut Partial, catalo
     }
     let key = name_key(&named.name);
     catalogued.insert(key.clone());
-    let idx = match out.schema.tables.iter().position(|t| name_key(&t.name) == key) {
-        Some(i) => i,
-        None => {
-            out.schema.tables.push(Table::new(named.name.clone(), origin));
-            out.schema.tables.len() - 1
-        }
-    };
+    let idx = out.table_slot(&named.name, &origin);
     let named = NamedTable { label: None, ..named };
     apply_given(&mut out.schema.tables[idx], &named, Some(&g));
 }

@@ -545,13 +545,7 @@ impl State {
     /// The index of `table` in `out`, defined by bullets from now on.
     pub(super) fn define(&mut self, out: &mut Partial, table: &str, origin: &Origin) -> usize {
         self.defined.insert(name_key(table));
-        match out.schema.tables.iter().position(|t| name_eq(&t.name, table)) {
-            Some(i) => i,
-            None => {
-                out.schema.tables.push(Table::new(table, origin.clone()));
-                out.schema.tables.len() - 1
-            }
-        }
+        out.table_slot(table, origin)
     }
 
     /// Adds the columns of one bullet to the target table.

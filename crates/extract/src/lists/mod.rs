@@ -18,8 +18,8 @@ use crate::frontend::Partial;
 use crate::scan::{Document, Item, TextItem};
 use columns::{Bullet, Label, State, Target};
 use model::{
-    name_key, ForeignKey, Index, IndexPart, Notation, Origin, PrimaryKey, QueryHint, QueryHintKind, ReferentialAction,
-    RuleInfo, Span, Table,
+    name_eq, name_key, ForeignKey, Index, IndexPart, Notation, Origin, PrimaryKey, QueryHint, QueryHintKind,
+    ReferentialAction, RuleInfo, Span,
 };
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -195,6 +195,16 @@ fn read_key(cx: &Cx, at: &Target, out: &mut Partial, state: &mut State) -> bool 
         return true;
     }
     false
+}
+
+/// Whether an unnamed listed index's generated name (`idx_<table>_<col>_<col>`) is `key`, a name key,
+/// without building the name.
+fn generated_index_name_is(index: &Index, key: &str) -> bool {
+    let mut pieces = vec!["idx_", index.table.as_str()];
+    for c in index.leading_columns() {
+        pieces.extend(["_", c]);
+    }
+    pieces.iter().flat_map(|p| p.chars().flat_map(char::to_lowercase)).eq(key.chars())
 }
 
 /// Every column the keys and indexes of `table` in `out` name.
@@ -418,13 +428,7 @@ fn read_item(cx: &Cx, out: &mut Partial) -> bool {
 /// its index.
 fn touch(out: &mut Partial, table: &str, origin: &Origin) -> usize {
     out.altered_only.insert(name_key(table));
-    match out.schema.tables.iter().position(|t| name_key(&t.name) == name_key(table)) {
-        Some(i) => i,
-        None => {
-            out.schema.tables.push(Table::new(table, origin.clone()));
-            out.schema.tables.len() - 1
-        }
-    }
+    out.table_slot(table, origin)
 }
 
 /// A `table.column`, `column`, `table(col, …)` or `(col, …)` reference at the end (`last`) or the
@@ -1013,12 +1017,10 @@ fn add_index(
         include: Vec::new(),
         origin,
     };
-    if let Some(existing) = out.schema.indexes.iter().find(|i| {
-        let existing_name = i.name.clone().unwrap_or_else(|| {
-            let cols: Vec<&str> = i.leading_columns();
-            format!("idx_{}_{}", i.table, cols.join("_"))
-        });
-        name_key(&existing_name) == name_key(&name)
+    let wanted = name_key(&name);
+    if let Some(existing) = out.schema.indexes.iter().find(|i| match &i.name {
+        Some(n) => name_eq(n, &name),
+        None => generated_index_name_is(i, &wanted),
     }) {
         if name_key(&existing.table) != name_key(&table) || existing.parts != index.parts || existing.unique != unique {
             let d = CONFLICTING_LIST_ENTRIES
