@@ -1,8 +1,9 @@
 //! Benchmark: `schemadoc check` on generated documents of 2,000 tables (~30,000 columns): one in mixed
 //! notations (SQL, Prisma, field tables, Mermaid, index lists), one written entirely in bullets, one
-//! entirely in DBML, one drawn as ASCII box diagrams with relational notation. `SCHEMADOC_BENCH_KEEP=DIR` keeps the documents there for profiling. Target:
-//! under 1 s and under 300 MB peak memory on a 2-core machine. Run with `cargo bench -p schemadoc --bench check_large`; figures are
-//! recorded in BENCHMARKS.md.
+//! entirely in DBML, one drawn as ASCII box diagrams with relational notation. Target: under 1 s and
+//! under 300 MB peak memory on a 2-core machine. Run with `cargo bench -p schemadoc --bench
+//! check_large`; `SCHEMADOC_BENCH_KEEP=DIR` keeps the documents for profiling. Figures are recorded in
+//! BENCHMARKS.md.
 
 #[path = "documents/mod.rs"]
 mod documents;
