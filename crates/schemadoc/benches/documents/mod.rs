@@ -129,7 +129,7 @@ pub fn generate_dbml(n: usize) -> String {
         }
     }
     for g in 0..n.div_ceil(100) {
-        let _ = write!(doc, "TableGroup group_{g} {{\n");
+        let _ = writeln!(doc, "TableGroup group_{g} {{");
         for i in g * 100..((g + 1) * 100).min(n) {
             let _ = writeln!(doc, "  core.t{i}");
         }
