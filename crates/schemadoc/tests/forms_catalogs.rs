@@ -2,95 +2,10 @@
 //! tables, in fenced lists grouped by schema, and ERD relationship lines alone, each read as the
 //! forms README says. Runs whenever the folder exists; mandatory when `SCHEMADOC_SHARED_DIR` names it.
 
-use serde_json::Value;
-use std::path::PathBuf;
+mod common;
+
+use common::forms::*;
 use std::process::Command;
-
-fn form(prefix: &str) -> Option<PathBuf> {
-    let dir = dialect::testing::shared_dir("forms")?;
-    let found = std::fs::read_dir(&dir)
-        .expect("forms folder is readable")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(prefix)));
-    Some(found.unwrap_or_else(|| panic!("form {prefix} is missing from {dir:?}")))
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_schemadoc")).args(args).output().expect("schemadoc runs");
-    assert!(matches!(out.status.code(), Some(0 | 1)), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("json")
-}
-
-struct Read {
-    schema: Value,
-    diagnostics: Vec<Value>,
-}
-
-fn read(prefix: &str) -> Option<Read> {
-    let path = form(prefix)?;
-    let p = path.to_str().expect("utf-8 path");
-    let schema = json(&["show", p, "--format", "json"]);
-    let diagnostics = json(&["check", p, "--format", "json"])["diagnostics"].as_array().expect("diagnostics").clone();
-    Some(Read { schema, diagnostics })
-}
-
-fn strs(v: &Value) -> Vec<String> {
-    v.as_array().expect("array").iter().map(|s| s.as_str().expect("string").to_string()).collect()
-}
-
-impl Read {
-    fn tables(&self) -> Vec<String> {
-        self.schema["tables"].as_array().expect("tables").iter().map(|t| t["name"].as_str().unwrap().into()).collect()
-    }
-
-    fn table(&self, name: &str) -> &Value {
-        self.schema["tables"]
-            .as_array()
-            .expect("tables")
-            .iter()
-            .find(|t| t["name"] == name)
-            .unwrap_or_else(|| panic!("no table {name} in {:?}", self.tables()))
-    }
-
-    fn columns(&self, table: &str) -> Vec<String> {
-        self.table(table)["columns"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().into()).collect()
-    }
-
-    fn column(&self, table: &str, column: &str) -> &Value {
-        self.table(table)["columns"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["name"] == column)
-            .unwrap_or_else(|| panic!("no column {table}.{column}"))
-    }
-
-    fn ty(&self, table: &str, column: &str) -> String {
-        self.column(table, column)["type"].as_str().unwrap().to_string()
-    }
-
-    fn primary_key(&self, table: &str) -> Vec<String> {
-        strs(&self.table(table)["primary_key"])
-    }
-
-    /// (columns, target table, target columns) of every foreign key.
-    fn foreign_keys(&self, table: &str) -> Vec<(Vec<String>, String, Vec<String>)> {
-        self.table(table)["foreign_keys"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| (strs(&f["columns"]), f["ref_table"].as_str().unwrap().to_string(), strs(&f["ref_columns"])))
-            .collect()
-    }
-
-    fn errors(&self) -> Vec<&Value> {
-        self.diagnostics.iter().filter(|d| d["severity"] == "error").collect()
-    }
-}
-
-fn names(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
-}
 
 impl Read {
     /// Qualified names (`schema.table`), in the order `show` gives them.
