@@ -25,8 +25,8 @@ model::declare_rule! {
 }
 
 model::declare_rule! {
-    /// What it does: notes a table described in a field table, bullets or a diagram that states no
-    /// primary key, whose key schemadoc takes by convention: its column named `id`, else its only
+    /// What it does: notes a table described in a field table, bullets, a catalog row, relational
+    /// notation or a diagram that states no primary key, whose key schemadoc takes by convention: its column named `id`, else its only
     /// auto-generated column (`SERIAL`, `auto`, `auto-increment`).
     ///
     /// Why it matters: design notes often leave the key unsaid (`- id: int`); taking `id` as the
@@ -50,7 +50,15 @@ pub const RULES: &[RuleInfo] = &[INFERRED_REFERENCE_UNRESOLVED, INFERRED_PRIMARY
 pub fn conventional_keys(schema: &mut Schema) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for table in &mut schema.tables {
-        let descriptive = matches!(table.origin.notation, Notation::FieldTable | Notation::List | Notation::Mermaid);
+        let descriptive = matches!(
+            table.origin.notation,
+            Notation::FieldTable
+                | Notation::List
+                | Notation::Mermaid
+                | Notation::Catalog
+                | Notation::BoxDiagram
+                | Notation::Relational
+        );
         if !descriptive || table.primary_key.is_some() {
             continue;
         }

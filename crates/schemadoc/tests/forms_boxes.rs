@@ -43,6 +43,10 @@ fn g9_relational_notation() {
     let fks: Vec<(Vec<String>, String)> = r.foreign_keys("harvests").into_iter().map(|(c, t, _)| (c, t)).collect();
     assert_eq!(fks, [(names(&["tree_id"]), "trees".into())]);
     assert!(r.inferred("harvests", "tree_id"), "a target guessed from a name is marked inferred");
+    // Relational notation that states no key takes `id` by convention, and says so.
+    assert_eq!(r.primary_key("trees"), names(&["id"]));
+    assert!(r.rules().iter().any(|x| x == "inferred-primary-key"), "{:?}", r.rules());
+    assert!(!r.rules().iter().any(|x| x == "missing-primary-key"), "{:?}", r.rules());
     assert!(r.unread().is_empty(), "{:#?}", r.unread());
     assert!(r.errors().is_empty(), "{:#?}", r.errors());
 }
