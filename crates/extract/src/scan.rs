@@ -132,18 +132,23 @@ pub struct CodeBlock {
     pub headings: Vec<Heading>,
     /// The text of the paragraph or list item just before the block, if any (prose context).
     pub preceding_text: Option<String>,
+    /// Where each line of `content` starts, built on the first [`CodeBlock::position`] (after which
+    /// `content` is not to change).
+    pub line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl CodeBlock {
     /// The file position of byte `offset` into [`CodeBlock::content`]: (line, column), 1-based,
-    /// the column counted in characters.
+    /// the column counted in characters. Logarithmic in the block's size, so that reading every
+    /// statement of a large block stays linear.
     pub fn position(&self, offset: usize) -> (u32, u32) {
-        let offset = offset.min(self.content.len());
-        let before = &self.content[..floor_char_boundary(&self.content, offset)];
-        let line = before.matches('\n').count() as u32;
-        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let column = before[line_start..].chars().count() as u32 + 1 + self.indent;
-        (self.first_line + line, column)
+        let offset = floor_char_boundary(&self.content, offset.min(self.content.len()));
+        let starts = self
+            .line_starts
+            .get_or_init(|| std::iter::once(0).chain(self.content.match_indices('\n').map(|(i, _)| i + 1)).collect());
+        let line = starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let column = self.content[starts[line]..offset].chars().count() as u32 + 1 + self.indent;
+        (self.first_line + line as u32, column)
     }
 }
 
@@ -289,6 +294,7 @@ pub fn scan(file: Arc<str>, text: &str) -> Document {
                         indent,
                         headings: headings.clone(),
                         preceding_text: last_text.clone(),
+                        line_starts: Default::default(),
                     },
                 });
             }

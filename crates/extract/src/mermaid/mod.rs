@@ -16,7 +16,7 @@ use model::{
     RuleInfo, Span, Stated, Table, TypeKind, Unique,
 };
 use parse::{Attribute, Card, Key, Pos};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 model::declare_rule! {
@@ -123,6 +123,8 @@ fn name_span(file: &Arc<str>, pos: Pos, name: &str) -> Span {
 pub fn extract(docs: &[Document]) -> Partial {
     let mut partial = Partial::new(Notation::Mermaid);
     let mut entities: Vec<Entity> = Vec::new();
+    // Entity key → its position in `entities`.
+    let mut entity_at: HashMap<String, usize> = HashMap::new();
     // Entity key → spelling, for entities named only in relationships or alone on a line.
     let mut mentioned: BTreeMap<String, String> = BTreeMap::new();
     // Entity key → where it is first named.
@@ -143,14 +145,17 @@ pub fn extract(docs: &[Document]) -> Partial {
             for block in d.entities {
                 let key = name_key(&block.entity.name);
                 let attrs = block.attrs.into_iter().map(|a| (doc.file.clone(), a));
-                match entities.iter_mut().find(|e| name_key(&e.name) == key) {
-                    Some(e) => e.attrs.extend(attrs),
-                    None => entities.push(Entity {
-                        name: block.entity.name,
-                        file: doc.file.clone(),
-                        pos: block.entity.pos,
-                        attrs: attrs.collect(),
-                    }),
+                match entity_at.get(&key) {
+                    Some(&i) => entities[i].attrs.extend(attrs),
+                    None => {
+                        entity_at.insert(key, entities.len());
+                        entities.push(Entity {
+                            name: block.entity.name,
+                            file: doc.file.clone(),
+                            pos: block.entity.pos,
+                            attrs: attrs.collect(),
+                        });
+                    }
                 }
             }
             for m in d.mentions {
@@ -177,10 +182,9 @@ pub fn extract(docs: &[Document]) -> Partial {
     let mut all_keys: BTreeSet<String> = defined.clone();
     all_keys.extend(mentioned.keys().filter(|k| resolve(k) == **k).cloned());
     let spelling = |key: &str| -> String {
-        entities
-            .iter()
-            .find(|e| name_key(&e.name) == key)
-            .map(|e| e.name.clone())
+        entity_at
+            .get(key)
+            .map(|&i| entities[i].name.clone())
             .or_else(|| mentioned.get(key).cloned())
             .unwrap_or_else(|| key.to_string())
     };
@@ -234,11 +238,15 @@ pub fn extract(docs: &[Document]) -> Partial {
         }
     }
 
+    // Table key → its first position in `tables`.
+    let mut table_at: HashMap<String, usize> = HashMap::new();
+    for (i, t) in tables.iter().enumerate() {
+        table_at.entry(name_key(&t.name)).or_insert(i);
+    }
     let pk_of = |tables: &[Table], key: &str| -> Vec<String> {
-        tables
-            .iter()
-            .find(|t| name_key(&t.name) == key)
-            .and_then(|t| t.primary_key.as_ref())
+        table_at
+            .get(key)
+            .and_then(|&i| tables[i].primary_key.as_ref())
             .filter(|pk| pk.columns.len() == 1)
             .map(|pk| pk.columns.clone())
             .unwrap_or_default()
@@ -247,9 +255,13 @@ pub fn extract(docs: &[Document]) -> Partial {
     // Foreign keys of attributes marked FK, paired with their relationship lines.
     let mut used_lines: BTreeSet<usize> = BTreeSet::new();
     let mut new_fks: Vec<(usize, ForeignKey)> = Vec::new();
+    let mut edges_of_child: HashMap<&str, Vec<&Edge>> = HashMap::new();
+    for x in &edges {
+        edges_of_child.entry(x.child.as_str()).or_default().push(x);
+    }
     for (ti, e) in entities.iter().enumerate() {
         let child = name_key(&e.name);
-        let mine: Vec<&Edge> = edges.iter().filter(|x| x.child == child).collect();
+        let mine: Vec<&Edge> = edges_of_child.get(child.as_str()).cloned().unwrap_or_default();
         let linked: BTreeSet<String> = mine.iter().map(|x| x.parent.clone()).collect();
         let fk_attrs: Vec<&(Arc<str>, Attribute)> =
             first_attrs(e).into_iter().filter(|(_, a)| a.keys.contains(&Key::Fk)).collect();
@@ -304,6 +316,10 @@ pub fn extract(docs: &[Document]) -> Partial {
     // Relationship lines no FK mark used: a column named after the parent carries them.
     let mut lines: Vec<usize> = edges.iter().map(|x| x.line).collect();
     lines.dedup();
+    let mut edges_on_line: HashMap<usize, Vec<&Edge>> = HashMap::new();
+    for x in &edges {
+        edges_on_line.entry(x.line).or_default().push(x);
+    }
     for line in lines {
         if used_lines.contains(&line) {
             continue;
@@ -312,8 +328,8 @@ pub fn extract(docs: &[Document]) -> Partial {
         let mut any_table = false;
         // A column named after the parent that another relationship line's foreign key already holds.
         let mut held: Option<(String, String, Origin)> = None;
-        for x in edges.iter().filter(|x| x.line == line) {
-            let Some(ti) = entities.iter().position(|e| name_key(&e.name) == x.child) else { continue };
+        for x in edges_on_line.get(&line).into_iter().flatten() {
+            let Some(&ti) = entity_at.get(&x.child) else { continue };
             any_table = true;
             let Some(col) = column_for_parent(&tables[ti], &x.parent) else { continue };
             let holder = tables[ti]

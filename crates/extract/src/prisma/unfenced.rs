@@ -84,6 +84,7 @@ fn assemble(parts: Vec<(u32, String)>, headings: Vec<crate::scan::Heading>) -> R
             indent: 0,
             headings,
             preceding_text: None,
+            line_starts: Default::default(),
         },
         lines: parts.iter().map(|(l, _)| *l).collect(),
     }
