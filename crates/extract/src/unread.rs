@@ -189,6 +189,9 @@ fn content_kind(content: &str) -> Option<&'static str> {
     if lines().filter(|l| relational_line(l)).count() >= 2 {
         return Some("relational notation (`table(a, b, …)`)");
     }
+    if lines().filter(|l| relationship_line(l)).count() >= 2 {
+        return Some("relationship lines between tables");
+    }
     None
 }
 
@@ -342,6 +345,22 @@ fn relational_line(l: &str) -> bool {
         && parts.iter().all(|p| p.split_whitespace().next().is_some_and(identifier))
 }
 
+/// `users (1) ──── (N) posts`, `users 1:N posts`, `users ||--o{ posts`: two names joined by a line
+/// that carries a cardinality (a flowchart's `a --> b` carries none).
+fn relationship_line(l: &str) -> bool {
+    let words: Vec<&str> = l.split_whitespace().collect();
+    let (Some(first), Some(last)) = (words.first(), words.last()) else { return false };
+    let middle: String = words.get(1..words.len().saturating_sub(1)).unwrap_or_default().concat();
+    let cardinality = |c: char| matches!(c, '1' | 'N' | 'n' | 'M' | 'm' | '*' | '{' | '}');
+    let link = |c: char| matches!(c, '─' | '━' | '-' | '—' | '=' | ':' | '.');
+    words.len() >= 3
+        && identifier(first.trim_matches('`'))
+        && identifier(last.trim_matches('`'))
+        && middle.chars().all(|c| cardinality(c) || link(c) || "()[]|o<>0".contains(c))
+        && middle.chars().any(cardinality)
+        && middle.chars().any(link)
+}
+
 /// Boxes drawn with `┌─┐│└┘` or `+--+` and `|`, holding column-like lines.
 fn box_diagram(content: &str) -> bool {
     let boxed = content
@@ -427,6 +446,15 @@ mod tests {
         ] {
             assert_eq!(rules(&run(md, &[]))[0].0, "schema-not-read", "{md}");
         }
+    }
+
+    #[test]
+    fn relationship_lines_without_columns_are_candidates_and_flowcharts_are_not() {
+        let md = "# 블로그\n\n```\nusers (1) ──── (N) posts\nposts 1:N comments\n```\n\n```\nclient --> api\napi --> db\n```\n";
+        let d = run(md, &[]);
+        let lines: Vec<u32> = d.iter().filter(|d| d.rule == SCHEMA_NOT_READ.name).map(|d| d.span.line).collect();
+        assert_eq!(lines, [3], "{d:#?}");
+        assert!(d.iter().any(|d| d.message.contains("relationship lines")), "{d:#?}");
     }
 
     #[test]
