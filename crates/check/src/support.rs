@@ -1,6 +1,6 @@
 //! Small helpers shared by the rules: name lookup and suggestions, spans, key coverage.
 
-use model::{name_key, reference_key, split_qualified, Column, ForeignKey, Index, Origin, Schema, Span, Table};
+use model::{name_key, reference_key, split_qualified, Column, Index, Origin, Schema, Span, Table};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -187,15 +187,6 @@ pub fn leads_with_set<A: AsRef<str>, B: AsRef<str>>(leading: &[A], wanted: &[B])
     head.sort();
     want.sort();
     head == want
-}
-
-/// The columns a foreign key references: its own list, or the target's primary key when empty.
-pub fn referenced_columns(fk: &ForeignKey, target: &Table) -> Vec<String> {
-    if fk.ref_columns.is_empty() {
-        target.primary_key.as_ref().map(|pk| pk.columns.clone()).unwrap_or_default()
-    } else {
-        fk.ref_columns.clone()
-    }
 }
 
 /// The key column lists of a table that a database keeps an index for: its primary key, its

@@ -308,6 +308,17 @@ pub struct ForeignKey {
     pub origin: Origin,
 }
 
+impl ForeignKey {
+    /// The columns the key references: its own list, or the target's primary key when it names none.
+    pub fn referenced_columns(&self, target: &Table) -> Vec<String> {
+        if self.ref_columns.is_empty() {
+            target.primary_key.as_ref().map(|pk| pk.columns.clone()).unwrap_or_default()
+        } else {
+            self.ref_columns.clone()
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Index {
     pub name: Option<String>,

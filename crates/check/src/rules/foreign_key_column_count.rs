@@ -1,4 +1,4 @@
-use crate::support::{find_table, referenced_columns, ticked};
+use crate::support::{find_table, ticked};
 use model::{declare_rule, Diagnostic, Schema};
 
 declare_rule! {
@@ -20,7 +20,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
     for table in &schema.tables {
         for fk in &table.foreign_keys {
             let Some(target) = find_table(schema, &fk.ref_table) else { continue };
-            let referenced = referenced_columns(fk, target);
+            let referenced = fk.referenced_columns(target);
             if fk.columns.is_empty() || referenced.is_empty() || referenced.len() == fk.columns.len() {
                 continue;
             }

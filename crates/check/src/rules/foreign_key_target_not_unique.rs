@@ -1,4 +1,4 @@
-use crate::support::{find_table, referenced_columns, same_columns, ticked};
+use crate::support::{find_table, same_columns, ticked};
 use model::{declare_rule, name_key, Diagnostic, Schema, Table};
 
 declare_rule! {
@@ -30,7 +30,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
             if target.columns.is_empty() {
                 continue;
             }
-            let referenced = referenced_columns(fk, target);
+            let referenced = fk.referenced_columns(target);
             let local = ticked(&fk.columns);
             if referenced.is_empty() {
                 out.push(

@@ -1,4 +1,4 @@
-use crate::support::{column_span, find_table, referenced_columns};
+use crate::support::{column_span, find_table};
 use model::{declare_rule, name_key, DataType, Diagnostic, Schema, Severity, TypeKind};
 
 declare_rule! {
@@ -34,7 +34,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
     for table in &schema.tables {
         for fk in &table.foreign_keys {
             let Some(target) = find_table(schema, &fk.ref_table) else { continue };
-            let referenced = referenced_columns(fk, target);
+            let referenced = fk.referenced_columns(target);
             if referenced.len() != fk.columns.len() {
                 continue;
             }

@@ -1,4 +1,4 @@
-use crate::support::{find_table, ident, ident_list, referenced_columns};
+use crate::support::{find_table, ident, ident_list};
 use model::{declare_rule, name_key, singular_plural_variants, Diagnostic, Schema};
 
 declare_rule! {
@@ -22,7 +22,7 @@ pub fn run(schema: &Schema, out: &mut Vec<Diagnostic>) {
     for table in &schema.tables {
         for fk in table.foreign_keys.iter().filter(|fk| fk.inferred) {
             let columns: Vec<String> = fk.columns.iter().map(|c| format!("{}.{}", table.qualified_name(), c)).collect();
-            let referenced = find_table(schema, &fk.ref_table).map(|t| referenced_columns(fk, t)).unwrap_or_default();
+            let referenced = find_table(schema, &fk.ref_table).map(|t| fk.referenced_columns(t)).unwrap_or_default();
             let target = if referenced.is_empty() {
                 fk.ref_table.clone()
             } else {

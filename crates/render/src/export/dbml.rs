@@ -108,15 +108,7 @@ pub fn dbml(schema: &Schema) -> Export {
     }
     for table in &schema.tables {
         for fk in &table.foreign_keys {
-            let refs: Vec<String> = if fk.ref_columns.is_empty() {
-                schema
-                    .table(&fk.ref_table)
-                    .and_then(|t| t.primary_key.as_ref())
-                    .map(|pk| pk.columns.clone())
-                    .unwrap_or_default()
-            } else {
-                fk.ref_columns.clone()
-            };
+            let refs = schema.table(&fk.ref_table).map_or_else(|| fk.ref_columns.clone(), |t| fk.referenced_columns(t));
             if refs.is_empty() {
                 notes.push(format!("{}: the foreign key to {} names no column; left out", table.name, fk.ref_table));
                 continue;

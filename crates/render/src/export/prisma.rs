@@ -145,11 +145,7 @@ pub fn prisma(schema: &Schema, target: Target) -> Export {
                 continue;
             }
             let parent = schema.table(&fk.ref_table).expect("a relation's parent is in the schema");
-            let ref_columns: Vec<String> = if fk.ref_columns.is_empty() {
-                parent.primary_key.as_ref().map(|pk| pk.columns.clone()).unwrap_or_default()
-            } else {
-                fk.ref_columns.clone()
-            };
+            let ref_columns = fk.referenced_columns(parent);
             let parent_plan = plan_of(&parent.name).expect("every table has a plan");
             let ref_fields: Vec<String> = ref_columns.iter().map(|c| parent_plan.field_of(parent, c)).collect();
             let optional = fk.columns.iter().filter_map(|c| table.column(c)).any(|c| c.nullable);
@@ -250,11 +246,7 @@ fn types_match(
     enums: &BTreeMap<String, String>,
 ) -> bool {
     let Some(parent) = schema.table(&fk.ref_table) else { return false };
-    let refs: Vec<String> = if fk.ref_columns.is_empty() {
-        parent.primary_key.as_ref().map(|pk| pk.columns.clone()).unwrap_or_default()
-    } else {
-        fk.ref_columns.clone()
-    };
+    let refs = fk.referenced_columns(parent);
     let bare = |c: &Column| {
         let (ty, native) = field_type(c, target, enums);
         (ty.trim_end_matches('?').to_string(), native)

@@ -170,15 +170,7 @@ fn table_args(table: &Table, schema: &Schema, notes: &mut Vec<String>) -> Vec<St
         args.push(format!("sa.UniqueConstraint({}{name})", cols(&u.columns)));
     }
     for fk in table.foreign_keys.iter().filter(|fk| fk.columns.len() != 1) {
-        let refs: Vec<String> = if fk.ref_columns.is_empty() {
-            schema
-                .table(&fk.ref_table)
-                .and_then(|t| t.primary_key.as_ref())
-                .map(|pk| pk.columns.clone())
-                .unwrap_or_default()
-        } else {
-            fk.ref_columns.clone()
-        };
+        let refs = schema.table(&fk.ref_table).map_or_else(|| fk.ref_columns.clone(), |t| fk.referenced_columns(t));
         let refs: Vec<String> = refs.iter().map(|c| format!("{}.{c}", fk.ref_table)).collect();
         let mut extra = String::new();
         if let Some(a) = fk.on_delete {
