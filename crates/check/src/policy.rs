@@ -4,7 +4,7 @@
 //! documents, each for one block or one line. The config file and the flags only fill a
 //! [`Policy`]; applying it to findings happens here.
 
-use model::{edit_distance, Diagnostic, RuleInfo, Schema, Severity, Span};
+use model::{edit_distance, glob, Diagnostic, RuleInfo, Schema, Severity, Span};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -188,22 +188,6 @@ impl Policy {
         }
         lines
     }
-}
-
-/// Whether `name` matches `pattern`, where `*` stands for any run of characters and `?` for one
-/// (case-insensitive, as unquoted SQL names are).
-pub fn glob(pattern: &str, name: &str) -> bool {
-    fn at(p: &[char], n: &[char]) -> bool {
-        match p.split_first() {
-            None => n.is_empty(),
-            Some(('*', rest)) => (0..=n.len()).any(|i| at(rest, &n[i..])),
-            Some(('?', rest)) => !n.is_empty() && at(rest, &n[1..]),
-            Some((c, rest)) => n.first().is_some_and(|x| x == c) && at(rest, &n[1..]),
-        }
-    }
-    let p: Vec<char> = pattern.to_lowercase().chars().collect();
-    let n: Vec<char> = name.to_lowercase().chars().collect();
-    at(&p, &n)
 }
 
 /// The `<!-- schemadoc:allow rule-a, rule-b -->` markers of one document. A marker on a line of

@@ -7,6 +7,7 @@
 //! same file set; code shared by all of them lives in this crate's root modules.
 
 mod common;
+pub mod exclude;
 mod foreign;
 pub mod guard;
 mod migrate;

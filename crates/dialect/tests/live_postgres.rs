@@ -399,3 +399,13 @@ fn a_type_change_under_views_drops_and_recreates_them() {
     assert_eq!(s.count("SELECT count(*) FROM first_names").expect("view"), 9);
     assert_no_drift(s.as_mut(), &wide, "type change under views");
 }
+
+#[test]
+fn server_errors_carry_the_servers_detail_and_hint() {
+    let Some(db) = ScratchDb::new(EngineKind::Postgres) else { return };
+    let mut s = db.session();
+    let err = s.execute("SELECT no_such_function(1::int)").expect_err("undefined function");
+    let text = err.to_string();
+    assert!(text.contains("function no_such_function(integer) does not exist"), "{text}");
+    assert!(text.contains("hint: No function matches the given name and argument types"), "{text}");
+}

@@ -16,8 +16,8 @@ mod vocabulary;
 
 pub use diagnostic::{Diagnostic, Related, Severity, Span};
 pub use names::{
-    edit_distance, is_default_namespace, name_eq, name_key, namespace_eq, qualified_name, reference_eq, reference_key,
-    singular_plural_variants, split_qualified, suggest_name, table_key,
+    edit_distance, glob, is_default_namespace, name_eq, name_key, namespace_eq, qualified_name, reference_eq,
+    reference_key, singular_plural_variants, split_qualified, suggest_name, table_key,
 };
 pub use order::{dependency_order, DependencyOrder};
 pub use origin::{Notation, Origin};

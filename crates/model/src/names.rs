@@ -180,6 +180,22 @@ pub fn suggest_name<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
         .map(|(_, c)| c.to_string())
 }
 
+/// Whether `name` matches `pattern`, where `*` stands for any run of characters and `?` for one
+/// (case-insensitive, as unquoted SQL names are).
+pub fn glob(pattern: &str, name: &str) -> bool {
+    fn at(p: &[char], n: &[char]) -> bool {
+        match p.split_first() {
+            None => n.is_empty(),
+            Some(('*', rest)) => (0..=n.len()).any(|i| at(rest, &n[i..])),
+            Some(('?', rest)) => !n.is_empty() && at(rest, &n[1..]),
+            Some((c, rest)) => n.first().is_some_and(|x| x == c) && at(rest, &n[1..]),
+        }
+    }
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let n: Vec<char> = name.to_lowercase().chars().collect();
+    at(&p, &n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

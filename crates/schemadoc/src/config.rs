@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
 /// The keys a configuration may hold, as written in the file.
-pub const KEYS: &[&str] = &["dialect", "prefer", "allow", "warn", "deny", "ignore-tables"];
+pub const KEYS: &[&str] = &["dialect", "prefer", "allow", "warn", "deny", "ignore-tables", "exclude"];
 
 /// What a configuration file says. Every list is empty when the file does not say.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,6 +24,8 @@ pub struct Config {
     pub deny: Vec<String>,
     /// Table name patterns (`*`, `?`) whose findings are not reported.
     pub ignore_tables: Vec<String>,
+    /// Live table name patterns that `plan`, `apply` and `drift` leave alone (`--exclude`).
+    pub exclude: Vec<String>,
 }
 
 /// The configuration for `docs`: `explicit` when given, else the nearest file above the first
@@ -88,6 +90,7 @@ pub fn parse(text: &str, path: &Path, pyproject: bool) -> Result<Option<Config>>
             "warn" => config.warn = list()?,
             "deny" => config.deny = list()?,
             "ignore-tables" => config.ignore_tables = list()?,
+            "exclude" => config.exclude = list()?,
             _ => {
                 let hint = KEYS
                     .iter()

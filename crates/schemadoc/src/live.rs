@@ -1,6 +1,7 @@
 //! The commands that talk to a live database: inspect, plan, apply and drift.
 
 use anyhow::{bail, Result};
+use dialect::exclude::Exclusions;
 use dialect::guard::{self, Measured};
 use dialect::{ConnectOptions, Engine, InspectFilter, Plan, PlanOptions, Session};
 use diff::{ChangeSet, Renames};
@@ -54,6 +55,8 @@ pub struct Migration {
     pub measured: Vec<Measured>,
     /// What `--allow-errors` left out of the document, one entry per error.
     pub left_out: Vec<check::LeftOut>,
+    /// Live tables that are someone else's (`--exclude`, migration tools' bookkeeping), not compared.
+    pub left_alone: Vec<String>,
 }
 
 /// Inspects the database and plans the way to the document's schema (with the document's renames
@@ -63,15 +66,17 @@ pub fn migration(
     extraction: &Extraction,
     rename_flags: &[String],
     online: bool,
+    exclusions: &Exclusions,
 ) -> Result<Migration> {
     let engine = dialect::engine(session.kind());
-    let live = session.inspect(&InspectFilter::for_document(session.kind(), &extraction.schema))?;
+    let mut live = session.inspect(&InspectFilter::for_document(session.kind(), &extraction.schema))?;
+    let left_alone = dialect::exclude::leave_alone(&mut live, &extraction.schema, exclusions);
     let renames = &renames(&extraction.schema, &live, rename_flags)?;
     // Every existing table counts as populated: the safe way to add constraints to it.
     let options = PlanOptions { online, ..PlanOptions::default() };
     let (target, changes, plan) = dialect::plan_migration(engine, &live, &extraction.schema, renames, &options);
     let measured = guard::measure(session, &plan)?;
-    Ok(Migration { live, target, changes, plan, measured, left_out: Vec::new() })
+    Ok(Migration { live, target, changes, plan, measured, left_out: Vec::new(), left_alone })
 }
 
 /// The plan as text: each statement under a comment with its reason and measured hazards. Text in
@@ -83,6 +88,9 @@ pub fn plan_text(m: &Migration, url: &str) -> String {
         let _ = writeln!(out, "-- {} is up to date with the document", c(url));
     } else {
         let _ = writeln!(out, "-- {} statement(s) to bring {} to the document", m.plan.statements.len(), c(url));
+    }
+    if !m.left_alone.is_empty() {
+        let _ = writeln!(out, "-- left alone (not the document's): {}", c(&m.left_alone.join(", ")));
     }
     for line in crate::control::left_out_lines(&m.left_out) {
         let _ = writeln!(out, "-- document error, {}", c(&line));
@@ -144,6 +152,7 @@ pub fn plan_json(m: &Migration) -> String {
         "skipped": m.plan.skipped,
         "notes": m.plan.notes,
         "left_out": m.left_out,
+        "left_alone": m.left_alone,
         "likely_renames": m.changes.likely_renames,
     }))
 }

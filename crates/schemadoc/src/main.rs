@@ -197,6 +197,11 @@ struct Migrate {
     /// Build PostgreSQL indexes CONCURRENTLY, outside the transaction.
     #[arg(long)]
     online: bool,
+    /// Leave alone the live tables whose name matches PATTERN (`*`, `?`; `schema.*`) unless the
+    /// document defines them: never dropped, altered or reported as drift. Migration tools'
+    /// bookkeeping tables (`alembic_version`, `_prisma_migrations`, …) always are; repeatable.
+    #[arg(long, value_name = "PATTERN")]
+    exclude: Vec<String>,
 }
 
 /// Which part of the schema an ERD shows, and how it is grouped (`show --format dot|svg|png|mermaid`).
@@ -385,7 +390,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let url = live::database_url(db.db.as_deref());
             let mut session = live::open(&url, Some(&extraction.schema), true)?;
             control::warn_foreign_types(dialect::engine(session.kind()), &extraction);
-            let mut m = live::migration(session.as_mut(), &extraction, &migrate.rename, migrate.online)?;
+            let exclusions = exclusions(&migrate, &config(&input)?);
+            let mut m = live::migration(session.as_mut(), &extraction, &migrate.rename, migrate.online, &exclusions)?;
             m.left_out = left_out;
             let text = match format {
                 PlanFormat::Text => live::plan_text(&m, session.url()),
@@ -423,7 +429,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if !read_only {
                 session.lock()?;
             }
-            let mut m = live::migration(session.as_mut(), &extraction, &migrate.rename, migrate.online)?;
+            let exclusions = exclusions(&migrate, &config(&input)?);
+            let mut m = live::migration(session.as_mut(), &extraction, &migrate.rename, migrate.online, &exclusions)?;
             m.left_out = left_out;
             if let Some(file) = &plan_file {
                 live::use_plan_file(session.as_mut(), &mut m, file, &live::document_hash(&files))?;
@@ -472,7 +479,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             control::gate(&files, &mut extraction, &config(&input)?, &control, &all_rules(), true)?;
             let url = live::database_url(db.db.as_deref());
             let mut session = live::open(&url, Some(&extraction.schema), true)?;
-            let mut m = live::migration(session.as_mut(), &extraction, &migrate.rename, false)?;
+            let exclusions = exclusions(&migrate, &config(&input)?);
+            let mut m = live::migration(session.as_mut(), &extraction, &migrate.rename, false, &exclusions)?;
             // Tables declared by name only are compared by existence.
             m.changes.changes.extend(dialect::missing_declared_tables(&m.live, &extraction.schema));
             let text = match format {
@@ -672,6 +680,13 @@ fn sources(files: &[SourceFile]) -> Sources {
         sources.insert(f.name.clone(), f.text.clone());
     }
     sources
+}
+
+/// The live tables to leave alone: the migration tools' bookkeeping, `--exclude` and the
+/// configuration's `exclude`.
+fn exclusions(migrate: &Migrate, config: &config::Config) -> dialect::exclude::Exclusions {
+    let patterns: Vec<String> = config.exclude.iter().chain(&migrate.exclude).cloned().collect();
+    dialect::exclude::Exclusions::new(&patterns)
 }
 
 /// The configuration for the documents: `--config`, else the nearest file, unless `--no-config`.

@@ -331,3 +331,51 @@ fn tables_declared_by_name_are_skipped_by_plan_and_compared_by_existence() {
     let out = schemadoc(&["drift", path(&catalog), "--db", &db.url]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+/// Tables another tool keeps (a migration tool's bookkeeping, `--exclude`d ones) are neither
+/// dropped nor reported as drift; a table nobody excluded is still planned for dropping.
+#[test]
+fn other_tools_tables_are_left_alone() {
+    let dir = std::env::temp_dir().join(format!("schemadoc-exclude-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let doc = dir.join("design.md");
+    std::fs::write(
+        &doc,
+        "# 설계\n\n```sql\nCREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);\n```\n",
+    )
+    .expect("write doc");
+    for kind in [EngineKind::Sqlite, EngineKind::Postgres, EngineKind::Mysql] {
+        let Some(db) = ScratchDb::new(kind) else { continue };
+        let mut s = db.session();
+        for sql in [
+            "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)",
+            "INSERT INTO alembic_version VALUES ('ae1027a6acf')",
+            "CREATE TABLE _prisma_migrations (id VARCHAR(36) PRIMARY KEY, migration_name VARCHAR(255))",
+            "CREATE TABLE legacy_orders (id INTEGER PRIMARY KEY)",
+            "CREATE TABLE scratch (id INTEGER PRIMARY KEY)",
+        ] {
+            s.execute(sql).expect(sql);
+        }
+        let out = schemadoc(&["apply", path(&doc), "--db", &db.url, "--exclude", "legacy_*"]);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {}", text(&out));
+        let plan = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            plan.contains("-- left alone (not the document's): _prisma_migrations, alembic_version, legacy_orders"),
+            "{kind}: {plan}"
+        );
+        let drops: Vec<&str> = plan.lines().filter(|l| l.starts_with("DROP")).collect();
+        assert!(
+            drops.len() == 1 && drops[0].contains("scratch"),
+            "{kind}: only the unexcluded table is dropped\n{plan}"
+        );
+        let live = db.session().inspect(&dialect::InspectFilter::default()).expect("inspect");
+        let mut names: Vec<String> = live.tables.iter().map(|t| t.name.to_lowercase()).collect();
+        names.sort();
+        assert_eq!(names, ["_prisma_migrations", "alembic_version", "legacy_orders", "users"], "{kind}");
+        let out = schemadoc(&["drift", path(&doc), "--db", &db.url, "--exclude", "legacy_*"]);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {}", text(&out));
+        let out = schemadoc(&["drift", path(&doc), "--db", &db.url]);
+        assert_eq!(out.status.code(), Some(1), "{kind}: legacy_orders is drift unless excluded\n{}", text(&out));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -294,12 +294,22 @@ const HISTORY_DDL: &str = "CREATE TABLE IF NOT EXISTS schemadoc_history (
   steps_done integer NOT NULL
 )";
 
-/// The server's message (with its detail) rather than sqlx's wrapping.
+/// The server's message with its detail and hint (`out of shared memory; hint: You might need to
+/// increase max_locks_per_transaction.`) rather than sqlx's wrapping: the hint is often the fix.
 fn db_message(e: &sqlx::Error) -> String {
-    match e {
-        sqlx::Error::Database(db) => db.message().to_string(),
-        other => other.to_string(),
+    let sqlx::Error::Database(db) = e else { return e.to_string() };
+    let mut message = db.message().to_string();
+    if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        if let Some(detail) = pg.detail() {
+            message.push_str("; ");
+            message.push_str(detail);
+        }
+        if let Some(hint) = pg.hint() {
+            message.push_str("; hint: ");
+            message.push_str(hint);
+        }
     }
+    message
 }
 
 impl Session for PgSession {
