@@ -197,9 +197,12 @@ pub fn table_page(
 
 /// Whether `message` names `table` as a whole word (`users`, `users.id`, `` `users` ``).
 fn mentions(message: &str, table: &str) -> bool {
-    let lower = message.to_lowercase();
-    let name = table.to_lowercase();
-    lower.match_indices(&name).any(|(i, _)| {
+    mentions_lower(&message.to_lowercase(), &table.to_lowercase())
+}
+
+/// [`mentions`] for a message and a table name already in lower case.
+pub(crate) fn mentions_lower(lower: &str, name: &str) -> bool {
+    lower.match_indices(name).any(|(i, _)| {
         let before = lower[..i].chars().next_back();
         let after = lower[i + name.len()..].chars().next();
         let boundary = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));

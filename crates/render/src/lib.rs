@@ -9,6 +9,7 @@
 //! - [`export`]: the schema in other notations (Prisma, SQLAlchemy, DBML, PlantUML).
 //! - [`docs`]: generated documentation, an index and a page per table.
 //! - [`erd`]: entity-relationship diagrams: Mermaid `erDiagram`, Graphviz DOT (and a group overview).
+//! - [`html`]: a self-contained HTML report: table browser, findings, zoomable ERD, drift.
 //! - [`markdown`]: a schema as a markdown document (field tables schemadoc reads back, and an ERD).
 //! - [`sync`]: the generated regions of a document, rewritten from its schema.
 //! - [`sql_script`]: an engine's translation of a schema as a SQL script.
@@ -19,6 +20,7 @@ mod diagnostics_json;
 pub mod docs;
 pub mod erd;
 pub mod export;
+pub mod html;
 mod markdown;
 mod sarif;
 mod schema_json;
