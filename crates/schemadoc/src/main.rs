@@ -5,6 +5,8 @@ mod control;
 mod doc;
 mod graphviz;
 mod live;
+mod progress;
+mod report;
 mod sync;
 
 use anyhow::{bail, Context, Result};
@@ -139,6 +141,21 @@ enum Command {
         #[arg(short, long)]
         out: PathBuf,
         /// The pages' language: ko or en (default: the document's).
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// Write one self-contained HTML page: a searchable table browser (columns, keys, indexes,
+    /// references), the findings with their source lines, the ERD, and with --db the drift.
+    Report {
+        #[command(flatten)]
+        input: Input,
+        /// Also compare with this database (read only): sqlite://PATH, postgres://…, mysql://….
+        #[arg(long)]
+        db: Option<String>,
+        /// The HTML file to write.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// The page's language: ko or en (default: the document's).
         #[arg(long)]
         lang: Option<String>,
     },
@@ -347,7 +364,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     if picture == graphviz::Picture::Png && std::io::stdout().is_terminal() {
                         bail!("a PNG picture is not for a terminal: redirect it to a file (`> erd.png`)");
                     }
-                    write_bytes(&mut out, &graphviz::render(&graph, picture)?)?;
+                    // An overview draws a box per group: quick whatever the design's size.
+                    let tables = if diagram.overview { 0 } else { schema.tables.len() };
+                    write_bytes(&mut out, &progress::while_drawing(tables, || graphviz::render(&graph, picture))?)?;
                     return Ok(ExitCode::SUCCESS);
                 }
                 ShowFormat::Sql => {
@@ -522,6 +541,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 &mut out,
                 &format!("wrote {} pages and {} pictures to {}\n", written.pages, written.pictures, dir.display()),
             )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { input, db, out: path, lang } => {
+            let (files, extraction) = read(&input, true)?;
+            let rules = all_rules();
+            let config = config(&input)?;
+            let (_, findings) = control::reported(&files, &extraction, &config, &control::Control::default(), &rules)?;
+            let schema = ordered(extraction.schema.clone());
+            let written = report::write(
+                &report::Input {
+                    files: &files,
+                    extraction: &extraction,
+                    schema: &schema,
+                    findings: &findings,
+                    config: &config,
+                    rules: &rules,
+                    db: db.as_deref(),
+                    lang: report::lang(lang.as_deref(), &files)?,
+                },
+                &path,
+            )?;
+            if let Some(w) = &written.warning {
+                eprintln!("warning: the report has no diagram: {w}");
+            }
+            write_out(&mut out, &format!("wrote {} ({})\n", path.display(), written.summary()))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules { rule } => {
