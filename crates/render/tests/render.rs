@@ -511,3 +511,11 @@ fn schema_as_dbml() {
         assert!(export.notes.iter().any(|n| n.contains(&check.expr)), "{:?}", export.notes);
     }
 }
+
+#[test]
+fn schema_as_plantuml() {
+    let export = schemadoc_render::export::plantuml(&schema());
+    insta::assert_snapshot!(export.text);
+    // A reference to a table the schema does not define is drawn, and said.
+    assert!(export.notes.iter().any(|n| n.contains("accounts")), "{:?}", export.notes);
+}

@@ -289,6 +289,8 @@ enum ShowFormat {
     Sqlalchemy,
     /// DBML, as dbdiagram.io reads it.
     Dbml,
+    /// A PlantUML entity-relationship diagram.
+    Plantuml,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -380,6 +382,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 ShowFormat::Sqlalchemy => exported(render::export::sqlalchemy(&ordered(extraction.schema))),
                 ShowFormat::Dbml => exported(render::export::dbml(&ordered(extraction.schema))),
+                ShowFormat::Plantuml => {
+                    exported(render::export::plantuml(&select(&diagram, &files, ordered(extraction.schema))?.0))
+                }
             };
             write_out(&mut out, &text)?;
             Ok(ExitCode::SUCCESS)

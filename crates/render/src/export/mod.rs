@@ -4,10 +4,12 @@
 
 mod dbml;
 mod names;
+mod plantuml;
 mod prisma;
 mod sqlalchemy;
 
 pub use dbml::dbml;
+pub use plantuml::plantuml;
 pub use prisma::prisma;
 pub use sqlalchemy::sqlalchemy;
 
