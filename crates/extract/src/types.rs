@@ -38,11 +38,12 @@ pub fn familiar_type(spelling: &str) -> Option<DataType> {
     if let Some((ty, _)) = vocabulary::familiar(written) {
         return Some(ty);
     }
-    let kind = sql_kind(bare);
-    if !matches!(kind, TypeKind::Other { .. }) || model::is_sql_type(bare) {
-        return Some(DataType::new(kind, written));
+    // Before the SQL names: `timestamptz_3` is `timestamptz(3)`, not a `timestamp…` prefix.
+    if let Some(sql) = underscore_spelling(bare) {
+        return Some(DataType::new(sql_kind(&sql), written));
     }
-    underscore_spelling(bare).map(|sql| DataType::new(sql_kind(&sql), written))
+    let kind = sql_kind(bare);
+    (!matches!(kind, TypeKind::Other { .. }) || model::is_sql_type(bare)).then(|| DataType::new(kind, written))
 }
 
 /// Reads a type as written: see [`familiar_type`]; anything else is kept as written in
@@ -259,7 +260,8 @@ pub fn parse_loose_type(spelling: &str) -> DataType {
         "int" | "integer" | "number" => TypeKind::Int { bytes: 4 },
         "datetime" | "timestamp" | "date_time" => TypeKind::Timestamp { tz: false, precision: None },
         "bool" | "boolean" => TypeKind::Bool,
-        "float" | "double" | "real" => TypeKind::Float { bytes: 8 },
+        // NOTE: `real` is SQL's single-precision name, read as SQL below.
+        "float" | "double" => TypeKind::Float { bytes: 8 },
         _ => match familiar_type(spelling) {
             Some(ty) => ty.kind,
             None => TypeKind::Other { raw: spelling.trim().to_string() },
@@ -488,6 +490,9 @@ mod tests {
             (TypeKind::Decimal { precision: None, scale: None }, "BigDecimal")
         );
         assert_eq!(parse_loose_type("varchar_120").kind, TypeKind::Varchar { len: Some(120) });
+        assert_eq!(parse_loose_type("timestamptz_3").kind, TypeKind::Timestamp { tz: true, precision: Some(3) });
+        assert_eq!(parse_loose_type("timestamp_6").kind, TypeKind::Timestamp { tz: false, precision: Some(6) });
+        assert_eq!(parse_loose_type("real").kind, TypeKind::Float { bytes: 4 });
         assert!(parse_loose_type("varchar_120").exact);
         assert_eq!(parse_loose_type("Gadget").kind, TypeKind::Other { raw: "Gadget".into() });
     }

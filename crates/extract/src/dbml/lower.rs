@@ -639,7 +639,8 @@ impl Cx {
         let mut fk = ForeignKey {
             name: r.name.as_ref().map(|n| n.text.clone()),
             columns: cols,
-            ref_table: self.tables[target].name.clone(),
+            // Qualified, as SQL names a table in another schema (`orchard.trees`).
+            ref_table: self.tables[target].qualified_name(),
             ref_columns: ref_cols,
             on_delete: None,
             on_update: None,

@@ -162,7 +162,7 @@ fn refs_become_foreign_keys_on_the_many_side() {
     );
     // Through the alias `U`, with the `Ref`'s name.
     let orders = table(p, "orders");
-    assert_eq!(orders.foreign_keys[0].ref_table, "users");
+    assert_eq!(orders.foreign_keys[0].ref_table, "core.users");
     assert_eq!(orders.foreign_keys[0].name.as_deref(), Some("user_orders"));
 }
 
@@ -199,7 +199,7 @@ fn partials_groups_and_schema_qualified_refs() {
     assert_eq!(p.schema.indexes_of("invoices").count(), 1);
     let lines = table(p, "invoice_lines");
     assert_eq!(lines.group.as_deref(), Some("money"));
-    assert_eq!(lines.foreign_keys[0].ref_table, "invoices");
+    assert_eq!(lines.foreign_keys[0].ref_table, "billing.invoices");
     assert_eq!(lines.foreign_keys[1].ref_table, "customers");
     assert_eq!(table(p, "customers").group, None);
 }

@@ -263,8 +263,43 @@ pub fn extract(docs: &[Document]) -> Partial {
         let child = name_key(&e.name);
         let mine: Vec<&Edge> = edges_of_child.get(child.as_str()).cloned().unwrap_or_default();
         let linked: BTreeSet<String> = mine.iter().map(|x| x.parent.clone()).collect();
-        let fk_attrs: Vec<&(Arc<str>, Attribute)> =
+        let mut fk_attrs: Vec<&(Arc<str>, Attribute)> =
             first_attrs(e).into_iter().filter(|(_, a)| a.keys.contains(&Key::Fk)).collect();
+        // A line labelled with several FK attributes (`warehouse_id, sku`, as schemadoc labels a
+        // composite foreign key) is one foreign key over them all.
+        for x in &mine {
+            let names: Vec<&str> = x.label.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
+            if names.len() < 2 || used_lines.contains(&x.line) {
+                continue;
+            }
+            let found: Option<Vec<&Attribute>> = names
+                .iter()
+                .map(|n| fk_attrs.iter().map(|(_, a)| a).find(|a| name_key(&a.name) == name_key(n)))
+                .collect();
+            let Some(columns) = found else { continue };
+            let ref_columns = table_at
+                .get(&x.parent)
+                .and_then(|&i| tables[i].primary_key.as_ref())
+                .filter(|pk| pk.columns.len() == columns.len())
+                .map(|pk| pk.columns.clone())
+                .unwrap_or_default();
+            let (on_delete, on_update) = columns[0].comment.as_deref().map(pairing::actions).unwrap_or_default();
+            used_lines.insert(x.line);
+            new_fks.push((
+                ti,
+                ForeignKey {
+                    name: None,
+                    columns: columns.iter().map(|a| a.name.clone()).collect(),
+                    ref_table: spelling(&x.parent),
+                    ref_columns,
+                    on_delete,
+                    on_update,
+                    inferred: false,
+                    origin: origin(&x.file, x.pos),
+                },
+            ));
+            fk_attrs.retain(|(_, a)| !names.iter().any(|n| name_key(n) == name_key(&a.name)));
+        }
         let attrs: Vec<&Attribute> = fk_attrs.iter().map(|(_, a)| a).collect();
         let names_other = |column: &str| {
             stems(column).iter().any(|s| resolve_known(s, &all_keys).is_some_and(|k| !linked.contains(&k)))
@@ -417,6 +452,18 @@ pub fn extract(docs: &[Document]) -> Partial {
     }
     for (ti, fk) in new_fks {
         tables[ti].foreign_keys.push(fk);
+    }
+    // An entity named `orchard.trees` is table `trees` of database schema `orchard`, as SQL names
+    // it (references keep the qualified spelling, which resolves to it).
+    for t in &mut tables {
+        if let (Some(ns), bare) = model::split_qualified(&t.name) {
+            let plain = |s: &str| !s.is_empty() && !s.contains(char::is_whitespace) && !s.contains(['"', '`', '[']);
+            if plain(ns) && plain(bare) {
+                let (ns, bare) = (ns.to_string(), bare.to_string());
+                t.namespace = Some(ns);
+                t.name = bare;
+            }
+        }
     }
     partial.schema.tables = tables;
     partial

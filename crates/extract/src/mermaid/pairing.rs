@@ -138,14 +138,15 @@ pub(super) fn named_parent(column: &str, parents: &BTreeSet<String>) -> Option<S
 }
 
 /// Whether a line's label names the attribute: its words start the attribute's name
-/// (`cook` → `cookId`, `cook_id`) or are the attribute's comment.
+/// (`cook` → `cookId`, `cook_id`), are the whole name (`template_id`, as schemadoc labels its
+/// lines), or are the attribute's comment.
 fn label_names(label: &str, a: &Attribute) -> bool {
     let lw = words(label);
     if lw.is_empty() || lw.concat().chars().count() < 2 {
         return false;
     }
     let aw = words(&a.name);
-    (lw.len() < aw.len() && aw.starts_with(&lw)) || a.comment.as_deref().is_some_and(|c| words(c) == lw)
+    aw.starts_with(&lw) || a.comment.as_deref().is_some_and(|c| words(c) == lw)
 }
 
 /// The lower-case words of a name or label: `cuisineCode`, `cuisine_code` and `Cuisine Code`

@@ -208,3 +208,34 @@ fn ambiguous_pairings_are_still_reported() {
     let rules: Vec<&str> = p.diagnostics.iter().map(|d| d.rule).collect();
     assert_eq!(rules.iter().filter(|r| **r == "mermaid-foreign-key-target-unknown").count(), 2, "{rules:?}");
 }
+
+#[test]
+fn a_label_that_is_the_attributes_name_pairs_them() {
+    // As schemadoc's own Mermaid export labels its lines: the FK columns.
+    let p = run("```mermaid\nerDiagram\n  prompt_templates { uuid id PK }\n  agent_jobs { uuid id PK }\n  personas {\n    uuid id PK\n    uuid template_id FK\n    uuid generation_job_id FK\n  }\n  prompt_templates |o..o{ personas : \"template_id\"\n  agent_jobs |o..o{ personas : \"generation_job_id\"\n```\n");
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let f = fk(&p, "personas", "template_id").unwrap();
+    assert_eq!((f.ref_table.as_str(), f.inferred), ("prompt_templates", false));
+    assert_eq!(fk(&p, "personas", "generation_job_id").unwrap().ref_table, "agent_jobs");
+}
+
+#[test]
+fn a_line_labelled_with_several_fk_attributes_is_one_composite_foreign_key() {
+    let p = run("```mermaid\nerDiagram\n  stock_items {\n    int warehouse_id PK\n    text sku PK\n  }\n  movements {\n    int id PK\n    int warehouse_id FK\n    text sku FK\n  }\n  stock_items ||..o{ movements : \"warehouse_id, sku\"\n```\n");
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let t = p.schema.tables.iter().find(|t| t.name == "movements").unwrap();
+    assert_eq!(t.foreign_keys.len(), 1, "{:?}", t.foreign_keys);
+    let f = &t.foreign_keys[0];
+    assert_eq!(
+        (f.columns.join(","), f.ref_table.as_str(), f.ref_columns.join(",")),
+        ("warehouse_id,sku".into(), "stock_items", "warehouse_id,sku".into())
+    );
+}
+
+#[test]
+fn a_dotted_entity_name_is_a_table_of_a_database_schema() {
+    let p = run("```mermaid\nerDiagram\n  \"orchard.trees\" {\n    bigint id PK\n  }\n  \"orchard.harvests\" {\n    bigint id PK\n    bigint tree_id FK\n  }\n  \"orchard.trees\" ||..o{ \"orchard.harvests\" : \"tree_id\"\n```\n");
+    let t = p.schema.tables.iter().find(|t| t.name == "harvests").unwrap();
+    assert_eq!(t.namespace.as_deref(), Some("orchard"));
+    assert_eq!(t.foreign_keys[0].ref_table, "orchard.trees");
+}
