@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 pub fn mermaid(schema: &Schema) -> String {
     let mut out = String::from("erDiagram\n");
     for table in &schema.tables {
-        let _ = writeln!(out, "    {} {{", entity_name(&table.name));
+        let _ = writeln!(out, "    {} {{", entity_name(&table.qualified_name()));
         for (i, column) in table.columns.iter().enumerate() {
             out.push_str(&attribute(table, column, i, schema));
         }
@@ -184,10 +184,12 @@ fn relationship(child: &Table, fk: &ForeignKey, schema: &Schema) -> String {
     let line = if r.identifying { "--" } else { ".." };
     let label = quoted_text(&r.label);
     let label = if label.is_empty() { "references".to_string() } else { label };
+    // A table of another database schema is named with it (`orchard.trees`), as SQL names it.
+    let parent = schema.table(&fk.ref_table).map_or_else(|| r.parent.to_string(), Table::qualified_name);
     format!(
         "    {} {parent_side}{line}{child_side} {} : \"{label}\"\n",
-        entity_name(r.parent),
-        entity_name(&child.name)
+        entity_name(&parent),
+        entity_name(&child.qualified_name())
     )
 }
 

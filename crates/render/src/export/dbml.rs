@@ -65,9 +65,18 @@ pub fn dbml(schema: &Schema) -> Export {
                     (None, None) => String::new(),
                 })
                 .collect();
-            if i.parts.iter().any(|p| p.descending) || i.predicate.is_some() {
+            // NOTE: a partial index written whole would index (or, unique, forbid) other rows.
+            if i.predicate.is_some() {
                 notes.push(format!(
-                    "{}: index {} has a sort order or a predicate, which DBML cannot say; written without",
+                    "{}: index {} has a predicate (WHERE …), which DBML cannot say; left out",
+                    table.name,
+                    i.name.as_deref().unwrap_or("(unnamed)")
+                ));
+                continue;
+            }
+            if i.parts.iter().any(|p| p.descending) {
+                notes.push(format!(
+                    "{}: index {} has a sort order, which DBML cannot say; written without",
                     table.name,
                     i.name.as_deref().unwrap_or("(unnamed)")
                 ));
@@ -196,7 +205,12 @@ fn default(d: &DefaultValue) -> String {
     }
 }
 
-/// A DBML single-quoted string.
+/// A DBML string: single-quoted, or `'''`-quoted when it spans lines (DBML has no `\n` escape).
 fn string(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'").replace('\n', "\\n"))
+    let escaped = s.replace("\r\n", "\n").replace('\\', "\\\\").replace('\'', "\\'");
+    if escaped.contains('\n') {
+        format!("'''{escaped}'''")
+    } else {
+        format!("'{escaped}'")
+    }
 }

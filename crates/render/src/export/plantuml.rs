@@ -30,15 +30,14 @@ pub fn plantuml(schema: &Schema) -> Export {
     let mut externals: Vec<(String, String)> = Vec::new();
     for table in &schema.tables {
         for fk in &table.foreign_keys {
-            let key = name_key(&fk.ref_table);
-            if !aliases.contains_key(&key) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = aliases.entry(name_key(&fk.ref_table)) {
                 let n = externals.len() + 1;
                 let alias = taken.take(&if is_identifier(&fk.ref_table) {
                     fk.ref_table.clone()
                 } else {
                     format!("external{n}")
                 });
-                aliases.insert(key, alias.clone());
+                slot.insert(alias.clone());
                 externals.push((fk.ref_table.clone(), alias));
                 notes.push(format!(
                     "{}: references {}, which the schema does not define; drawn as an external entity",
@@ -136,7 +135,7 @@ fn text(s: &str) -> String {
     let chars: Vec<char> = flat.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         let doubled = matches!(c, '*' | '/' | '-' | '_' | '"' | '~') && chars.get(i + 1) == Some(&c);
-        if doubled || c == '<' || (c == '~' && !doubled) {
+        if doubled || c == '<' || c == '~' {
             out.push('~');
         }
         out.push(c);
