@@ -567,3 +567,62 @@ fn drawing_many_tables_shows_progress_on_a_terminal_only() {
     assert!(report.status.success());
     assert_eq!(String::from_utf8_lossy(&report.stderr), "");
 }
+
+#[test]
+fn drift_from_postgres_and_mysql_is_in_the_report_without_the_password() {
+    use dialect::testing::ScratchDb;
+    use dialect::EngineKind;
+    let dir = scratch("drift-servers");
+    let old = dir.join("old.md");
+    std::fs::write(
+        &old,
+        "# Shop\n\n```sql\nCREATE TABLE members (\n  id BIGINT PRIMARY KEY,\n  email VARCHAR(200) NOT NULL UNIQUE,\n  \
+         nickname VARCHAR(50) NOT NULL,\n  legacy_note TEXT\n);\n```\n",
+    )
+    .unwrap();
+    let new = dir.join("new.md");
+    std::fs::write(&new, BOOKSHOP).unwrap();
+    for kind in [EngineKind::Postgres, EngineKind::Mysql] {
+        let Some(db) = ScratchDb::new(kind) else { continue };
+        ok(&schemadoc(&["apply", old.to_str().unwrap(), "--db", &db.url]));
+        // PostgreSQL's test server trusts local connections, so a password in the URL is accepted
+        // (and must never be shown).
+        let url = match (kind, db.url.split_once("://")) {
+            (EngineKind::Postgres, Some((scheme, rest)))
+                if rest.contains('@') && !rest.split('@').next().unwrap().contains(':') =>
+            {
+                format!("{scheme}://{}", rest.replacen('@', ":s3cret-pw@", 1))
+            }
+            _ => db.url.clone(),
+        };
+        let page = dir.join(format!("{kind}.html"));
+        let printed = ok(&schemadoc(&["report", new.to_str().unwrap(), "--db", &url, "-o", page.to_str().unwrap()]));
+        assert!(printed.contains("differences from the database"), "{kind}: {printed}");
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(!html.contains("s3cret-pw"), "{kind}: the password is in the report");
+        let drift = &html[html.find("<section id=\"drift\">").expect("a drift section")..];
+        let drift = &drift[..drift.find("</section>").unwrap()];
+        assert!(drift.contains("column `legacy_note`: in the database only"), "{kind}: {drift}");
+        assert!(drift.contains("<a href=\"#t-주문\">주문</a>"), "{kind}: {drift}");
+        assert!(drift.contains("<span class=\"hazard\">data loss</span>"), "{kind}: {drift}");
+    }
+}
+
+#[test]
+fn bad_arguments_are_refused_before_anything_is_written() {
+    let dir = scratch("refusals");
+    let doc = dir.join("design.md");
+    std::fs::write(&doc, BOOKSHOP).unwrap();
+    let page = dir.join("report.html");
+    let o = schemadoc(&["report", doc.to_str().unwrap(), "-o", page.to_str().unwrap(), "--lang", "fr"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "error: --lang `fr`: expected ko or en\n");
+    let missing = dir.join("no-such-folder").join("report.html");
+    let o = schemadoc(&["report", doc.to_str().unwrap(), "-o", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("the folder") && stderr.contains("does not exist"), "{stderr}");
+    // Nothing was written, not even a temporary file.
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    assert_eq!(left, [std::ffi::OsString::from("design.md")]);
+}
