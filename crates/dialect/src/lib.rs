@@ -13,6 +13,7 @@ pub mod guard;
 mod migrate;
 mod mysql;
 mod postgres;
+pub mod server_forms;
 mod session;
 mod sqlite;
 pub mod testing;
@@ -199,7 +200,48 @@ pub fn plan_migration(
     renames: &Renames,
     options: &PlanOptions,
 ) -> (Translated, ChangeSet, Plan) {
-    let target = engine.translate(document);
+    plan_translated(engine, live, document, engine.translate(document), renames, options)
+}
+
+/// [`plan_migration`] comparing like with like: the document's defaults, CHECKs and views are
+/// first built by the server in a scratch place ([`Session::server_forms`]) and compared in the
+/// forms the server keeps. The last value says why that could not be done, when it could not
+/// (the spellings are then compared by schemadoc's own rules).
+pub fn plan_migration_on(
+    session: &mut dyn Session,
+    live: &Schema,
+    document: &Schema,
+    renames: &Renames,
+    options: &PlanOptions,
+) -> (Translated, ChangeSet, Plan, Option<String>) {
+    let engine = engine(session.kind());
+    let mut target = engine.translate(document);
+    let not_built = match session.server_forms(&creation_statements(engine, &target.schema)) {
+        Ok(server) => {
+            server_forms::adopt(&mut target.schema, &server);
+            None
+        }
+        Err(why) => Some(why),
+    };
+    let (target, changes, plan) = plan_translated(engine, live, document, target, renames, options);
+    (target, changes, plan, not_built)
+}
+
+/// The statements that create `target` (a schema as `engine` holds it) on an empty database.
+pub fn creation_statements(engine: &dyn Engine, target: &Schema) -> Vec<String> {
+    let empty = Schema::default();
+    let changes = diff::diff(&empty, target, engine.hooks(), &Renames::default());
+    engine.plan(&changes, &empty, target, &PlanOptions::default()).statements.into_iter().map(|s| s.sql).collect()
+}
+
+fn plan_translated(
+    engine: &dyn Engine,
+    live: &Schema,
+    document: &Schema,
+    target: Translated,
+    renames: &Renames,
+    options: &PlanOptions,
+) -> (Translated, ChangeSet, Plan) {
     let mut changes = diff::diff(live, &target.schema, engine.hooks(), renames);
     // What the document defines but this engine cannot carry (a plpgsql trigger on MySQL, a GIN
     // index on SQLite) is skipped, not a reason to drop a live object of that name. A table the

@@ -99,6 +99,15 @@ pub trait Session: Send {
     /// The live schema, read with a bounded number of catalog queries whatever the number of tables.
     fn inspect(&mut self, filter: &InspectFilter) -> Result<Schema, DbError>;
 
+    /// The schema the statements `create` build, as the server keeps it: they run in a scratch
+    /// place that is thrown away (PostgreSQL: a schema inside a transaction that is rolled back)
+    /// and are read back with the catalog queries of [`Session::inspect`]. `Err` says why the
+    /// engine or the role cannot; spellings are then compared by schemadoc's own rules.
+    fn server_forms(&mut self, create: &[String]) -> Result<Schema, String> {
+        let _ = create;
+        Err(format!("{} keeps what it is given as written", self.kind()))
+    }
+
     /// Runs a query returning one integer (a hazard's probe), in a read-only transaction that
     /// nothing in the query can make writable.
     fn count(&mut self, sql: &str) -> Result<i64, DbError>;

@@ -70,6 +70,74 @@ impl ScratchDb {
     pub fn session(&self) -> Box<dyn Session> {
         connect(&self.url, &ConnectOptions::default()).expect("connect to scratch database")
     }
+
+    /// Runs `sql` (a script of statements) through the engine's own command-line client —
+    /// `sqlite3`, `psql`, `mariadb` — as a user building the database by hand would; `Err` holds
+    /// what the client printed.
+    pub fn run_client(&self, sql: &str) -> Result<(), String> {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        let mut command = match self.kind {
+            EngineKind::Sqlite => {
+                let mut c = Command::new("sqlite3");
+                c.args(["-bail", self.url.trim_start_matches("sqlite://")]);
+                c
+            }
+            EngineKind::Postgres => {
+                let mut c = Command::new("psql");
+                c.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &self.url]);
+                c
+            }
+            EngineKind::Mysql => {
+                let mut c = Command::new("mariadb");
+                let parts = url_parts(&self.url);
+                c.args(["-h", &parts.host, "-P", &parts.port, "-u", &parts.user, &parts.database]);
+                if !parts.password.is_empty() {
+                    c.arg(format!("-p{}", parts.password));
+                }
+                c
+            }
+        };
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run the {} client: {e}", self.kind))?;
+        child.stdin.take().expect("stdin").write_all(sql.as_bytes()).map_err(|e| e.to_string())?;
+        let out = child.wait_with_output().map_err(|e| e.to_string())?;
+        let printed = String::from_utf8_lossy(&out.stderr).into_owned();
+        if out.status.success() && !printed.contains("Error") {
+            Ok(())
+        } else {
+            Err(printed)
+        }
+    }
+}
+
+/// The parts of a `mysql://user:password@host:port/database` URL a command-line client takes.
+struct UrlParts {
+    user: String,
+    password: String,
+    host: String,
+    port: String,
+    database: String,
+}
+
+fn url_parts(url: &str) -> UrlParts {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split('?').next().unwrap_or_default();
+    let (authority, database) = rest.split_once('/').unwrap_or((rest, ""));
+    let (credentials, host_port) = authority.rsplit_once('@').unwrap_or(("", authority));
+    let (user, password) = credentials.split_once(':').unwrap_or((credentials, ""));
+    let (host, port) = host_port.split_once(':').unwrap_or((host_port, "3306"));
+    UrlParts {
+        user: if user.is_empty() { "root".into() } else { user.into() },
+        password: password.into(),
+        host: host.into(),
+        port: port.into(),
+        database: database.into(),
+    }
 }
 
 impl Drop for ScratchDb {

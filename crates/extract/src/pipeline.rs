@@ -91,6 +91,7 @@ pub fn extract(files: &[SourceFile], options: &Options) -> Extraction {
     diagnostics.extend(hints::settle(&mut schema));
     diagnostics.extend(unread::report(&docs, &read, &schema));
     let dialect = options.dialect.or_else(|| labelled_dialect(&docs)).or(dbml.dialect);
+    schema.sql_dialect = options.dialect.or_else(|| spelled_dialect(&docs)).map(SqlFlavor::model);
     diagnostics.extend(expressions::validate(&mut schema, dialect));
     diagnostics.sort_by(|a, b| (&a.span, a.rule, &a.message).cmp(&(&b.span, b.rule, &b.message)));
     diagnostics.dedup();
@@ -126,6 +127,23 @@ fn labelled_dialect(docs: &[Document]) -> Option<SqlFlavor> {
             if let Item::Block(b) = item {
                 if let BlockLang::Sql(Some(f)) = b.lang {
                     *counts.entry(f).or_default() += 1;
+                }
+            }
+        }
+    }
+    counts.into_iter().max_by_key(|(f, n)| (*n, std::cmp::Reverse(*f))).map(|(f, _)| f)
+}
+
+/// The dialect most SQL blocks are written in: by their label, else by their words.
+fn spelled_dialect(docs: &[Document]) -> Option<SqlFlavor> {
+    let mut counts: BTreeMap<SqlFlavor, usize> = BTreeMap::new();
+    for doc in docs {
+        for item in &doc.items {
+            if let Item::Block(b) = item {
+                if let BlockLang::Sql(flavor) = b.lang {
+                    if let Some(f) = flavor.or_else(|| sql::detect_flavor(&b.content)) {
+                        *counts.entry(f).or_default() += 1;
+                    }
                 }
             }
         }

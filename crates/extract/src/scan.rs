@@ -85,6 +85,16 @@ pub enum SqlFlavor {
 }
 
 impl SqlFlavor {
+    /// The model's name of this dialect.
+    pub fn model(self) -> model::SqlDialect {
+        match self {
+            SqlFlavor::Postgres => model::SqlDialect::Postgres,
+            SqlFlavor::Mysql => model::SqlDialect::Mysql,
+            SqlFlavor::Sqlite => model::SqlDialect::Sqlite,
+            SqlFlavor::Mssql => model::SqlDialect::Mssql,
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s.to_ascii_lowercase().as_str() {
             "postgres" | "postgresql" | "psql" | "pgsql" | "pg" | "plpgsql" => Some(SqlFlavor::Postgres),

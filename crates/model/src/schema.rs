@@ -31,6 +31,10 @@ pub struct Schema {
     /// not modelled further, but columns may be of them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub types: Vec<TypeDef>,
+    /// The SQL dialect the document's SQL is spelled in, when its blocks say (a label, or words
+    /// only one engine has): an engine keeps a column type written in its own dialect as written.
+    #[serde(skip)]
+    pub sql_dialect: Option<crate::SqlDialect>,
 }
 
 impl Schema {

@@ -423,6 +423,7 @@ fn schema() -> Schema {
         }],
         namespaces: vec![],
         types: vec![],
+        sql_dialect: None,
     }
 }
 

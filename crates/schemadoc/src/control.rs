@@ -27,12 +27,7 @@ pub struct Control {
 
 /// The document's SQL engine: as its blocks or `--dialect` say, else as the config says.
 pub fn document_dialect(extraction: &Extraction) -> Option<SqlDialect> {
-    Some(match extraction.dialect? {
-        SqlFlavor::Postgres => SqlDialect::Postgres,
-        SqlFlavor::Mysql => SqlDialect::Mysql,
-        SqlFlavor::Sqlite => SqlDialect::Sqlite,
-        SqlFlavor::Mssql => SqlDialect::Mssql,
-    })
+    extraction.dialect.map(SqlFlavor::model)
 }
 
 /// Every finding about the documents, before the policy: the readers', the rules' and the

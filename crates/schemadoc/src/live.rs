@@ -68,13 +68,12 @@ pub fn migration(
     online: bool,
     exclusions: &Exclusions,
 ) -> Result<Migration> {
-    let engine = dialect::engine(session.kind());
     let mut live = session.inspect(&InspectFilter::for_document(session.kind(), &extraction.schema))?;
     let left_alone = dialect::exclude::leave_alone(&mut live, &extraction.schema, exclusions);
     let renames = &renames(&extraction.schema, &live, rename_flags)?;
     // Every existing table counts as populated: the safe way to add constraints to it.
     let options = PlanOptions { online, ..PlanOptions::default() };
-    let (target, changes, plan) = dialect::plan_migration(engine, &live, &extraction.schema, renames, &options);
+    let (target, changes, plan, _) = dialect::plan_migration_on(session, &live, &extraction.schema, renames, &options);
     let measured = guard::measure(session, &plan)?;
     Ok(Migration { live, target, changes, plan, measured, left_out: Vec::new(), left_alone })
 }

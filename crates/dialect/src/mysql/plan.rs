@@ -1,7 +1,7 @@
 //! Translating a schema for MySQL 8 / MariaDB 10.11, and planning the statements that change one.
 
 use super::types::{
-    default_sql, foreign, foreign_in_check, kind_of, map_type, needs_expression_default, parse_default,
+    default_sql, foreign, foreign_in_check, kind_of, map_type, native_type, needs_expression_default, parse_default,
 };
 use crate::common::{
     check_uses, created_tables, fk_label, index_uses, on_update_is_now, prepare_flat, quote_with, requote, shorten,
@@ -10,8 +10,8 @@ use crate::common::{
 use crate::{Hazard, HazardKind, Mapped, Plan, PlanOptions, PlannedStatement, Skipped, Translated};
 use diff::{Change, ChangeSet};
 use model::{
-    name_eq, name_key, Check, Column, DataType, ForeignKey, Generated, Identity, Index, IndexPart, ReferentialAction,
-    RoutineKind, Schema, Table, TypeKind, Unique, View,
+    name_eq, name_key, Check, Column, DataType, ForeignKey, Generated, Identity, Index, IndexPart, Notation,
+    ReferentialAction, RoutineKind, Schema, SqlDialect, Table, TypeKind, Unique, View,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -141,6 +141,7 @@ type Types = BTreeMap<(String, String), Mapped>;
 
 fn column_types(s: &Schema, out: &mut Out) -> Types {
     let mut types = Types::new();
+    let mysql_document = s.sql_dialect == Some(SqlDialect::Mysql);
     for table in &s.tables {
         let keyed = keyed_columns(s, table);
         let mut mapped: Vec<(String, Mapped)> = table
@@ -151,7 +152,12 @@ fn column_types(s: &Schema, out: &mut Out) -> Types {
                     TypeKind::Enum { name } => s.enum_named(name).map(|e| e.values.as_slice()),
                     _ => None,
                 };
-                (name_key(&c.name), map_type(&c.ty.kind, keyed.contains(&name_key(&c.name)), values))
+                let keyed = keyed.contains(&name_key(&c.name));
+                let native = match c.origin.notation {
+                    Notation::Prisma | Notation::SqlAlchemy => None,
+                    _ => native_type(&c.ty.spelling, keyed, mysql_document),
+                };
+                (name_key(&c.name), native.map_or_else(|| map_type(&c.ty.kind, keyed, values), Mapped::exact))
             })
             .collect();
         // NOTE: the declared sizes of a row's columns may not exceed 65,535 bytes; long VARCHARs
@@ -314,7 +320,9 @@ pub(super) fn translate(schema: &Schema) -> Translated {
                 }
             }
             if let Some(on_update) = &col.on_update {
-                if sql_type.starts_with("DATETIME") && on_update_is_now(on_update) {
+                if (sql_type.starts_with("DATETIME") || sql_type.starts_with("TIMESTAMP"))
+                    && on_update_is_now(on_update)
+                {
                     c.on_update = Some("CURRENT_TIMESTAMP".to_string());
                 } else {
                     out.skip(
@@ -725,8 +733,10 @@ fn check_sql(c: &Check) -> String {
     format!("{name}CHECK ({})", c.expr.trim())
 }
 
-/// `CREATE TABLE` for `table`, with the foreign keys `inline` accepts.
-fn create_table_sql(table: &Table, inline: &dyn Fn(&ForeignKey) -> bool) -> String {
+/// `CREATE TABLE` for `table`, with the foreign keys `inline` accepts. `binary_collation` makes
+/// text compare like PostgreSQL and SQLite (for a document written for them); a document written
+/// for MySQL gets the server's default collation, as its own `CREATE TABLE` would.
+fn create_table_sql(table: &Table, inline: &dyn Fn(&ForeignKey) -> bool, binary_collation: bool) -> String {
     let mut lines: Vec<String> = table.columns.iter().map(column_def).collect();
     if let Some(pk) = &table.primary_key {
         lines.push(format!("PRIMARY KEY ({})", cols(&pk.columns)));
@@ -736,7 +746,10 @@ fn create_table_sql(table: &Table, inline: &dyn Fn(&ForeignKey) -> bool) -> Stri
     lines.extend(table.foreign_keys.iter().filter(|fk| inline(fk)).map(fk_sql));
     // NOTE: utf8mb4_bin compares like PostgreSQL and SQLite (case- and accent-sensitive) and
     // exists on both MySQL 8 and MariaDB.
-    let mut options = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin".to_string();
+    let mut options = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4".to_string();
+    if binary_collation {
+        options.push_str(" COLLATE=utf8mb4_bin");
+    }
     if let Some(comment) = &table.comment {
         options.push_str(&format!(" COMMENT={}", lit(comment)));
     }
@@ -980,7 +993,9 @@ pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &Pl
             created.contains(&name_key(&fk.ref_table)) && order.is_deferred(&table.name, &fk.ref_table)
         };
         deferred.extend(table.foreign_keys.iter().filter(|fk| defer(fk)).map(|fk| (*i, *table, fk)));
-        steps.push(*i, create_table_sql(table, &|fk| !defer(fk)), format!("create table {}", table.name), Vec::new());
+        let binary_collation = to.sql_dialect != Some(SqlDialect::Mysql);
+        let sql = create_table_sql(table, &|fk| !defer(fk), binary_collation);
+        steps.push(*i, sql, format!("create table {}", table.name), Vec::new());
     }
     // 5. Column changes, keys and checks of existing tables; columns dropped last.
     let alters = |gaining_identity: bool| {

@@ -205,6 +205,60 @@ pub(super) fn map_type(kind: &TypeKind, keyed: bool, enum_values: Option<&[Strin
     }
 }
 
+/// MySQL types no other engine spells the same way: written so, they can only mean MySQL's.
+const MYSQL_ONLY: &[&str] =
+    &["tinytext", "mediumtext", "longtext", "tinyblob", "mediumblob", "year", "datetime", "bit", "binary", "varbinary"];
+
+/// Types whose MySQL spelling adds nothing to their portable meaning, or that need the portable
+/// path's care (key-length limits, `SERIAL`'s implied key, MariaDB's JSON alias, booleans).
+const PORTABLE_ONLY: &[&str] = &["serial", "json", "bool", "boolean", "tinyint(1)", "char", "varchar", "enum", "set"];
+
+/// The column type exactly as the document wrote it (normalized: `BIGINT UNSIGNED`, `TINYTEXT`,
+/// `YEAR`, `DATETIME`, `FLOAT(7,3)`) when it says more than its portable kind: unsigned or
+/// zero-filled integers and MySQL-only types always, and any MySQL type when the document is
+/// written for MySQL (`mysql_document`: there `TIMESTAMP`, `TIME` and `BLOB` mean MySQL's). `None`
+/// leaves the column to the portable mapping, as for a text or blob column in a key (MySQL cannot
+/// index it whole).
+pub(super) fn native_type(spelling: &str, keyed: bool, mysql_document: bool) -> Option<String> {
+    if spelling.contains(['\'', '"', ';', '`', '@']) {
+        return None;
+    }
+    let normalized = normalize_type(spelling);
+    let (head, args) = match normalized.find('(') {
+        Some(i) => (&normalized[..i], &normalized[i..]),
+        None => (normalized.as_str(), ""),
+    };
+    let mut head_words = head.split_whitespace();
+    let base = head_words.next().unwrap_or_default();
+    let head_tail: Vec<&str> = head_words.collect();
+    let (args, tail) = match args.find(')') {
+        Some(i) if head_tail.is_empty() => (&args[..=i], args[i + 1..].trim().to_string()),
+        Some(_) => return None,
+        None => ("", head_tail.join(" ")),
+    };
+    let signed_words = tail.split_whitespace().all(|w| matches!(w, "unsigned" | "signed" | "zerofill"));
+    if !KNOWN.contains(&base.to_ascii_uppercase().as_str()) || !signed_words {
+        return None;
+    }
+    if PORTABLE_ONLY.contains(&base) || PORTABLE_ONLY.contains(&normalized.as_str()) {
+        return None;
+    }
+    let text_like = base.ends_with("text") || base.ends_with("blob");
+    if keyed && text_like {
+        return None;
+    }
+    if !tail.is_empty() || MYSQL_ONLY.contains(&base) || mysql_document {
+        let mut words: Vec<&str> = tail.split_whitespace().collect();
+        // NOTE: ZEROFILL implies UNSIGNED; the catalog says both.
+        if words.contains(&"zerofill") && !words.contains(&"unsigned") {
+            words.insert(0, "unsigned");
+        }
+        let tail = words.iter().map(|w| format!(" {}", w.to_ascii_uppercase())).collect::<String>();
+        return Some(format!("{}{args}{tail}", base.to_ascii_uppercase()));
+    }
+    None
+}
+
 /// The base (`ENUM` or `SET`) and values of a MySQL inline enum or set type such as
 /// `enum('a','it''s')`, or `None` when `raw` is not one.
 fn inline_values(raw: &str) -> Option<(&'static str, Vec<String>)> {
@@ -392,9 +446,16 @@ pub(super) fn normalize_type(column_type: &str) -> String {
         None => ("", values.trim().to_ascii_lowercase()),
     };
     let args: String = args.chars().filter(|c| !c.is_whitespace()).collect();
-    let int = matches!(head.as_str(), "tinyint" | "smallint" | "mediumint" | "int" | "bigint");
+    // NOTE: MariaDB reports `year(4)`; a display width is all the number can be.
+    let int = matches!(head.as_str(), "tinyint" | "smallint" | "mediumint" | "int" | "bigint" | "year");
     let args = if int && !(head == "tinyint" && args == "(1)") { String::new() } else { args };
-    let tail = tail.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut words: Vec<&str> = tail.split_whitespace().collect();
+    // NOTE: ZEROFILL implies UNSIGNED; the catalog says both.
+    if words.contains(&"zerofill") && !words.contains(&"unsigned") {
+        words.retain(|w| *w != "zerofill");
+        words.extend(["unsigned", "zerofill"]);
+    }
+    let tail = words.join(" ");
     if tail.is_empty() {
         format!("{head}{args}")
     } else {
@@ -525,6 +586,26 @@ mod tests {
             map_type(&TypeKind::Other { raw: "DECIMAL(10,2) UNSIGNED".into() }, false, None).sql,
             "DECIMAL(10,2) UNSIGNED"
         );
+    }
+
+    #[test]
+    fn types_only_mysql_has_are_kept_as_written() {
+        assert_eq!(native_type("BIGINT UNSIGNED", false, false).as_deref(), Some("BIGINT UNSIGNED"));
+        assert_eq!(native_type("int(10) unsigned zerofill", false, false).as_deref(), Some("INT UNSIGNED ZEROFILL"));
+        assert_eq!(native_type("MEDIUMINT ZEROFILL", false, false).as_deref(), Some("MEDIUMINT UNSIGNED ZEROFILL"));
+        assert_eq!(native_type("tinytext", false, false).as_deref(), Some("TINYTEXT"));
+        assert_eq!(native_type("YEAR", false, false).as_deref(), Some("YEAR"));
+        assert_eq!(native_type("DATETIME", false, false).as_deref(), Some("DATETIME"));
+        assert_eq!(native_type("datetime(3)", false, false).as_deref(), Some("DATETIME(3)"));
+        assert_eq!(native_type("MEDIUMTEXT", true, true), None, "a key cannot hold a whole text");
+        // Spellings other engines share mean MySQL's only in a MySQL document.
+        assert_eq!(native_type("TIMESTAMP", false, false), None);
+        assert_eq!(native_type("TIMESTAMP", false, true).as_deref(), Some("TIMESTAMP"));
+        assert_eq!(native_type("BLOB", false, true).as_deref(), Some("BLOB"));
+        assert_eq!(native_type("float(7,3)", false, true).as_deref(), Some("FLOAT(7,3)"));
+        for portable in ["SERIAL", "VARCHAR(20)", "BOOLEAN", "JSON", "bit varying(8)", "double precision", "text[]"] {
+            assert_eq!(native_type(portable, false, true), None, "{portable}");
+        }
     }
 
     #[test]

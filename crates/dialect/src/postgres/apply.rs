@@ -284,6 +284,10 @@ impl PgSession {
     }
 }
 
+/// Where [`Session::server_forms`] builds a document: a schema that exists only inside a
+/// transaction that is rolled back.
+const SCRATCH_SCHEMA: &str = "schemadoc_scratch";
+
 /// `schemadoc_history`: one row per apply.
 const HISTORY_DDL: &str = "CREATE TABLE IF NOT EXISTS schemadoc_history (
   id bigserial PRIMARY KEY,
@@ -336,6 +340,69 @@ impl Session for PgSession {
             other => other,
         })?;
         Ok(inspect::interpret(&catalog, filter, &self.url))
+    }
+
+    fn server_forms(&mut self, create: &[String]) -> Result<Schema, String> {
+        // NOTE: PostgreSQL DDL is transactional: everything built here vanishes with the
+        // ROLLBACK. Statements that would end the transaction or act beyond it are not run, and a
+        // materialized view (whose query runs when it is created) is left to the spelling rules.
+        let unsafe_here = |sql: &str| {
+            let first = sql.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
+            matches!(
+                first.as_str(),
+                "BEGIN"
+                    | "COMMIT"
+                    | "END"
+                    | "ROLLBACK"
+                    | "ABORT"
+                    | "SAVEPOINT"
+                    | "RELEASE"
+                    | "PREPARE"
+                    | "CALL"
+                    | "DO"
+                    | "VACUUM"
+                    | "COPY"
+                    | "INSERT"
+                    | "UPDATE"
+                    | "DELETE"
+                    | "SET"
+                    | "RESET"
+                    | "LOCK"
+                    | "GRANT"
+                    | "REVOKE"
+            ) || sql.to_ascii_uppercase().contains("MATERIALIZED VIEW")
+                || sql.to_ascii_uppercase().starts_with("CREATE EXTENSION")
+                || sql.to_ascii_uppercase().contains("CONCURRENTLY")
+        };
+        self.run("BEGIN READ WRITE").map_err(|e| db_message(&e))?;
+        let mut built = || -> Result<(), sqlx::Error> {
+            self.run_one(&format!("CREATE SCHEMA {SCRATCH_SCHEMA}"))?;
+            self.run_one(&format!("SET LOCAL search_path TO {SCRATCH_SCHEMA}, public"))?;
+            self.run_one("SET LOCAL statement_timeout = '10s'")?;
+            for sql in create.iter().filter(|s| !unsafe_here(s)) {
+                self.run_one(sql)?;
+            }
+            Ok(())
+        };
+        let result = built().map_err(|e| db_message(&e));
+        let catalog = match result {
+            Ok(()) => self.catalog(&[SCRATCH_SCHEMA.to_string()]).map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        };
+        let _ = self.run("ROLLBACK");
+        let catalog = catalog.map_err(|e| self.scrub(e))?;
+        let filter = InspectFilter { schemas: vec![SCRATCH_SCHEMA.to_string()], tables: Vec::new() };
+        let mut schema = inspect::interpret(&catalog, &filter, "scratch");
+        for t in &mut schema.tables {
+            t.namespace = None;
+        }
+        for v in &mut schema.views {
+            if let Some(at) = v.sql.find(super::normalize::FINGERPRINT_MARK) {
+                v.sql.truncate(at);
+                v.sql.truncate(v.sql.trim_end().len());
+            }
+        }
+        Ok(schema)
     }
 
     fn count(&mut self, sql: &str) -> Result<i64, DbError> {
