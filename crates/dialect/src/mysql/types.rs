@@ -237,6 +237,11 @@ pub(super) fn native_type(spelling: &str, keyed: bool, mysql_document: bool) -> 
         None => ("", head_tail.join(" ")),
     };
     let signed_words = tail.split_whitespace().all(|w| matches!(w, "unsigned" | "signed" | "zerofill"));
+    // Only lengths and precisions: `DateTime(timezone=True)` is another notation's spelling.
+    let numeric_args = args.trim_matches(['(', ')']).split(',').all(|a| a.trim().chars().all(|c| c.is_ascii_digit()));
+    if !numeric_args {
+        return None;
+    }
     if !KNOWN.contains(&base.to_ascii_uppercase().as_str()) || !signed_words {
         return None;
     }
@@ -603,7 +608,16 @@ mod tests {
         assert_eq!(native_type("TIMESTAMP", false, true).as_deref(), Some("TIMESTAMP"));
         assert_eq!(native_type("BLOB", false, true).as_deref(), Some("BLOB"));
         assert_eq!(native_type("float(7,3)", false, true).as_deref(), Some("FLOAT(7,3)"));
-        for portable in ["SERIAL", "VARCHAR(20)", "BOOLEAN", "JSON", "bit varying(8)", "double precision", "text[]"] {
+        for portable in [
+            "DateTime(timezone=True)",
+            "SERIAL",
+            "VARCHAR(20)",
+            "BOOLEAN",
+            "JSON",
+            "bit varying(8)",
+            "double precision",
+            "text[]",
+        ] {
             assert_eq!(native_type(portable, false, true), None, "{portable}");
         }
     }
