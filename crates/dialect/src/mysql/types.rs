@@ -206,8 +206,9 @@ pub(super) fn map_type(kind: &TypeKind, keyed: bool, enum_values: Option<&[Strin
 }
 
 /// MySQL types no other engine spells the same way: written so, they can only mean MySQL's.
+/// (`BIT` is a boolean in SQL Server, so it counts only in a MySQL document.)
 const MYSQL_ONLY: &[&str] =
-    &["tinytext", "mediumtext", "longtext", "tinyblob", "mediumblob", "year", "datetime", "bit", "binary", "varbinary"];
+    &["tinytext", "mediumtext", "longtext", "tinyblob", "mediumblob", "year", "datetime", "binary", "varbinary"];
 
 /// Types whose MySQL spelling adds nothing to their portable meaning, or that need the portable
 /// path's care (key-length limits, `SERIAL`'s implied key, MariaDB's JSON alias, booleans).
