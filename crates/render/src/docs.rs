@@ -88,7 +88,12 @@ pub fn table_page(
     if let Some(c) = table.comment.as_deref().filter(|c| !c.trim().is_empty()) {
         let _ = writeln!(out, "{}\n", c.trim());
     }
-    let _ = writeln!(out, "{}: `{}:{}`\n", lang.pick("Defined at", "정의 위치"), table.origin.file, table.origin.line);
+    // A table read from a live database has no line: its origin is the connection, which names
+    // no file worth showing (and a page is shared: never a user, host or port).
+    if table.origin.line > 0 {
+        let _ =
+            writeln!(out, "{}: `{}:{}`\n", lang.pick("Defined at", "정의 위치"), table.origin.file, table.origin.line);
+    }
     let _ = writeln!(out, "## {}\n", lang.pick("Columns", "컬럼"));
     if table.columns.is_empty() {
         let _ = writeln!(

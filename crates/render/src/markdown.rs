@@ -1,8 +1,11 @@
-use model::{dependency_order, Schema, Table};
+use model::{dependency_order, name_eq, Column, Identity, Schema, Table, TypeKind};
 use std::fmt::Write as _;
 
-/// A schema as a markdown document: a summary of tables, then per table its columns (as a field
-/// table schemadoc reads back), keys, indexes and foreign keys, and a Mermaid ERD.
+/// A schema as a markdown document that schemadoc reads back to the same schema: a catalog of
+/// tables, then per table a field table (type, nullability, default, constraints, description),
+/// its composite keys, indexes and foreign keys as lists, its checks as SQL, and, when every name
+/// is one Mermaid can spell, a Mermaid ERD. `title` heads it; nothing else names where the schema
+/// came from.
 pub fn markdown(schema: &Schema, title: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", cell(title));
@@ -11,15 +14,22 @@ pub fn markdown(schema: &Schema, title: &str) -> String {
         out.push_str("No tables.\n");
         return out;
     }
-    out.push_str("| table | columns | comment |\n|---|---|---|\n");
+    if !schema.enums.is_empty() {
+        out.push_str("## Types\n\n```sql\n");
+        for e in &schema.enums {
+            let values: Vec<String> = e.values.iter().map(|v| format!("'{}'", v.replace('\'', "''"))).collect();
+            let _ = writeln!(out, "CREATE TYPE {} AS ENUM ({});", sql_name(&e.name), values.join(", "));
+        }
+        out.push_str("```\n\n");
+    }
+    out.push_str("| table | description |\n|---|---|\n");
     for &i in &order.tables {
         let t = &schema.tables[i];
         let _ = writeln!(
             out,
-            "| [{}](#{}) | {} | {} |",
-            cell(&t.name),
-            anchor(&t.name),
-            t.columns.len(),
+            "| [{}](#{}) | {} |",
+            cell(&t.qualified_name()),
+            anchor(&t.qualified_name()),
             cell(t.comment.as_deref().unwrap_or(""))
         );
     }
@@ -38,47 +48,60 @@ pub fn markdown(schema: &Schema, title: &str) -> String {
             let _ = writeln!(out, "### {}\n\n```sql\n{}\n```\n", cell(&r.name), r.sql.trim());
         }
     }
-    let _ = write!(out, "\n## ERD\n\n```mermaid\n{}```\n", crate::mermaid(schema));
+    // NOTE: Mermaid renames what it cannot spell (Korean, spaces), and a renamed attribute would
+    // read back as another column: the diagram is only drawn when it says the same.
+    let plain = |n: &str| {
+        n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if schema.tables.iter().all(|t| {
+        t.columns.iter().all(|c| plain(&c.name) && !matches!(c.name.to_ascii_lowercase().as_str(), "pk" | "fk" | "uk"))
+    }) {
+        let _ = write!(out, "\n## ERD\n\n```mermaid\n{}```\n", crate::mermaid(schema));
+    }
     out
 }
 
 fn table(out: &mut String, schema: &Schema, t: &Table) {
-    let _ = writeln!(out, "\n## {}\n", cell(&t.name));
+    let name = t.qualified_name();
+    let _ = writeln!(out, "\n## {}\n", cell(&name));
     if let Some(c) = &t.comment {
         let _ = writeln!(out, "{}\n", c.trim());
     }
-    out.push_str("| column | type | nullable | default | description |\n|---|---|---|---|---|\n");
+    out.push_str("| column | type | nullable | default | constraints | description |\n|---|---|---|---|---|---|\n");
+    let single_pk = t.primary_key.as_ref().filter(|pk| pk.columns.len() == 1);
     for c in &t.columns {
-        let default = match (&c.default, c.identity) {
-            (_, Some(identity)) => format!("{identity:?}").to_lowercase(),
-            (Some(d), None) => d.to_string(),
-            (None, None) => String::new(),
-        };
+        let mut constraints = Vec::new();
+        if single_pk.is_some_and(|pk| name_eq(&pk.columns[0], &c.name)) {
+            constraints.push("PK");
+        }
+        // NOTE: a serial is spelled in the type (below); identity columns have no field-table spelling.
+        if matches!(c.identity, Some(Identity::AutoIncrement | Identity::Always | Identity::ByDefault)) {
+            constraints.push("AUTO_INCREMENT");
+        }
+        if t.uniques.iter().any(|u| u.columns.len() == 1 && name_eq(&u.columns[0], &c.name)) {
+            constraints.push("UNIQUE");
+        }
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} |",
             c.name.replace('`', ""),
-            cell(&c.ty.kind.to_string()),
+            cell(&type_text(c)),
             if c.nullable { "Y" } else { "N" },
-            cell(&default),
+            cell(&c.default.as_ref().map(ToString::to_string).unwrap_or_default()),
+            constraints.join(", "),
             cell(c.comment.as_deref().unwrap_or(""))
         );
     }
-    if let Some(pk) = &t.primary_key {
+    if let Some(pk) = t.primary_key.as_ref().filter(|pk| pk.columns.len() > 1) {
         let _ = writeln!(out, "\n- Primary key: {}", ticked(&pk.columns));
     }
-    for u in &t.uniques {
-        let _ = writeln!(out, "- Unique: {}", ticked(&u.columns));
+    let mut first = t.primary_key.as_ref().is_none_or(|pk| pk.columns.len() == 1);
+    for u in t.uniques.iter().filter(|u| u.columns.len() > 1) {
+        let _ = writeln!(out, "{}- Unique: {}", if first { "\n" } else { "" }, ticked(&u.columns));
+        first = false;
     }
-    for c in &t.checks {
-        let _ = writeln!(
-            out,
-            "- Check{}: `{}`",
-            c.name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default(),
-            c.expr.replace('`', "")
-        );
-    }
-    let indexes: Vec<_> = schema.indexes_of(&t.qualified_name()).collect();
+    let indexes: Vec<_> = schema.indexes_of(&name).collect();
     if !indexes.is_empty() {
         out.push_str("\n#### Indexes\n\n");
         for i in indexes {
@@ -115,12 +138,55 @@ fn table(out: &mut String, schema: &Schema, t: &Table) {
             };
             let _ = writeln!(
                 out,
-                "- {} → {}{}",
+                "- {} → {}{}{}",
                 ticked(&fk.columns),
                 target,
-                fk.on_delete.map(|a| format!(" ON DELETE {a}")).unwrap_or_default()
+                fk.on_delete.map(|a| format!(" ON DELETE {a}")).unwrap_or_default(),
+                fk.on_update.map(|a| format!(" ON UPDATE {a}")).unwrap_or_default()
             );
         }
+    }
+    if !t.checks.is_empty() {
+        out.push_str("\n#### Checks\n\n```sql\n");
+        for c in &t.checks {
+            let constraint = c.name.as_deref().map(|n| format!("CONSTRAINT {} ", sql_name(n))).unwrap_or_default();
+            let _ = writeln!(out, "ALTER TABLE {} ADD {constraint}CHECK ({});", sql_table(t), c.expr.trim());
+        }
+        out.push_str("```\n");
+    }
+}
+
+/// A column's type as a field table reads it back: a serial as such, an enum by its name, else
+/// the portable type.
+fn type_text(c: &Column) -> String {
+    match &c.ty.kind {
+        TypeKind::Int { bytes } if c.identity == Some(Identity::Serial) => match bytes {
+            8 => "bigserial",
+            2 => "smallserial",
+            _ => "serial",
+        }
+        .to_string(),
+        TypeKind::Enum { name } => name.clone(),
+        TypeKind::Other { raw } if !raw.is_empty() => raw.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn sql_table(t: &Table) -> String {
+    match &t.namespace {
+        Some(ns) => format!("{}.{}", sql_name(ns), sql_name(&t.name)),
+        None => sql_name(&t.name),
+    }
+}
+
+/// A name as SQL reads it: bare when it is a plain lower-case identifier, double-quoted otherwise.
+fn sql_name(name: &str) -> String {
+    let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
     }
 }
 

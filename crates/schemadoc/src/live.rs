@@ -388,8 +388,25 @@ pub fn document_hash(files: &[extract::SourceFile]) -> String {
 pub fn inspect_output(engine: &dyn Engine, schema: &Schema, format: &str, url: &str) -> String {
     match format {
         "sql" => render::sql_script(&engine.create_schema(schema), engine),
-        "markdown" => render::markdown(schema, &format!("{url} ({})", engine.kind())),
+        "markdown" => render::markdown(schema, &format!("{} ({})", database_name(url), engine.kind())),
         _ => render::schema_json(schema),
+    }
+}
+
+/// The name of the database a URL opens, for a document's title: the path's last part without
+/// its query (`postgres://app@db:5432/shop?sslmode=require` → `shop`), or a SQLite file's name
+/// without its extension. Never the user, host or port: a generated document is shared.
+pub fn database_name(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = rest.split(['?', '#']).next().unwrap_or("");
+    let sqlite = url.starts_with("sqlite:");
+    let last = if sqlite { path } else { path.split_once('/').map_or("", |(_, p)| p) };
+    let last = last.rsplit(['/', '\\']).next().unwrap_or("");
+    let name = if sqlite { last.rsplit_once('.').map_or(last, |(stem, _)| stem) } else { last };
+    if name.is_empty() || name.contains('@') {
+        "database".to_string()
+    } else {
+        name.to_string()
     }
 }
 
@@ -413,4 +430,18 @@ pub fn check_extensions(session: &mut dyn Session, m: &Migration) -> Result<()> 
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::database_name;
+
+    #[test]
+    fn a_database_name_names_no_user_host_or_port() {
+        assert_eq!(database_name("postgres://app:secret@db.internal:5432/shop?sslmode=require"), "shop");
+        assert_eq!(database_name("mysql://root@127.0.0.1:3306/test"), "test");
+        assert_eq!(database_name("sqlite://data/app.db"), "app");
+        assert_eq!(database_name("sqlite:///tmp/x/t.sqlite3"), "t");
+        assert_eq!(database_name("postgres://app@db:5432"), "database");
+    }
 }

@@ -134,6 +134,7 @@ enum Command {
     },
     /// Write documentation: a README index and one page per table (columns, keys, indexes,
     /// references in and out, findings, its neighbourhood diagram), in the document's language.
+    #[command(mut_arg("docs", |a| a.required(false).required_unless_present("db")))]
     Doc {
         #[command(flatten)]
         input: Input,
@@ -143,6 +144,9 @@ enum Command {
         /// The pages' language: ko or en (default: the document's).
         #[arg(long)]
         lang: Option<String>,
+        /// Document a live database instead (read only): sqlite://PATH, postgres://…, mysql://….
+        #[arg(long, conflicts_with = "docs")]
+        db: Option<String>,
     },
     /// Write one self-contained HTML page: a searchable table browser (columns, keys, indexes,
     /// references), the findings with their source lines, the ERD, and with --db the drift.
@@ -524,12 +528,32 @@ fn run(cli: Cli) -> Result<ExitCode> {
             write_out(&mut out, &report.text)?;
             Ok(if check && report.stale { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Doc { input, out: dir, lang } => {
+        Command::Doc { input, out: dir, lang, db: Some(url) } => {
+            // The database's own schema, documented as it is: its comments give the language.
+            let mut session = live::open(&url, None, true)?;
+            let inspected = ordered(session.inspect(&dialect::InspectFilter::default())?);
+            let engine = dialect::engine(session.kind());
+            let lang = match lang.as_deref() {
+                Some(l) => doc_lang(l)?,
+                None => render::docs::Lang::of(&comments(&inspected)),
+            };
+            let findings = check::check_in(&inspected, Some(sql_dialect(session.kind())));
+            let title = format!("{} ({})", live::database_name(&url), engine.kind());
+            let _ = input;
+            let written = doc::write(&inspected, &findings, &title, lang, &dir)?;
+            if let Some(note) = &written.note {
+                eprintln!("note: {note}");
+            }
+            write_out(
+                &mut out,
+                &format!("wrote {} pages and {} pictures to {}\n", written.pages, written.pictures, dir.display()),
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Doc { input, out: dir, lang, db: None } => {
             let (files, extraction) = read(&input, true)?;
             let lang = match lang.as_deref() {
-                Some("ko") => render::docs::Lang::Ko,
-                Some("en") => render::docs::Lang::En,
-                Some(other) => bail!("--lang `{other}`: expected ko or en"),
+                Some(l) => doc_lang(l)?,
                 None => render::docs::Lang::of(&files.iter().map(|f| f.text.as_str()).collect::<String>()),
             };
             let mut findings = extraction.diagnostics.clone();
@@ -599,6 +623,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The dialect a live database's schema is checked in.
+fn sql_dialect(kind: dialect::EngineKind) -> model::SqlDialect {
+    match kind {
+        dialect::EngineKind::Postgres => model::SqlDialect::Postgres,
+        dialect::EngineKind::Mysql => model::SqlDialect::Mysql,
+        dialect::EngineKind::Sqlite => model::SqlDialect::Sqlite,
+    }
+}
+
+/// `--lang ko|en`.
+fn doc_lang(lang: &str) -> Result<render::docs::Lang> {
+    match lang {
+        "ko" => Ok(render::docs::Lang::Ko),
+        "en" => Ok(render::docs::Lang::En),
+        other => bail!("--lang `{other}`: expected ko or en"),
+    }
+}
+
+/// The comments of a schema's tables and columns, one text (to tell its language by).
+fn comments(schema: &model::Schema) -> String {
+    let mut text = String::new();
+    for t in &schema.tables {
+        for c in t.comment.iter().chain(t.columns.iter().filter_map(|c| c.comment.as_ref())) {
+            text.push_str(c);
+            text.push('\n');
+        }
+    }
+    text
 }
 
 /// Every rule schemadoc can report, extraction's and the checks', sorted by name.

@@ -603,13 +603,16 @@ fn read_foreign_key(cx: &Cx, text: &str, out: &mut Partial) -> bool {
         return true;
     };
     let tail = upper[at + len..].to_string();
+    // The action after `ON DELETE`/`ON UPDATE`, up to a bracket, a comma or the next `ON`.
+    let action_at = |i: usize| {
+        let rest = tail[i + 9..].split(['(', ')', ',']).next().unwrap_or("");
+        ReferentialAction::parse(rest.split(" ON ").next().unwrap_or("").trim())
+    };
     let on_delete = match tail.find("ON DELETE") {
-        Some(i) => ReferentialAction::parse(tail[i + 9..].split(['(', ')', ',']).next().unwrap_or("").trim()),
+        Some(i) => action_at(i),
         None => tail.contains("CASCADE").then_some(ReferentialAction::Cascade),
     };
-    let on_update = tail
-        .find("ON UPDATE")
-        .and_then(|i| ReferentialAction::parse(tail[i + 9..].split(['(', ')', ',']).next().unwrap_or("").trim()));
+    let on_update = tail.find("ON UPDATE").and_then(action_at);
     let first = left_cols.first().map(String::as_str).unwrap_or("");
     let needle = match &left_table {
         Some(t) => format!("{t}.{first}"),

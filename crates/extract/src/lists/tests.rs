@@ -364,3 +364,11 @@ fn bullets_saying_an_index_is_not_there_are_prose_and_a_topic_heading_names_no_t
     assert_eq!(index_summary(&p), [("email".into(), "users".into(), vec!["email".into()], false)]);
     assert!(p.schema.table("strategy").is_none());
 }
+
+#[test]
+fn both_referential_actions_of_a_bullet_are_read() {
+    let md = "### posts\n\n- `member_id` → `members.id` ON DELETE CASCADE ON UPDATE RESTRICT\n";
+    let p = run(md, &["posts", "members"]);
+    let fk = &p.schema.table("posts").unwrap().foreign_keys[0];
+    assert_eq!((fk.on_delete, fk.on_update), (Some(ReferentialAction::Cascade), Some(ReferentialAction::Restrict)));
+}

@@ -281,6 +281,15 @@ pub(crate) fn expr_columns(src: &Src, from: usize, to: usize) -> Vec<String> {
             if next.is_some_and(|n| src.toks[n].kind == Kind::Str) {
                 continue; // DATE '2020-01-01'
             }
+            // The second word of a two-word type (`::character varying`, `double precision`),
+            // as PostgreSQL writes casts back.
+            let prev_word =
+                prev.filter(|&p| src.toks[p].kind == Kind::Word).map(|p| src.text_of(p).to_ascii_uppercase());
+            if matches!(upper.as_str(), "VARYING" | "PRECISION")
+                && matches!(prev_word.as_deref(), Some("CHARACTER" | "CHAR" | "BIT" | "DOUBLE" | "NATIONAL"))
+            {
+                continue;
+            }
         }
         if next.is_some_and(|n| src.is_punct(n, '(') || src.is_punct(n, '.')) {
             continue;

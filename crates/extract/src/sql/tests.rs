@@ -638,3 +638,12 @@ fn a_postgres_do_block_is_valid_code_not_a_syntax_error() {
     assert!(said[0].message.contains("DDL inside it is not read"), "{}", said[0].message);
     assert!(p.schema.table("voyages").is_some());
 }
+
+#[test]
+fn a_two_word_type_in_a_cast_is_not_a_column() {
+    // As PostgreSQL writes a CHECK back.
+    let p = run("```sql\nCREATE TABLE m (status VARCHAR(20), CONSTRAINT m_status_check CHECK (((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))), CHECK (price::double precision > 0));\n```\n");
+    let t = p.schema.table("m").unwrap();
+    assert_eq!(t.checks[0].columns, ["status"]);
+    assert_eq!(t.checks[1].columns, ["price"]);
+}
