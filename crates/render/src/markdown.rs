@@ -168,6 +168,8 @@ fn type_text(c: &Column) -> String {
         .to_string(),
         TypeKind::Enum { name } => name.clone(),
         TypeKind::Other { raw } if !raw.is_empty() => raw.clone(),
+        // The engine's own spelling where it has one (MySQL's `datetime` is not a `timestamp`).
+        _ if c.ty.exact && !c.ty.spelling.trim().is_empty() => c.ty.spelling.trim().to_string(),
         other => other.to_string(),
     }
 }
