@@ -81,8 +81,9 @@ pub struct PlannedStatement {
     pub hazards: Vec<Hazard>,
     /// False for statements that must run outside a transaction.
     pub transactional: bool,
-    /// Index into the [`diff::ChangeSet`] this statement implements.
-    #[serde(skip)]
+    /// Index into the [`diff::ChangeSet`] this statement implements (kept in plan files, whose
+    /// documents and database are checked unchanged, so that their steps trace back too).
+    #[serde(default)]
     pub change: usize,
 }
 

@@ -304,6 +304,45 @@ pub enum Change {
 }
 
 impl Change {
+    /// Where the document states what this change makes: the origin of the created, added or
+    /// altered element. `None` for drops (the document does not define what they remove), renames
+    /// and what the model keeps no origin for.
+    pub fn origin(&self) -> Option<&model::Origin> {
+        Some(match self {
+            Change::CreateExtension { extension } => &extension.origin,
+            Change::CreateEnum { definition } => &definition.origin,
+            Change::ReplaceEnum { to, .. } => &to.origin,
+            Change::CreateTable { table } => &table.origin,
+            Change::AddColumn { column, .. } => &column.origin,
+            Change::AlterColumn { to, .. } => &to.origin,
+            Change::SetPrimaryKey { to: Some(pk), .. } => &pk.origin,
+            Change::AddUnique { unique, .. } => &unique.origin,
+            Change::AddCheck { check, .. } => &check.origin,
+            Change::AddForeignKey { foreign_key, .. } => &foreign_key.origin,
+            Change::CreateIndex { index } => &index.origin,
+            Change::CreateView { view } => &view.origin,
+            Change::CreateRoutine { routine } => &routine.origin,
+            _ => return None,
+        })
+    }
+
+    /// Whether the change removes something the document does not define.
+    pub fn is_drop(&self) -> bool {
+        matches!(
+            self,
+            Change::DropExtension { .. }
+                | Change::DropEnum { .. }
+                | Change::DropTable { .. }
+                | Change::DropColumn { .. }
+                | Change::DropUnique { .. }
+                | Change::DropCheck { .. }
+                | Change::DropForeignKey { .. }
+                | Change::DropIndex { .. }
+                | Change::DropView { .. }
+                | Change::DropRoutine { .. }
+        )
+    }
+
     /// The table this change is about, if any.
     pub fn table(&self) -> Option<&str> {
         match self {

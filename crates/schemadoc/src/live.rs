@@ -117,7 +117,7 @@ pub fn plan_text(m: &Migration, url: &str) -> String {
         let _ = writeln!(out, "-- every statement: {}: {}", kind_name(h.kind), c(&h.message));
     }
     for (i, s) in m.plan.statements.iter().enumerate() {
-        let _ = writeln!(out, "\n-- {}. {}", i + 1, c(&s.reason));
+        let _ = writeln!(out, "\n-- {}. {} ({})", i + 1, c(&s.reason), c(&trace(m, s)));
         for h in m.measured.iter().filter(|h| h.statement == i) {
             if shared.iter().any(|x| x.kind == h.kind && x.message == h.message) {
                 continue;
@@ -127,6 +127,19 @@ pub fn plan_text(m: &Migration, url: &str) -> String {
         let _ = writeln!(out, "{}", render::terminated(&s.sql));
     }
     out
+}
+
+/// Where in the document a step comes from ("design.md:42, SQL"), or why it has no place there
+/// (it removes what the document does not define).
+fn trace(m: &Migration, statement: &dialect::PlannedStatement) -> String {
+    match m.changes.changes.get(statement.change) {
+        Some(change) => match change.origin() {
+            Some(o) => format!("{}:{}, {}", o.file, o.line, o.notation.label()),
+            None if change.is_drop() => "not in the document".to_string(),
+            None => "the document".to_string(),
+        },
+        None => "the document".to_string(),
+    }
 }
 
 /// The plan as the JSON other tools read: `{"statements":[{"sql","reason","hazards"}], …}`.
@@ -143,7 +156,19 @@ pub fn plan_json(m: &Migration) -> String {
                 .filter(|h| h.statement == i)
                 .map(|h| json!({"kind": h.kind, "message": h.message, "count": h.count, "description": h.describe()}))
                 .collect();
-            json!({"sql": s.sql, "reason": s.reason, "hazards": hazards, "transactional": s.transactional})
+            let origin = m
+                .changes
+                .changes
+                .get(s.change)
+                .and_then(diff::Change::origin)
+                .map(|o| json!({"file": o.file.as_ref(), "line": o.line, "notation": o.notation}));
+            json!({
+                "sql": s.sql,
+                "reason": s.reason,
+                "origin": origin,
+                "hazards": hazards,
+                "transactional": s.transactional
+            })
         })
         .collect();
     pretty(&json!({

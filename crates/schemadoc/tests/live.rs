@@ -379,3 +379,37 @@ fn other_tools_tables_are_left_alone() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every planned step names the document line and notation of the element that caused it, in text
+/// and JSON; a drop says that the document does not define what it removes.
+#[test]
+fn every_step_traces_back_to_the_document() {
+    let Some(db) = ScratchDb::new(EngineKind::Sqlite) else { return };
+    let dir = std::env::temp_dir().join(format!("schemadoc-trace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let doc = dir.join("design.md");
+    std::fs::write(
+        &doc,
+        "# 설계\n\n```sql\nCREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n```\n\n\
+         ## posts\n\n| 필드명 | 타입 | 제약조건 | 설명 |\n|---|---|---|---|\n| id | INTEGER | PK | 번호 |\n\
+         | title | TEXT | NOT NULL | 제목 |\n",
+    )
+    .expect("write doc");
+    db.session().execute("CREATE TABLE old_stuff (id INTEGER PRIMARY KEY)").expect("old table");
+    let out = schemadoc(&["plan", path(&doc), "--db", &db.url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let plan = String::from_utf8_lossy(&out.stdout);
+    let doc_name = path(&doc);
+    assert!(plan.contains(&format!("create table users ({doc_name}:4, SQL)")), "{plan}");
+    assert!(plan.contains(&format!("create table posts ({doc_name}:7, field table)")), "{plan}");
+    assert!(plan.contains("drop table old_stuff (not in the document)"), "{plan}");
+    let out = schemadoc(&["plan", path(&doc), "--db", &db.url, "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).expect("plan json");
+    let users = json["statements"].as_array().expect("statements").iter().find(|s| s["reason"] == "create table users");
+    let origin = &users.expect("users step")["origin"];
+    assert_eq!(
+        (origin["file"].as_str(), origin["line"].as_u64(), origin["notation"].as_str()),
+        (Some(doc_name), Some(4), Some("sql"))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
