@@ -37,6 +37,7 @@ impl Measured {
     /// the statement fail.
     pub fn blocks(&self, allow_destructive: bool) -> bool {
         match self.kind {
+            HazardKind::Drop => !allow_destructive,
             HazardKind::DataLoss => !allow_destructive && self.count != Some(0),
             HazardKind::LikelyRename => !allow_destructive,
             HazardKind::MayFail => self.count.is_some_and(|n| n > 0),
@@ -127,7 +128,9 @@ mod tests {
     fn what_blocks_an_apply() {
         assert!(m(HazardKind::DataLoss, Some(3)).blocks(false));
         assert!(!m(HazardKind::DataLoss, Some(3)).blocks(true));
-        assert!(!m(HazardKind::DataLoss, Some(0)).blocks(false), "losing nothing is not destructive");
+        assert!(!m(HazardKind::DataLoss, Some(0)).blocks(false), "changing no value is not destructive");
+        assert!(m(HazardKind::Drop, Some(0)).blocks(false), "a drop is destructive even of an empty table");
+        assert!(!m(HazardKind::Drop, Some(7)).blocks(true));
         assert!(m(HazardKind::DataLoss, None).blocks(false), "an unmeasured loss is assumed");
         assert!(m(HazardKind::LikelyRename, None).blocks(false));
         assert!(m(HazardKind::MayFail, Some(2)).blocks(true), "a statement that will fail is never allowed");

@@ -27,7 +27,10 @@ pub struct PlanOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HazardKind {
-    /// Data is deleted: a dropped table or column, a narrowed type.
+    /// A table or column the document does not define is dropped, with whatever it holds: refused
+    /// without `--allow-destructive` even when it is empty now (it may not be by the time it runs).
+    Drop,
+    /// Values are lost or changed: a narrowed type, a conversion.
     DataLoss,
     /// The statement fails if existing rows violate it (NOT NULL, CHECK, UNIQUE, FK, a type cast).
     MayFail,
@@ -68,7 +71,7 @@ impl Hazard {
 
     /// Whether applying needs `--allow-destructive` (data is lost, or the change can fail on data).
     pub fn is_destructive(&self) -> bool {
-        matches!(self.kind, HazardKind::DataLoss | HazardKind::LikelyRename)
+        matches!(self.kind, HazardKind::Drop | HazardKind::DataLoss | HazardKind::LikelyRename)
     }
 }
 

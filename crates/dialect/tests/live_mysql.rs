@@ -179,7 +179,7 @@ fn dropping_a_column_counts_what_is_lost() {
     let (plan, _) = plan_for(s.as_mut(), &doc, &Renames::default());
     let (st, hazard) = plan.destructive().next().expect("a destructive step");
     assert!(st.sql.contains("DROP COLUMN `score`"), "{}", st.sql);
-    assert_eq!(hazard.kind, HazardKind::DataLoss);
+    assert_eq!(hazard.kind, HazardKind::Drop);
     assert_eq!(s.count(hazard.probe.as_deref().expect("a probe")).expect("probe runs"), 50);
     assert_eq!(hazard.probe_label.as_deref(), Some("non-null values in users.score"));
     s.apply(&plan, "drop").expect("apply");

@@ -146,7 +146,7 @@ fn dropping_a_column_is_destructive_with_a_live_count() {
     let after = doc(&USERS.replace("  bio text,\n", ""));
     let plan = plan_for(s.as_mut(), &after, &Renames::default());
     let (_, hazard) = plan.destructive().next().expect("a destructive hazard");
-    assert_eq!(hazard.kind, HazardKind::DataLoss);
+    assert_eq!(hazard.kind, HazardKind::Drop);
     let lost = s.count(hazard.probe.as_deref().expect("probe")).expect("probe runs");
     let expected = s.count("SELECT count(*) FROM users WHERE bio IS NOT NULL").expect("count");
     assert_eq!(lost, expected);

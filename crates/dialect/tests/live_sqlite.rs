@@ -220,7 +220,7 @@ fn adding_and_dropping_columns_keeps_rows() {
 
     let dropped = sql_doc(&USERS.replace(",\n  age TEXT", ""));
     let plan = plan_for(&mut s, &dropped, &Renames::default());
-    assert_eq!(probe(&mut s, &plan, HazardKind::DataLoss), 100, "{}", sql_of(&plan));
+    assert_eq!(probe(&mut s, &plan, HazardKind::Drop), 100, "{}", sql_of(&plan));
     apply(&mut s, &dropped);
     assert!(users_intact(&mut s, "name"));
     assert_converged(&mut s, &dropped, "drop columns");
@@ -349,7 +349,7 @@ fn splitting_a_table_counts_what_the_drop_loses() {
          CREATE TABLE profiles (user_id INTEGER PRIMARY KEY REFERENCES users(id), age TEXT);",
     );
     let plan = plan_for(&mut s, &split, &Renames::default());
-    assert_eq!(probe(&mut s, &plan, HazardKind::DataLoss), 100);
+    assert_eq!(probe(&mut s, &plan, HazardKind::Drop), 100);
     // The data moves first (a data migration), then the plan runs.
     s.execute("CREATE TABLE profiles (user_id INTEGER PRIMARY KEY REFERENCES users(id), age TEXT)").expect("new table");
     s.execute("INSERT INTO profiles SELECT id, age FROM users").expect("move");

@@ -184,6 +184,7 @@ pub fn plan_json(m: &Migration) -> String {
 fn kind_name(kind: dialect::HazardKind) -> &'static str {
     use dialect::HazardKind::*;
     match kind {
+        Drop => "drop",
         DataLoss => "data loss",
         MayFail => "may fail",
         Rewrite => "rewrite",
@@ -226,6 +227,9 @@ fn refusal_lines(m: &Migration, blocking: &[&Measured]) -> Vec<String> {
         let line = match h.kind {
             dialect::HazardKind::MayFail => format!("{reason} would fail: {}", h.describe()),
             dialect::HazardKind::LikelyRename => format!("{reason}: {}", h.message),
+            dialect::HazardKind::Drop => {
+                format!("{reason}: the document does not define it ({})", h.describe())
+            }
             _ => format!("{reason} would lose {}", h.describe()),
         };
         out.push(line);

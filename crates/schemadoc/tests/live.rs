@@ -356,7 +356,15 @@ fn other_tools_tables_are_left_alone() {
         ] {
             s.execute(sql).expect(sql);
         }
+        // Dropping a table the document does not define is destructive, even an empty one.
         let out = schemadoc(&["apply", path(&doc), "--db", &db.url, "--exclude", "legacy_*"]);
+        assert_eq!(out.status.code(), Some(1), "{kind}: {}", text(&out));
+        let refused = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            refused.contains("drop table scratch: the document does not define it (0 rows in scratch)"),
+            "{kind}: {refused}"
+        );
+        let out = schemadoc(&["apply", path(&doc), "--db", &db.url, "--exclude", "legacy_*", "--allow-destructive"]);
         assert_eq!(out.status.code(), Some(0), "{kind}: {}", text(&out));
         let plan = String::from_utf8_lossy(&out.stdout);
         assert!(

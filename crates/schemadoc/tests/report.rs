@@ -491,7 +491,7 @@ fn drift_from_a_database_is_in_the_report() {
     assert!(drift.contains("column `legacy_note`: in the database only"), "{drift}");
     assert!(drift.contains("<pre class=\"sql\"><code>CREATE TABLE"), "{drift}");
     assert!(
-        drift.contains("<span class=\"hazard\">data loss</span> 0 non-null values in members.legacy_note"),
+        drift.contains("<span class=\"hazard\">drop</span> 0 non-null values in members.legacy_note"),
         "dropping legacy_note is a hazard, measured:\n{drift}"
     );
     // Reading only: the database is as it was.
@@ -622,7 +622,7 @@ fn drift_from_postgres_and_mysql_is_in_the_report_without_the_password() {
         let drift = &drift[..drift.find("</section>").unwrap()];
         assert!(drift.contains("column `legacy_note`: in the database only"), "{kind}: {drift}");
         assert!(drift.contains("<a href=\"#t-주문\">주문</a>"), "{kind}: {drift}");
-        assert!(drift.contains("<span class=\"hazard\">data loss</span>"), "{kind}: {drift}");
+        assert!(drift.contains("<span class=\"hazard\">drop</span>"), "{kind}: {drift}");
     }
 }
 

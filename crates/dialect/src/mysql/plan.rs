@@ -1099,7 +1099,7 @@ pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &Pl
             // NOTE: a generated column's values are derived from the others: dropping it loses nothing.
             if column.generated.is_none() {
                 hazards.push(
-                    Hazard::new(HazardKind::DataLoss, format!("the values of {table}.{} are deleted", column.name))
+                    Hazard::new(HazardKind::Drop, format!("the values of {table}.{} are deleted", column.name))
                         .counted(
                             format!("SELECT count(*) FROM {} WHERE {} IS NOT NULL", q(table), q(&column.name)),
                             format!("non-null values in {table}.{}", column.name),
@@ -1123,7 +1123,7 @@ pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &Pl
     // 6. Tables that go away.
     for (i, c) in each(&|c| matches!(c, Change::DropTable { .. })) {
         if let Change::DropTable { table } = c {
-            let hazards = vec![Hazard::new(HazardKind::DataLoss, format!("every row of {} is deleted", table.name))
+            let hazards = vec![Hazard::new(HazardKind::Drop, format!("every row of {} is deleted", table.name))
                 .counted(format!("SELECT count(*) FROM {}", q(&table.name)), format!("rows in {}", table.name))];
             steps.push(i, format!("DROP TABLE {}", q(&table.name)), c.describe(), hazards);
         }

@@ -547,7 +547,7 @@ impl<'a> Planner<'a> {
         for (i, table) in dropped {
             let name = qualified(table);
             let mut hazards =
-                vec![Hazard::new(HazardKind::DataLoss, format!("drops table {} and every row in it", table.name))
+                vec![Hazard::new(HazardKind::Drop, format!("drops table {} and every row in it", table.name))
                     .counted(format!("SELECT count(*) FROM {name}"), format!("rows in {}", table.name))];
             if let Some(r) = self.changes.changes.iter().find_map(|c| match c {
                 Change::CreateTable { table: new } if same_columns(table, new) => Some(new.name.clone()),
@@ -618,14 +618,11 @@ impl<'a> Planner<'a> {
                 // NOTE: a generated column's values are derived from the others: dropping it loses nothing.
                 if column.generated.is_none() {
                     hazards.push(
-                        Hazard::new(
-                            HazardKind::DataLoss,
-                            format!("drops column {table}.{} and its values", column.name),
-                        )
-                        .counted(
-                            format!("SELECT count(*) FROM {t} WHERE {} IS NOT NULL", q(&column.name)),
-                            format!("non-null values in {table}.{}", column.name),
-                        ),
+                        Hazard::new(HazardKind::Drop, format!("drops column {table}.{} and its values", column.name))
+                            .counted(
+                                format!("SELECT count(*) FROM {t} WHERE {} IS NOT NULL", q(&column.name)),
+                                format!("non-null values in {table}.{}", column.name),
+                            ),
                     );
                 }
                 hazards.extend(self.likely_rename(table, &column.name));
@@ -1856,7 +1853,7 @@ mod tests {
         let to = schema(vec![table("t", vec![col("id", TypeKind::Int { bytes: 4 })])]);
         let p = plan_between(&from, &to, &PlanOptions::default());
         let h = &p.statements[0].hazards[0];
-        assert_eq!(h.kind, HazardKind::DataLoss);
+        assert_eq!(h.kind, HazardKind::Drop);
         assert_eq!(h.probe.as_deref(), Some("SELECT count(*) FROM \"t\" WHERE \"audio_url\" IS NOT NULL"));
         assert_eq!(h.probe_label.as_deref(), Some("non-null values in t.audio_url"));
     }

@@ -613,7 +613,7 @@ pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &Pl
     for &t in Order::new(from).tables.iter().rev() {
         if let Some(&i) = drops.get(&name_key(&from.tables[t].name)) {
             if let Change::DropTable { table } = &list[i] {
-                let hazard = Hazard::new(HazardKind::DataLoss, format!("drops table {} and all its rows", table.name))
+                let hazard = Hazard::new(HazardKind::Drop, format!("drops table {} and all its rows", table.name))
                     .counted(format!("SELECT count(*) FROM {}", q(&table.name)), format!("rows in {}", table.name));
                 b.push(format!("DROP TABLE {}", q(&table.name)), reason(&list[i]), vec![hazard], i);
             }
@@ -790,12 +790,10 @@ fn drop_column_hazards(changes: &ChangeSet, table: &str, live_table: &str, col: 
     let mut hazards = Vec::new();
     // NOTE: a generated column's values are derived from the others: dropping it loses nothing.
     if col.generated.is_none() {
-        hazards.push(
-            Hazard::new(HazardKind::DataLoss, format!("drops column {table}.{column} and its values")).counted(
-                format!("SELECT count(*) FROM {} WHERE {} IS NOT NULL", q(live_table), q(column)),
-                format!("non-null values in {table}.{column}"),
-            ),
-        );
+        hazards.push(Hazard::new(HazardKind::Drop, format!("drops column {table}.{column} and its values")).counted(
+            format!("SELECT count(*) FROM {} WHERE {} IS NOT NULL", q(live_table), q(column)),
+            format!("non-null values in {table}.{column}"),
+        ));
     }
     if let Some(r) = changes.likely_renames.iter().find(|r| name_eq(&r.table, table) && name_eq(&r.from, column)) {
         hazards.push(Hazard::new(
@@ -1163,7 +1161,7 @@ mod tests {
         let p = planned(&from, &users(vec![]));
         assert!(p.statements.iter().any(|s| s.sql.starts_with("CREATE TABLE \"_schemadoc_new_users\"")));
         let dropped = p.statements.iter().find(|s| s.sql.starts_with("INSERT")).expect("copy");
-        assert!(dropped.hazards.iter().any(|h| h.kind == HazardKind::DataLoss));
+        assert!(dropped.hazards.iter().any(|h| h.kind == HazardKind::Drop));
 
         let plain = users(vec![column("email", TypeKind::Text)]);
         let p = planned(&plain, &users(vec![]));
