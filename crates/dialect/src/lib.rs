@@ -248,9 +248,51 @@ fn plan_translated(
     // document declares by name only is compared by existence: it is neither dropped nor altered.
     changes.changes.retain(|c| !defined_but_not_carried(c, document) && !on_declared_table(c, document));
     let mut plan = engine.plan(&changes, live, &target.schema, options);
+    uncount_new_columns(engine, &changes, &mut plan);
     plan.skipped.extend(target.skipped.iter().cloned());
     plan.notes.extend(target.notes.iter().cloned());
     (target, changes, plan)
+}
+
+/// Hazards are counted on the live database before anything runs, so a count that reads a column
+/// the same plan adds would fail ("column does not exist"). Such a hazard is not counted, and says
+/// why: the column will hold its default in every existing row.
+fn uncount_new_columns(engine: &dyn Engine, changes: &ChangeSet, plan: &mut Plan) {
+    let added: Vec<(String, String, &str)> = changes
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            diff::Change::AddColumn { table, column } => {
+                let bare = model::split_qualified(table).1;
+                Some((engine.quote_ident(bare), column.name.clone(), bare))
+            }
+            _ => None,
+        })
+        .collect();
+    if added.is_empty() {
+        return;
+    }
+    for statement in &mut plan.statements {
+        for hazard in &mut statement.hazards {
+            let Some(probe) = &hazard.probe else { continue };
+            if let Some((_, column, table)) = added.iter().find(|(t, c, _)| probe.contains(t) && mentions(probe, c)) {
+                hazard.probe = None;
+                hazard.probe_label = None;
+                hazard.message.push_str(&format!(
+                    " (not counted: {table}.{column} is added by this plan and holds its default in every existing row)"
+                ));
+            }
+        }
+    }
+}
+
+/// Whether `sql` names `column` (quoted or not) as a whole word, in any case.
+fn mentions(sql: &str, column: &str) -> bool {
+    let (sql, column) = (sql.to_lowercase(), column.to_lowercase());
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    sql.match_indices(&column).any(|(i, _)| {
+        !sql[..i].chars().next_back().is_some_and(word) && !sql[i + column.len()..].chars().next().is_some_and(word)
+    })
 }
 
 /// The tables `document` declares by name only that `live` lacks, as changes that would create

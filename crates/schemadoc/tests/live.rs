@@ -421,3 +421,33 @@ fn every_step_traces_back_to_the_document() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A key or CHECK on a column the same plan adds is not counted on the live table (where the
+/// column does not exist yet): the plan says so instead of failing.
+#[test]
+fn hazards_on_columns_the_plan_adds_are_not_counted_live() {
+    let dir = std::env::temp_dir().join(format!("schemadoc-newcol-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (before, after) = (dir.join("before.md"), dir.join("after.md"));
+    std::fs::write(&before, "# 회원\n\n```sql\nCREATE TABLE members (id BIGINT PRIMARY KEY);\n```\n").expect("doc");
+    std::fs::write(
+        &after,
+        "# 회원\n\n```sql\nCREATE TABLE members (id BIGINT PRIMARY KEY, email VARCHAR(200) UNIQUE, \
+         age INT NOT NULL DEFAULT 0 CHECK (age >= 0));\n```\n",
+    )
+    .expect("doc");
+    for kind in [EngineKind::Sqlite, EngineKind::Postgres, EngineKind::Mysql] {
+        let Some(db) = ScratchDb::new(kind) else { continue };
+        let out = schemadoc(&["apply", path(&before), "--db", &db.url]);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {}", text(&out));
+        db.session().execute("INSERT INTO members (id) VALUES (1), (2)").expect("rows");
+        let out = schemadoc(&["plan", path(&after), "--db", &db.url]);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {}", text(&out));
+        let plan = String::from_utf8_lossy(&out.stdout);
+        assert!(plan.contains("not counted: members.age is added by this plan"), "{kind}: {plan}");
+        let out = schemadoc(&["apply", path(&after), "--db", &db.url]);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {}", text(&out));
+        assert_eq!(db.session().count("SELECT count(*) FROM members WHERE age = 0").expect("count"), 2, "{kind}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
