@@ -55,6 +55,12 @@ pub trait DiffHooks {
         squash(&from.sql) == squash(&to.sql)
     }
 
+    /// Whether the engine renames an index or a unique key in place (`ALTER INDEX … RENAME`);
+    /// when not, a change of name alone is a drop and a create.
+    fn renames_indexes(&self) -> bool {
+        true
+    }
+
     /// Whether column comments are compared (engines without comments say no).
     fn compares_comments(&self) -> bool {
         true
@@ -286,6 +292,17 @@ pub enum Change {
     CreateIndex {
         index: Index,
     },
+    /// An index whose definition is unchanged under a new name.
+    RenameIndex {
+        from: Index,
+        to: Index,
+    },
+    /// A unique key whose columns are unchanged under a new name.
+    RenameUnique {
+        table: String,
+        from: String,
+        to: String,
+    },
     DropIndex {
         index: Index,
     },
@@ -319,7 +336,7 @@ impl Change {
             Change::AddUnique { unique, .. } => &unique.origin,
             Change::AddCheck { check, .. } => &check.origin,
             Change::AddForeignKey { foreign_key, .. } => &foreign_key.origin,
-            Change::CreateIndex { index } => &index.origin,
+            Change::CreateIndex { index } | Change::RenameIndex { to: index, .. } => &index.origin,
             Change::CreateView { view } => &view.origin,
             Change::CreateRoutine { routine } => &routine.origin,
             _ => return None,
@@ -360,7 +377,10 @@ impl Change {
             | Change::AddForeignKey { table, .. }
             | Change::DropForeignKey { table, .. }
             | Change::SetTableComment { table, .. } => Some(table),
-            Change::CreateIndex { index } | Change::DropIndex { index } => Some(&index.table),
+            Change::CreateIndex { index } | Change::DropIndex { index } | Change::RenameIndex { to: index, .. } => {
+                Some(&index.table)
+            }
+            Change::RenameUnique { table, .. } => Some(table),
             Change::CreateRoutine { routine } | Change::DropRoutine { routine } => routine.table.as_deref(),
             _ => None,
         }
@@ -425,6 +445,8 @@ impl Change {
             Change::SetTableComment { table, .. } => format!("set comment on {table}"),
             Change::CreateIndex { index } => format!("create index {}", idx(index)),
             Change::DropIndex { index } => format!("drop index {}", idx(index)),
+            Change::RenameIndex { from, to } => format!("rename index {} to {}", idx(from), idx(to)),
+            Change::RenameUnique { table, from, to } => format!("rename unique key {from} on {table} to {to}"),
             Change::CreateView { view } => format!("create view {}", view.name),
             Change::DropView { view } => format!("drop view {}", view.name),
             Change::CreateRoutine { routine } => format!("create {:?} {}", routine.kind, routine.name).to_lowercase(),
@@ -523,12 +545,30 @@ pub fn diff(from: &Schema, to: &Schema, hooks: &dyn DiffHooks, renames: &Renames
             .unwrap_or(name.to_string())
     };
     let mut matched_index: Vec<bool> = vec![false; from.indexes.len()];
+    let named = |a: &Index, b: &Index| match (&a.name, &b.name) {
+        (Some(x), Some(y)) => name_eq(x, y),
+        _ => true,
+    };
     for index in &to.indexes {
-        let found = from.indexes.iter().enumerate().position(|(i, f)| {
+        let same = |i: usize, f: &Index| {
             !matched_index[i] && name_eq(&table_of(&f.table), &index.table) && hooks.same_index(f, index)
-        });
+        };
+        // The same definition under the same name first; else under another name: a rename.
+        let found = from.indexes.iter().enumerate().position(|(i, f)| same(i, f) && named(f, index));
+        let found = found.or_else(|| from.indexes.iter().enumerate().position(|(i, f)| same(i, f)));
         match found {
-            Some(i) => matched_index[i] = true,
+            Some(i) => {
+                matched_index[i] = true;
+                let f = &from.indexes[i];
+                if !named(f, index) {
+                    if hooks.renames_indexes() {
+                        changes.push(Change::RenameIndex { from: f.clone(), to: index.clone() });
+                    } else {
+                        changes.push(Change::DropIndex { index: f.clone() });
+                        changes.push(Change::CreateIndex { index: index.clone() });
+                    }
+                }
+            }
             None => changes.push(Change::CreateIndex { index: index.clone() }),
         }
     }
@@ -674,8 +714,19 @@ fn diff_table(
 
     let cols = |c: &[String]| c.iter().map(|x| name_key(&renamed_column(renames, t, x))).collect::<Vec<_>>();
     for u in &t.uniques {
-        if !f.uniques.iter().any(|x| cols(&x.columns) == cols(&u.columns)) {
-            changes.push(Change::AddUnique { table: table.clone(), unique: u.clone() });
+        match f.uniques.iter().find(|x| cols(&x.columns) == cols(&u.columns)) {
+            None => changes.push(Change::AddUnique { table: table.clone(), unique: u.clone() }),
+            Some(x) => match (&x.name, &u.name) {
+                (Some(old), Some(new)) if !name_eq(old, new) => {
+                    if hooks.renames_indexes() {
+                        changes.push(Change::RenameUnique { table: table.clone(), from: old.clone(), to: new.clone() });
+                    } else {
+                        changes.push(Change::DropUnique { table: table.clone(), unique: x.clone() });
+                        changes.push(Change::AddUnique { table: table.clone(), unique: u.clone() });
+                    }
+                }
+                _ => {}
+            },
         }
     }
     for u in &f.uniques {

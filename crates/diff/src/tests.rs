@@ -158,7 +158,7 @@ fn no_action_and_restrict_are_the_same_default() {
 }
 
 #[test]
-fn indexes_match_by_definition_not_name() {
+fn indexes_match_by_definition_and_a_new_name_is_a_rename() {
     let index = |name: &str, col: &str| Index {
         name: Some(name.into()),
         table: "users".into(),
@@ -175,8 +175,14 @@ fn indexes_match_by_definition_not_name() {
         indexes: vec![index("idx_users_email", "email"), index("idx_users_name", "name")],
         ..Schema::default()
     };
-    assert_eq!(kinds(&diff(&from, &to, &Strict, &Renames::default())), ["create index idx_users_name"]);
-    assert_eq!(kinds(&diff(&to, &from, &Strict, &Renames::default())), ["drop index idx_users_name"]);
+    assert_eq!(
+        kinds(&diff(&from, &to, &Strict, &Renames::default())),
+        ["rename index users_email_idx to idx_users_email", "create index idx_users_name"]
+    );
+    assert_eq!(
+        kinds(&diff(&to, &from, &Strict, &Renames::default())),
+        ["rename index idx_users_email to users_email_idx", "drop index idx_users_name"]
+    );
 }
 
 #[test]
@@ -294,4 +300,52 @@ fn a_rename_with_only_the_old_name_finds_the_new_column_in_the_live_database() {
     two.columns.push(col("nickname", TypeKind::Text, true));
     let err = declared_renames(&declared(""), &live, &schema(vec![two])).expect_err("ambiguous");
     assert!(err.contains("`full_name`, `nickname`"), "{err}");
+}
+
+fn named_index(name: Option<&str>) -> Index {
+    Index {
+        name: name.map(str::to_string),
+        table: "users".into(),
+        parts: vec![IndexPart::column("name")],
+        unique: false,
+        method: None,
+        predicate: None,
+        include: Vec::new(),
+        origin: origin(),
+    }
+}
+
+struct NoRenames;
+impl DiffHooks for NoRenames {
+    fn renames_indexes(&self) -> bool {
+        false
+    }
+}
+
+#[test]
+fn a_new_name_alone_is_a_rename_of_the_index_or_unique_key() {
+    let mut from = schema(vec![users()]);
+    from.indexes.push(named_index(Some("users_name_idx")));
+    from.tables[0].uniques.push(Unique {
+        name: Some("users_email_key".into()),
+        columns: vec!["email".into()],
+        origin: origin(),
+    });
+    let mut to = from.clone();
+    to.indexes[0].name = Some("idx_users_name".into());
+    to.tables[0].uniques[0].name = Some("uq_users_email".into());
+    let renamed = diff(&from, &to, &Strict, &Renames::default());
+    assert_eq!(
+        kinds(&renamed),
+        [
+            "rename unique key users_email_key on users to uq_users_email",
+            "rename index users_name_idx on users to idx_users_name"
+        ]
+    );
+    let spelled = diff(&from, &to, &NoRenames, &Renames::default());
+    assert_eq!(spelled.changes.len(), 4, "{:?}", kinds(&spelled));
+    // An unnamed index matches any name: nothing to rename.
+    to.indexes[0].name = None;
+    to.tables[0].uniques[0].name = None;
+    assert!(diff(&from, &to, &Strict, &Renames::default()).is_empty());
 }

@@ -451,3 +451,64 @@ fn hazards_on_columns_the_plan_adds_are_not_counted_live() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A change that only renames an index or a unique key is planned as a rename where the engine has
+/// one (SQLite drops and creates), and leaves nothing to plan afterwards.
+#[test]
+fn renamed_indexes_and_unique_keys_are_renamed() {
+    let dir = std::env::temp_dir().join(format!("schemadoc-rename-index-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let write = |name: &str, index: &str, unique: &str| {
+        let doc = dir.join(name);
+        std::fs::write(
+            &doc,
+            format!(
+                "# 회원\n\n```sql\nCREATE TABLE members (id INTEGER PRIMARY KEY, email VARCHAR(200) NOT NULL, \
+                 name VARCHAR(100), CONSTRAINT {unique} UNIQUE (email));\nCREATE INDEX {index} ON members (name);\n```\n"
+            ),
+        )
+        .expect("doc");
+        doc
+    };
+    let before = write("before.md", "members_name_idx", "members_email_key");
+    let after = write("after.md", "idx_members_name", "uq_members_email");
+    for kind in [EngineKind::Sqlite, EngineKind::Postgres, EngineKind::Mysql] {
+        let Some(db) = ScratchDb::new(kind) else { continue };
+        let out = schemadoc(&["apply", path(&before), "--db", &db.url]);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {}", text(&out));
+        let out = schemadoc(&["apply", path(&after), "--db", &db.url]);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {}", text(&out));
+        let plan = String::from_utf8_lossy(&out.stdout);
+        match kind {
+            EngineKind::Postgres => {
+                assert!(plan.contains("ALTER INDEX \"members_name_idx\" RENAME TO \"idx_members_name\";"), "{plan}");
+                assert!(
+                    plan.contains(
+                        "ALTER TABLE \"members\" RENAME CONSTRAINT \"members_email_key\" TO \"uq_members_email\";"
+                    ),
+                    "{plan}"
+                );
+            }
+            EngineKind::Mysql => {
+                assert!(plan.contains("RENAME INDEX `members_name_idx` TO `idx_members_name`;"), "{plan}");
+                assert!(plan.contains("RENAME INDEX `members_email_key` TO `uq_members_email`;"), "{plan}");
+            }
+            EngineKind::Sqlite => {
+                assert!(
+                    plan.contains("DROP INDEX \"members_name_idx\"")
+                        && plan.contains("CREATE INDEX \"idx_members_name\""),
+                    "{plan}"
+                );
+            }
+        }
+        // SQLite cannot rename a constraint: its table is rebuilt, every row kept.
+        assert!(
+            kind == EngineKind::Sqlite || !plan.contains("DROP TABLE"),
+            "{kind}: a rename rebuilds nothing\n{plan}"
+        );
+        let out = schemadoc(&["plan", path(&after), "--db", &db.url, "--format", "json"]);
+        let again: Value = serde_json::from_slice(&out.stdout).expect("plan json");
+        assert_eq!(again["statements"], Value::Array(vec![]), "{kind}: not converged\n{again:#}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

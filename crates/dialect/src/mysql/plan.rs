@@ -942,6 +942,24 @@ pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &Pl
                 format!("drop index {} on {}", index.name.as_deref().unwrap_or_default(), index.table),
                 Vec::new(),
             ),
+            Change::RenameIndex { from, to } => steps.push(
+                *i,
+                format!(
+                    "ALTER TABLE {} RENAME INDEX {} TO {}",
+                    q(&to.table),
+                    q(from.name.as_deref().unwrap_or_default()),
+                    q(to.name.as_deref().unwrap_or_default())
+                ),
+                c.describe(),
+                Vec::new(),
+            ),
+            // NOTE: a MySQL unique key is an index.
+            Change::RenameUnique { table, from, to } => steps.push(
+                *i,
+                format!("ALTER TABLE {} RENAME INDEX {} TO {}", q(table), q(from), q(to)),
+                c.describe(),
+                Vec::new(),
+            ),
             Change::DropUnique { table, unique } => match &unique.name {
                 Some(n) => {
                     steps.push(*i, format!("ALTER TABLE {} DROP INDEX {}", q(table), q(n)), c.describe(), Vec::new())

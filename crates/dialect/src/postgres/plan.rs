@@ -688,6 +688,18 @@ impl<'a> Planner<'a> {
                 self.push(Phase::Comments, i, sql, format!("comment on table {table}"), vec![]);
             }
             Change::CreateIndex { index } => self.create_index(i, index),
+            Change::RenameIndex { from, to } => {
+                let old = match self.table(&from.table).and_then(|t| t.namespace.as_deref()) {
+                    Some(ns) => format!("{}.{}", q(ns), q(from.name.as_deref().unwrap_or_default())),
+                    None => q(from.name.as_deref().unwrap_or_default()),
+                };
+                let sql = format!("ALTER INDEX {old} RENAME TO {}", q(to.name.as_deref().unwrap_or_default()));
+                self.push(Phase::Indexes, i, sql, change.describe(), vec![]);
+            }
+            Change::RenameUnique { table, from, to } => {
+                let sql = format!("ALTER TABLE {} RENAME CONSTRAINT {} TO {}", self.qt(table), q(from), q(to));
+                self.push(Phase::Keys, i, sql, change.describe(), vec![]);
+            }
             Change::DropIndex { index } => {
                 let name = index.name.clone().unwrap_or_default();
                 let qualified_name = match self.table(&index.table).and_then(|t| t.namespace.as_deref()) {

@@ -44,6 +44,11 @@ fn default_key(col: &Column) -> Option<String> {
 }
 
 impl DiffHooks for SqliteHooks {
+    // NOTE: SQLite cannot rename an index; a new name is a drop and a create.
+    fn renames_indexes(&self) -> bool {
+        false
+    }
+
     // NOTE: a declared type only gives a SQLite column its affinity; `BIGINT`, `INT` and `INTEGER`
     // (or `VARCHAR(20)` and `TEXT`) store values identically, so only the affinity is compared.
     fn same_type(&self, from: &Column, to: &Column) -> bool {
