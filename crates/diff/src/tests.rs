@@ -339,7 +339,7 @@ fn a_new_name_alone_is_a_rename_of_the_index_or_unique_key() {
         kinds(&renamed),
         [
             "rename unique key users_email_key on users to uq_users_email",
-            "rename index users_name_idx on users to idx_users_name"
+            "rename index users_name_idx to idx_users_name"
         ]
     );
     let spelled = diff(&from, &to, &NoRenames, &Renames::default());
