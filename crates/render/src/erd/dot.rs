@@ -119,9 +119,11 @@ pub fn dot(schema: &Schema, options: &DotOptions) -> String {
     out
 }
 
-/// Renders the groups of a schema as one box each (with its table count), and a line between two
-/// groups for the foreign keys that cross them (labelled with their count). Tables in no group are
-/// drawn in a group named `(other)`.
+/// Renders the groups of a schema as one box each (with its table count), and one line between two
+/// groups for the foreign keys that cross them in either direction (labelled with their count,
+/// thicker for more). Tables in no group are drawn in a group named `(other)`. The groups are laid
+/// out by force (`neato`) rather than in ranks: between groups references run every way, and
+/// ranks then stretch the picture into long crossing arcs.
 pub fn overview(schema: &Schema, groups: &Groups, title: Option<&str>) -> String {
     let group_of = |name: &str| -> String {
         let key = name_key(name);
@@ -135,19 +137,22 @@ pub fn overview(schema: &Schema, groups: &Groups, title: Option<&str>) -> String
         table_group.insert(name_key(&table.name), g.clone());
         table_group.insert(name_key(&display_name(table)), g);
     }
+    // One line per pair of groups, whichever way its references run.
     let mut links: BTreeMap<(String, String), usize> = BTreeMap::new();
     for table in &schema.tables {
         let from = group_of(&display_name(table));
         for fk in &table.foreign_keys {
             if let Some(to) = table_group.get(&name_key(&fk.ref_table)) {
                 if *to != from {
-                    *links.entry((from.clone(), to.clone())).or_default() += 1;
+                    let pair = if from < *to { (from.clone(), to.clone()) } else { (to.clone(), from.clone()) };
+                    *links.entry(pair).or_default() += 1;
                 }
             }
         }
     }
     let mut out = String::from("digraph groups {\n");
     header(&mut out, title);
+    out.push_str("  graph [layout=neato, overlap=false, splines=true, sep=\"+24\"];\n");
     for (group, n) in &sizes {
         let label = format!(
             "<<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"6\"><TR><TD BGCOLOR=\"#1f4e79\"><FONT COLOR=\"white\"><B>{}</B></FONT></TD></TR><TR><TD>{n} table{}</TD></TR></TABLE>>",
@@ -157,12 +162,14 @@ pub fn overview(schema: &Schema, groups: &Groups, title: Option<&str>) -> String
         let _ = writeln!(out, "  {} [label={label}];", node_id(group));
     }
     for ((from, to), n) in &links {
+        let width = 1.0 + (*n as f64).log2().min(4.0) * 0.75;
         let _ = writeln!(
             out,
-            "  {} -> {} [label={}, arrowhead=teetee, arrowtail=crowodot, dir=both];",
+            "  {} -> {} [label={}, dir=none, penwidth={width:.2}, tooltip={}];",
             node_id(from),
             node_id(to),
-            quote(&n.to_string())
+            quote(&n.to_string()),
+            quote(&format!("{from} — {to}: {n} reference{}", if *n == 1 { "" } else { "s" }))
         );
     }
     out.push_str("}\n");

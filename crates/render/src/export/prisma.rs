@@ -86,6 +86,9 @@ pub fn prisma(schema: &Schema, target: Target) -> Export {
         let mut lines: Vec<String> = Vec::new();
         for (column, field) in table.columns.iter().zip(&plan.fields) {
             let (ty, mut native) = field_type(column, target, &enum_names);
+            if untyped(column) {
+                notes.push(format!("{}.{}: the design states no type; written as String", table.name, column.name));
+            }
             if target == Target::Mysql
                 && native.as_deref() == Some("@db.Text")
                 && is_key_or_indexed(table, column, schema)
@@ -125,6 +128,9 @@ pub fn prisma(schema: &Schema, target: Target) -> Export {
             }
             lines.push(line);
         }
+        // Each relation field goes right after the (first) field that holds its key.
+        let mut after: Vec<Vec<String>> = vec![Vec::new(); lines.len()];
+        let mut trailing: Vec<String> = Vec::new();
         for (fk, relation) in table.foreign_keys.iter().zip(&plan.relations) {
             let Some(relation) = relation else {
                 notes.push(format!(
@@ -161,14 +167,21 @@ pub fn prisma(schema: &Schema, target: Target) -> Export {
             if let Some(map) = fk.name.as_ref().filter(|_| target != Target::Sqlite) {
                 args.push(format!("map: {}", string(map)));
             }
-            lines.push(format!(
+            let line = format!(
                 "{} {}{} @relation({})",
                 relation.field,
                 parent_plan.model,
                 if optional { "?" } else { "" },
                 args.join(", ")
-            ));
+            );
+            match fk.columns.first().and_then(|c| table.columns.iter().position(|col| name_eq(&col.name, c))) {
+                Some(i) => after[i].push(line),
+                None => trailing.push(line),
+            }
         }
+        let mut lines: Vec<String> =
+            lines.into_iter().zip(after).flat_map(|(line, rel)| std::iter::once(line).chain(rel)).collect();
+        lines.extend(trailing);
         let mut taken = Unique::default();
         for f in plan.fields.iter().chain(plan.relations.iter().flatten().map(|r| &r.field)) {
             taken.reserve(f);
@@ -275,11 +288,24 @@ struct Relation {
 impl ModelPlan {
     fn new(table: &Table, models: &BTreeMap<String, String>) -> Self {
         let mut taken = Unique::default();
+        // A foreign key column not named `…_id` (`created_by`) holds `createdById`, as Prisma
+        // users write it, leaving `createdBy` to the relation.
+        let relation_columns: Vec<String> = table
+            .foreign_keys
+            .iter()
+            .filter(|fk| fk.columns.len() == 1 && models.contains_key(&name_key(&fk.ref_table)))
+            .map(|fk| name_key(&fk.columns[0]))
+            .collect();
         let fields: Vec<String> = table
             .columns
             .iter()
             .enumerate()
-            .map(|(i, c)| taken.take(&camel(&c.name).unwrap_or_else(|| format!("field{}", i + 1))))
+            .map(|(i, c)| {
+                let field = camel(&c.name).unwrap_or_else(|| format!("field{}", i + 1));
+                let bare = !field.ends_with("Id") && !field.ends_with("ID") && field != "id";
+                let field = if bare && relation_columns.contains(&name_key(&c.name)) { field + "Id" } else { field };
+                taken.take(&field)
+            })
             .collect();
         let mut per_parent: BTreeMap<String, usize> = BTreeMap::new();
         for fk in &table.foreign_keys {
@@ -354,6 +380,10 @@ fn field_type(column: &Column, target: Target, enums: &BTreeMap<String, String>)
         }
         return (format!("Unsupported({}){optional}", string(&column.ty.spelling)), None);
     }
+    if untyped(column) {
+        // NOTE: Prisma has no untyped field; `String` is what the design's prose most often means.
+        return (format!("String{optional}"), None);
+    }
     match scalar(&column.ty.kind, target, enums) {
         (Some(s), native) => (format!("{s}{optional}"), native),
         (None, _) => {
@@ -366,6 +396,11 @@ fn field_type(column: &Column, target: Target, enums: &BTreeMap<String, String>)
     }
 }
 
+/// Whether the design states no type for the column at all.
+fn untyped(column: &Column) -> bool {
+    column.ty.spelling.trim().is_empty() && matches!(&column.ty.kind, TypeKind::Other { raw } if raw.trim().is_empty())
+}
+
 fn scalar(kind: &TypeKind, target: Target, enums: &BTreeMap<String, String>) -> (Option<String>, Option<String>) {
     use Target::*;
     use TypeKind as K;
@@ -376,7 +411,16 @@ fn scalar(kind: &TypeKind, target: Target, enums: &BTreeMap<String, String>) -> 
         K::Int { bytes: 4 } => (s("Int"), None),
         K::Int { bytes } => (s("Int"), db(if *bytes == 1 && target == Mysql { "TinyInt" } else { "SmallInt" }.into())),
         K::Decimal { precision: Some(p), scale } => (s("Decimal"), db(format!("Decimal({p}, {})", scale.unwrap_or(0)))),
-        K::Decimal { .. } => (s("Decimal"), None),
+        // NOTE: a bare Prisma `Decimal` is decimal(65,30); an unsized DECIMAL is PostgreSQL's
+        // unconstrained numeric and MySQL's DECIMAL(10,0).
+        K::Decimal { precision: None, .. } => (
+            s("Decimal"),
+            match target {
+                Postgres => db("Decimal".into()),
+                Mysql => db("Decimal(10, 0)".into()),
+                Sqlite => None,
+            },
+        ),
         K::Float { bytes: 4 } => (s("Float"), db(if target == Mysql { "Float" } else { "Real" }.into())),
         K::Float { .. } => (s("Float"), None),
         K::Bool => (s("Boolean"), None),
