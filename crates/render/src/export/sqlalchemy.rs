@@ -136,6 +136,9 @@ pub fn sqlalchemy(schema: &Schema) -> Export {
             }
             if let Some(default) = column.default.as_ref().filter(|d| **d != DefaultValue::Null) {
                 args.push(format!("server_default={}", server_default(default)));
+            } else if let Some(value) = column.client_default.as_deref().and_then(python_literal) {
+                // A default the application sets (`Column(Integer, default=0)`), not the database.
+                args.push(format!("default={value}"));
             }
             if let Some(c) = &column.comment {
                 args.push(format!("comment={}", py_string(c)));
@@ -350,6 +353,22 @@ fn is_python_keyword(name: &str) -> bool {
             | "metadata"
             | "registry"
     )
+}
+
+/// A client-side default as a Python literal, when it is one: a number, a boolean or a quoted
+/// string (a call such as `uuid.uuid4` would need imports the export does not know).
+fn python_literal(value: &str) -> Option<String> {
+    let v = value.trim();
+    if v.parse::<f64>().is_ok() {
+        return Some(v.to_string());
+    }
+    match v.to_ascii_lowercase().as_str() {
+        "true" => return Some("True".into()),
+        "false" => return Some("False".into()),
+        _ => {}
+    }
+    let quoted = v.len() >= 2 && (v.starts_with('"') && v.ends_with('"') || v.starts_with('\'') && v.ends_with('\''));
+    quoted.then(|| py_string(&v[1..v.len() - 1]))
 }
 
 /// A Python string literal.
