@@ -171,6 +171,7 @@ fn shape(text: &str, quoting: Quoting) -> Result<Shape, String> {
     let b = text.as_bytes();
     let mut s = Shape::default();
     let mut depth: i64 = 0;
+    let mut brackets: i64 = 0;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -221,14 +222,24 @@ fn shape(text: &str, quoting: Quoting) -> Result<Shape, String> {
                 s.semicolon = true;
                 i += 1;
             }
+            // NOTE: `ARRAY[1, 2]` and `a[1]` hold commas inside brackets: still one expression.
+            b'[' => {
+                brackets += 1;
+                i += 1;
+            }
+            b']' => {
+                brackets -= 1;
+                s.unbalanced |= brackets < 0;
+                i += 1;
+            }
             b',' => {
-                s.top_comma |= depth == 0;
+                s.top_comma |= depth == 0 && brackets == 0;
                 i += 1;
             }
             _ => i += 1,
         }
     }
-    s.unbalanced |= depth != 0;
+    s.unbalanced |= depth != 0 || brackets != 0;
     Ok(s)
 }
 
@@ -318,6 +329,8 @@ mod tests {
             "coalesce(a, b) <> ''",
             "0",
             "-1.5",
+            "ARRAY[1, 2, 3]",
+            "tags[1] = 'a'",
         ] {
             assert_eq!(one_expression(e, None), Ok(()), "{e}");
         }
@@ -329,6 +342,8 @@ mod tests {
             "price > 0); DROP TABLE orders; --",
             "1; DROP TABLE orders",
             "0, evil int",
+            "a[1], evil int",
+            "ARRAY[1, 2",
             "x > 0 -- )",
             "x > 0)",
             "(x > 0",

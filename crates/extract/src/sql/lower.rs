@@ -362,9 +362,9 @@ fn balanced_run(src: &Src, sig: &[usize], from: usize, stop: impl Fn(usize) -> b
         if depth == 0 && stop(k) {
             break;
         }
-        if src.is_punct(i, '(') {
+        if src.is_punct(i, '(') || src.is_punct(i, '[') {
             depth += 1;
-        } else if src.is_punct(i, ')') {
+        } else if src.is_punct(i, ')') || src.is_punct(i, ']') {
             if depth == 0 {
                 break;
             }

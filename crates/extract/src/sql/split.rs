@@ -349,9 +349,10 @@ pub(crate) fn split_list(src: &Src, from: usize, to: usize) -> Vec<Elem> {
         }
         after_comma = None;
         if t.kind == Kind::Punct {
-            if src.is_punct(i, '(') {
+            // NOTE: `ARRAY[1, 2, 3]` and `int[3]` hold commas that do not end an element.
+            if src.is_punct(i, '(') || src.is_punct(i, '[') {
                 depth += 1;
-            } else if src.is_punct(i, ')') {
+            } else if src.is_punct(i, ')') || src.is_punct(i, ']') {
                 depth -= 1;
             } else if src.is_punct(i, ',') && depth == 0 {
                 let done = std::mem::take(&mut cur);
