@@ -55,7 +55,22 @@ fn run(kind: EngineKind, folder: &str) {
             continue;
         }
         let files = [extract::SourceFile { name: case.display().to_string().into(), text }];
-        let document = extract::extract(&files, &extract::Options::default()).schema;
+        let extraction = extract::extract(&files, &extract::Options::default());
+        let errors: Vec<String> = extraction
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == model::Severity::Error)
+            .map(|d| format!("  line {}: {}", d.span.line, d.message))
+            .collect();
+        if !errors.is_empty() {
+            failures.push(format!(
+                "{}: schemadoc cannot read SQL its client ran:\n{}",
+                case.display(),
+                errors.join("\n")
+            ));
+            continue;
+        }
+        let document = extraction.schema;
         let mut session = db.session();
         let live = session.inspect(&InspectFilter::for_document(kind, &document)).expect("inspect");
         let (_, _, plan, _) =

@@ -575,10 +575,12 @@ fn carried_index(table: &Table, index: &Index, types: &Types, out: &mut Out) -> 
     let name = fit(index.name.as_deref().unwrap_or_default());
     let object = format!("index {name} on {}", table.name);
     let t = |c: &str| ty(types, &table.name, c);
-    let method: Option<String> = None;
+    let mut method: Option<String> = None;
     match index.method.as_deref().map(|m| m.trim().to_ascii_lowercase()) {
         None => {}
         Some(m) if m == "btree" => {}
+        // NOTE: InnoDB has full-text indexes (MySQL 5.6+, MariaDB 10.0.5+) and spatial ones.
+        Some(m) if m == "fulltext" || m == "spatial" => method = Some(m),
         // NOTE: InnoDB builds every index as a b-tree; USING HASH is silently ignored.
         Some(m) if m == "hash" => out.note(&object, "InnoDB has no hash indexes; a b-tree is built", &index.origin),
         Some(m) => {
@@ -757,8 +759,16 @@ fn create_table_sql(table: &Table, inline: &dyn Fn(&ForeignKey) -> bool, binary_
 }
 
 fn create_index_sql(index: &Index, table: Option<&Table>) -> String {
-    let prefixed =
-        |c: &str| table.and_then(|t| t.column(c)).is_some_and(|col| needs_expression_default(&col.ty.spelling));
+    let kind = match index.method.as_deref() {
+        Some("fulltext") => "FULLTEXT ",
+        Some("spatial") => "SPATIAL ",
+        _ if index.unique => "UNIQUE ",
+        _ => "",
+    };
+    let whole = kind.starts_with('F') || kind.starts_with('S');
+    let prefixed = |c: &str| {
+        !whole && table.and_then(|t| t.column(c)).is_some_and(|col| needs_expression_default(&col.ty.spelling))
+    };
     let parts: Vec<String> = index
         .parts
         .iter()
@@ -770,8 +780,7 @@ fn create_index_sql(index: &Index, table: Option<&Table>) -> String {
         })
         .collect();
     format!(
-        "CREATE {}INDEX {} ON {} ({})",
-        if index.unique { "UNIQUE " } else { "" },
+        "CREATE {kind}INDEX {} ON {} ({})",
         q(index.name.as_deref().unwrap_or_default()),
         q(&index.table),
         parts.join(", ")

@@ -288,6 +288,16 @@ fn translate_index(table: &Table, mut index: Index, out: &mut Out) -> Option<Ind
             out.skip(object, format!("`{m}` is not an access method name"), &index.origin);
             return None;
         }
+        // NOTE: MySQL's index kinds are not PostgreSQL access methods.
+        if m == "fulltext" {
+            let why = "PostgreSQL has no FULLTEXT index; a GIN index on to_tsvector(…) searches text";
+            out.skip(object, why, &index.origin);
+            return None;
+        }
+        if m == "spatial" {
+            out.skip(object, "PostgreSQL has no SPATIAL index; PostGIS indexes geometry with GiST", &index.origin);
+            return None;
+        }
         if m == "gin" {
             let scalar = index.parts.iter().find(|p| {
                 p.opclass.is_none()

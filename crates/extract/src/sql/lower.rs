@@ -960,9 +960,31 @@ impl<'k> Builder<'k> {
             return fragment::fragment(self, cx, s);
         }
         let (start, _) = s.range(src);
-        match parse(s.text(src), cx.flavor) {
+        // NOTE: sqlparser reads neither MySQL's `CREATE FULLTEXT INDEX` nor `CREATE SPATIAL
+        // INDEX`: the word is blanked (positions hold) and becomes the index's method.
+        let special = (w0 == "CREATE" && words[1] == "INDEX" && matches!(words[0].as_str(), "FULLTEXT" | "SPATIAL"))
+            .then(|| words[0].to_ascii_lowercase());
+        let text = match &special {
+            Some(word) => {
+                let t = s.text(src);
+                let at = t.to_ascii_lowercase().find(word.as_str()).unwrap_or(0);
+                format!("{}{}{}", &t[..at], " ".repeat(word.len()), &t[at + word.len()..])
+            }
+            None => s.text(src).to_string(),
+        };
+        match parse(&text, cx.flavor) {
             Ok(stmts) => {
                 for st in stmts {
+                    if let (Some(word), Statement::CreateIndex(ci)) = (&special, &st) {
+                        self.create_index(cx, s, ci);
+                        let name = ci.name.as_ref().map(|n| object_name(n).0);
+                        if let Some(Some(last)) =
+                            self.indexes.last_mut().filter(|l| l.as_ref().is_some_and(|l| l.name == name))
+                        {
+                            last.method = Some(word.clone());
+                        }
+                        continue;
+                    }
                     self.parsed(cx, s, st);
                 }
             }
