@@ -7,6 +7,7 @@
 //! same file set; code shared by all of them lives in this crate's root modules.
 
 mod common;
+pub mod data;
 pub mod exclude;
 mod foreign;
 pub mod guard;
@@ -18,6 +19,7 @@ mod session;
 mod sqlite;
 pub mod testing;
 
+pub use data::{connect_data, Cell, DataSession, RowTarget};
 pub use foreign::foreign_types;
 pub use migrate::{Hazard, HazardKind, Plan, PlanOptions, PlannedStatement, Translated};
 pub use session::{

@@ -2,6 +2,7 @@
 
 mod config;
 mod control;
+mod data;
 mod doc;
 mod graphviz;
 mod live;
@@ -163,6 +164,8 @@ enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// Load JSON files into the tables the document defines (upserts, in dependency order).
+    Load(data::LoadArgs),
     /// List the rules, or explain one.
     Rules {
         /// A rule name, e.g. foreign-key-without-index.
@@ -597,6 +600,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             write_out(&mut out, &format!("wrote {} ({})\n", path.display(), written.summary()))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Load(args) => data::load(args, &mut out),
         Command::Rules { rule } => {
             let rules = all_rules();
             match rule {

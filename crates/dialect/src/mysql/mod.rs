@@ -1,6 +1,7 @@
 //! MySQL 8 and MariaDB 10.11: every statement emitted here runs on both.
 
 mod apply;
+mod data;
 mod inspect;
 mod normalize;
 mod plan;
@@ -51,3 +52,5 @@ impl Engine for Mysql {
         plan::plan(changes, from, to, options)
     }
 }
+
+pub(crate) use data::connect_data;

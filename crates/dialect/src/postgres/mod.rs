@@ -1,6 +1,7 @@
 //! PostgreSQL 15.
 
 mod apply;
+mod data;
 mod inspect;
 mod normalize;
 mod plan;
@@ -50,3 +51,5 @@ impl Engine for Postgres {
         plan::plan(changes, from, to, options)
     }
 }
+
+pub(crate) use data::connect_data;

@@ -1,6 +1,7 @@
 //! SQLite 3.35 or later.
 
 mod apply;
+mod data;
 mod inspect;
 mod normalize;
 mod plan;
@@ -53,3 +54,5 @@ impl Engine for Sqlite {
 pub(crate) fn connect(url: &str, options: &crate::ConnectOptions) -> Result<Box<dyn crate::Session>, crate::DbError> {
     Ok(Box::new(apply::connect(url, options)?))
 }
+
+pub(crate) use data::connect_data;
