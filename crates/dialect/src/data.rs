@@ -162,10 +162,14 @@ pub fn record_progress(session: &mut dyn DataSession, source: &str, rows: u64) -
     session.upsert(&target, &[vec![Cell::Text(source.to_string()), Cell::Int(rows as i64)]])
 }
 
-/// Forgets `source`'s progress once it is loaded whole.
+/// Forgets `source`'s progress once it is loaded whole, and the table when no load is left unfinished.
 pub fn clear_progress(session: &mut dyn DataSession, source: &str) -> Result<(), DbError> {
     let engine = crate::engine(session.kind());
-    session.execute(&format!("DELETE FROM {PROGRESS_TABLE} WHERE source = {}", engine.quote_string(source)))
+    session.execute(&format!("DELETE FROM {PROGRESS_TABLE} WHERE source = {}", engine.quote_string(source)))?;
+    if session.scalar(&format!("SELECT COUNT(*) FROM {PROGRESS_TABLE}"))? == Some(0) {
+        session.execute(&format!("DROP TABLE {PROGRESS_TABLE}"))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ pub const BOOKKEEPING_TABLES: &[&str] = &[
     "phinxlog",                    // Phinx
     "mikro_orm_migrations",        // MikroORM
     "doctrine_migration_versions", // Doctrine
+    crate::data::PROGRESS_TABLE,   // schemadoc load, while a MySQL load is interrupted
 ];
 
 /// Which live tables are someone else's.
