@@ -3,6 +3,7 @@
 //! references within the loaded files and the database), then upserted per file in dependency
 //! order through a [`dialect::DataSession`].
 
+pub mod backup;
 mod convert;
 mod fields;
 mod load;

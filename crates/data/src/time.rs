@@ -73,6 +73,13 @@ fn format(secs: i64, micros: u32) -> String {
     out
 }
 
+/// `YYYY-MM-DD_HH-MM-SS` of an epoch time in seconds (UTC), for file names that sort by time.
+pub fn file_stamp(secs: i64) -> String {
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let t = secs.rem_euclid(86_400);
+    format!("{y:04}-{m:02}-{d:02}_{:02}-{:02}-{:02}", t / 3600, t / 60 % 60, t % 60)
+}
+
 /// An ISO 8601 date or date-time: `2025-11-04`, `2025-11-04T07:12`, `2025-11-04 07:12:28.5`,
 /// with an optional zone (`Z`, `+09:00`, `+0900`, `+09`), which is converted to UTC.
 pub fn parse_iso(s: &str) -> Option<Instant> {
@@ -177,6 +184,11 @@ mod tests {
         assert_eq!(from_epoch(1_762_240_348).unwrap().text, "2025-11-04 07:12:28");
         assert_eq!(from_epoch(0).unwrap().text, "1970-01-01 00:00:00");
         assert_eq!(from_epoch(-1000 * 86_400 * 365 * 10_000), None);
+    }
+
+    #[test]
+    fn file_stamps_sort_by_time() {
+        assert_eq!(file_stamp(1_762_240_348), "2025-11-04_07-12-28");
     }
 
     #[test]

@@ -125,6 +125,9 @@ pub trait DataSession: Send {
     /// Runs a query that returns one integer, or no row.
     fn scalar(&mut self, sql: &str) -> Result<Option<i64>, DbError>;
 
+    /// Runs a query that returns one text column.
+    fn texts(&mut self, sql: &str) -> Result<Vec<String>, DbError>;
+
     /// Runs SQL that returns nothing.
     fn execute(&mut self, sql: &str) -> Result<(), DbError>;
 }

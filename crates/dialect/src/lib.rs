@@ -6,6 +6,7 @@
 //! [`EngineKind`]. Each engine lives in its own folder (`sqlite/`, `postgres/`, `mysql/`) with the
 //! same file set; code shared by all of them lives in this crate's root modules.
 
+pub mod backup;
 mod common;
 pub mod data;
 pub mod exclude;

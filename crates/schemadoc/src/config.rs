@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
 /// The keys a configuration may hold, as written in the file.
-pub const KEYS: &[&str] = &["dialect", "prefer", "allow", "warn", "deny", "ignore-tables", "exclude"];
+pub const KEYS: &[&str] = &["dialect", "prefer", "allow", "warn", "deny", "ignore-tables", "exclude", "backup"];
 
 /// What a configuration file says. Every list is empty when the file does not say.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,6 +26,9 @@ pub struct Config {
     pub ignore_tables: Vec<String>,
     /// Live table name patterns that `plan`, `apply` and `drift` leave alone (`--exclude`).
     pub exclude: Vec<String>,
+    /// The folder `apply` and `load` back the database up into before changing it (`--backup`),
+    /// relative to the configuration file.
+    pub backup: Option<PathBuf>,
 }
 
 /// The configuration for `docs`: `explicit` when given, else the nearest file above the first
@@ -91,6 +94,12 @@ pub fn parse(text: &str, path: &Path, pyproject: bool) -> Result<Option<Config>>
             "deny" => config.deny = list()?,
             "ignore-tables" => config.ignore_tables = list()?,
             "exclude" => config.exclude = list()?,
+            "backup" => {
+                let value =
+                    item.as_str().with_context(|| format!("`{shown}`: `backup` must be a folder, as a string"))?;
+                let base = path.parent().unwrap_or(Path::new("."));
+                config.backup = Some(base.join(value));
+            }
             _ => {
                 let hint = KEYS
                     .iter()

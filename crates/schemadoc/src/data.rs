@@ -29,6 +29,68 @@ pub struct LoadArgs {
     pub dry_run: bool,
     #[arg(long, value_enum, default_value_t = crate::PlanFormat::Text)]
     pub format: crate::PlanFormat,
+    #[command(flatten)]
+    pub backup: BackupArgs,
+}
+
+/// A backup before a change (`apply`, `load`).
+#[derive(clap::Args)]
+pub struct BackupArgs {
+    /// Back the database up into DIR first (SQLite: a consistent copy; PostgreSQL, MySQL: a dump),
+    /// as `<db>_YYYY-MM-DD_HH-MM-SS_before_<command>`; default: the configuration's `backup`.
+    #[arg(long, value_name = "DIR")]
+    pub backup: Option<PathBuf>,
+    /// Keep only the N newest backups of this database in DIR.
+    #[arg(long, value_name = "N")]
+    pub keep: Option<usize>,
+}
+
+/// `schemadoc restore BACKUP --db URL`.
+#[derive(clap::Args)]
+pub struct RestoreArgs {
+    /// A backup `apply --backup` or `load --backup` wrote.
+    pub backup: PathBuf,
+    #[command(flatten)]
+    pub db: crate::Db,
+}
+
+/// Takes the backup `args` (or the configuration) asks for before `command`; prints where it went.
+pub fn backup_before(
+    url: &str,
+    args: &BackupArgs,
+    config: &crate::config::Config,
+    command: &str,
+) -> Result<Option<PathBuf>> {
+    let Some(dir) = args.backup.clone().or_else(|| config.backup.clone()) else {
+        if args.keep.is_some() {
+            bail!("--keep needs a folder to prune: add `--backup DIR` (or `backup = \"DIR\"` in schemadoc.toml)");
+        }
+        return Ok(None);
+    };
+    let path = data::backup::backup_before(url, &dir, command, args.keep)?;
+    match &path {
+        Some(p) => eprintln!("backed up {} to {}", dialect::redact(url), p.display()),
+        None => eprintln!("nothing to back up: {} does not exist yet", dialect::redact(url)),
+    }
+    Ok(path)
+}
+
+/// Notes the backup on the latest `schemadoc_history` row; a failure to do so is a warning.
+pub fn note_backup(url: &str, path: &std::path::Path) {
+    let noted = dialect::connect_data(url).and_then(|mut s| dialect::backup::record_in_history(s.as_mut(), path));
+    if let Err(e) = noted {
+        eprintln!("warning: the backup was taken but not noted in schemadoc_history: {e}");
+    }
+}
+
+pub fn restore(args: RestoreArgs) -> Result<ExitCode> {
+    let url = crate::live::database_url(args.db.db.as_deref());
+    if args.db.read_only {
+        bail!("--read-only: `restore` replaces the database");
+    }
+    dialect::backup::restore(&url, &args.backup)?;
+    eprintln!("restored {} from {}", dialect::redact(&url), args.backup.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn is_data_file(path: &std::path::Path) -> bool {
@@ -54,6 +116,10 @@ pub fn load(mut args: LoadArgs, out: &mut impl std::io::Write) -> Result<ExitCod
     let url = crate::live::database_url(args.db.db.as_deref());
     if args.db.read_only && !args.dry_run {
         bail!("--read-only: `load` writes to the database; add `--dry-run` to only check the files");
+    }
+    let config = crate::config(&args.input)?;
+    if !args.dry_run {
+        backup_before(&url, &args.backup, &config, "load")?;
     }
     let mut session = dialect::connect_data(&url)?;
     let started = std::time::Instant::now();

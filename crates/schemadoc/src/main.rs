@@ -106,6 +106,8 @@ enum Command {
         /// documents changed since.
         #[arg(long, value_name = "FILE")]
         plan: Option<PathBuf>,
+        #[command(flatten)]
+        backup: data::BackupArgs,
     },
     /// Report where the database and the document differ; exit 1 when they do.
     Drift {
@@ -166,6 +168,8 @@ enum Command {
     },
     /// Load JSON files into the tables the document defines (upserts, in dependency order).
     Load(data::LoadArgs),
+    /// Replace the database with a backup `apply --backup` or `load --backup` took.
+    Restore(data::RestoreArgs),
     /// List the rules, or explain one.
     Rules {
         /// A rule name, e.g. foreign-key-without-index.
@@ -435,7 +439,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Apply { input, db, migrate, allow_destructive, control, allow_errors, dry_run, plan: plan_path } => {
+        Command::Apply {
+            input,
+            db,
+            migrate,
+            allow_destructive,
+            control,
+            allow_errors,
+            dry_run,
+            plan: plan_path,
+            backup,
+        } => {
             let (files, mut extraction) = read(&input, true)?;
             let Some(left_out) =
                 control::gate(&files, &mut extraction, &config(&input)?, &control, &all_rules(), allow_errors)?
@@ -494,7 +508,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 session.unlock();
                 return Ok(ExitCode::from(1));
             }
+            let taken = data::backup_before(&url, &backup, &config(&input)?, "apply")?;
             let report = session.apply(&m.plan, &live::document_hash(&files))?;
+            if let Some(path) = &taken {
+                data::note_backup(&url, path);
+            }
             let resumed = if report.resumed.is_empty() {
                 String::new()
             } else {
@@ -601,6 +619,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Load(args) => data::load(args, &mut out),
+        Command::Restore(args) => data::restore(args),
         Command::Rules { rule } => {
             let rules = all_rules();
             match rule {

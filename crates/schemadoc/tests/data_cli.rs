@@ -78,3 +78,26 @@ fn load_needs_a_document_and_files() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("put the markdown document before"));
 }
+
+#[test]
+fn apply_backs_up_first_notes_it_in_the_history_and_restore_undoes_the_change() {
+    let (d, doc, url) = setup("backup");
+    let backups = d.0.join("backups");
+    std::fs::write(&doc, DOC.replace("```\n", "CREATE TABLE later (id INTEGER PRIMARY KEY);\n```\n")).unwrap();
+    let out = schemadoc(&["apply", &doc, "--db", &url, "--backup", backups.to_str().unwrap(), "--keep", "3"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("backed up") && stderr.contains("_before_apply.sqlite"), "{stderr}");
+    let taken: Vec<PathBuf> = std::fs::read_dir(&backups).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(taken.len(), 1);
+    let mut s = dialect::connect_data(&url).unwrap();
+    let noted = s.texts("SELECT backup FROM schemadoc_history ORDER BY id DESC LIMIT 1").unwrap();
+    assert_eq!(noted, [taken[0].display().to_string()]);
+    let later = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'later'";
+    assert_eq!(s.scalar(later).unwrap(), Some(1));
+    drop(s);
+    let out = schemadoc(&["restore", taken[0].to_str().unwrap(), "--db", &url]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut s = dialect::connect_data(&url).unwrap();
+    assert_eq!(s.scalar(later).unwrap(), Some(0));
+}

@@ -1,6 +1,7 @@
 //! MySQL 8 and MariaDB 10.11: every statement emitted here runs on both.
 
 mod apply;
+pub(crate) mod backup;
 mod data;
 mod inspect;
 mod normalize;

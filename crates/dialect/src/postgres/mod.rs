@@ -1,6 +1,7 @@
 //! PostgreSQL 15.
 
 mod apply;
+pub(crate) mod backup;
 mod data;
 mod inspect;
 mod normalize;

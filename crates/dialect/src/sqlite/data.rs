@@ -162,6 +162,13 @@ impl DataSession for SqliteData {
         Ok(row.and_then(|r| r.try_get::<Option<i64>, _>(0).ok().flatten()))
     }
 
+    fn texts(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
+        let rows =
+            self.rt.block_on(sqlx::query(AssertSqlSafe(sql.to_string())).persistent(false).fetch_all(&mut self.conn));
+        let rows = rows.map_err(|e| self.error("a query", e))?;
+        Ok(rows.iter().filter_map(|r| r.try_get::<Option<String>, _>(0).ok().flatten()).collect())
+    }
+
     fn execute(&mut self, sql: &str) -> Result<(), DbError> {
         self.run(sql, "a statement")
     }

@@ -1,6 +1,7 @@
 //! SQLite 3.35 or later.
 
 mod apply;
+pub(crate) mod backup;
 mod data;
 mod inspect;
 mod normalize;
