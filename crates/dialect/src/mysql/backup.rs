@@ -8,9 +8,16 @@ use sqlx::mysql::MySqlConnectOptions;
 use std::path::Path;
 use std::str::FromStr;
 
-/// The client arguments that reach the database `url` names, and its password for `MYSQL_PWD`
-/// (kept off the command line).
-fn client_args(url: &str) -> Result<(Vec<String>, Vec<(&'static str, String)>, String), BackupError> {
+/// How the command-line clients reach a database.
+struct Client {
+    args: Vec<String>,
+    /// The password, as `MYSQL_PWD` (kept off the command line).
+    env: Vec<(&'static str, String)>,
+    database: String,
+}
+
+/// The client arguments that reach the database `url` names.
+fn client_args(url: &str) -> Result<Client, BackupError> {
     let normalized = match url.split_once("://") {
         Some((_, rest)) => format!("mysql://{rest}"),
         None => return Err(DbError::Url(redact(url)).into()),
@@ -31,11 +38,11 @@ fn client_args(url: &str) -> Result<(Vec<String>, Vec<(&'static str, String)>, S
     if let Some(pw) = secrets.iter().min_by_key(|s| s.len()) {
         env.push(("MYSQL_PWD", pw.clone()));
     }
-    Ok((args, env, database))
+    Ok(Client { args, env, database })
 }
 
 pub(crate) fn backup(url: &str, path: &Path) -> Result<bool, BackupError> {
-    let (mut args, env, database) = client_args(url)?;
+    let Client { mut args, env, database } = client_args(url)?;
     args.extend(
         ["--single-transaction", "--routines", "--triggers", "--skip-comments", "--hex-blob"].map(str::to_string),
     );
@@ -46,7 +53,7 @@ pub(crate) fn backup(url: &str, path: &Path) -> Result<bool, BackupError> {
 }
 
 pub(crate) fn restore(url: &str, path: &Path) -> Result<(), BackupError> {
-    let (mut args, env, database) = client_args(url)?;
+    let Client { mut args, env, database } = client_args(url)?;
     let mut session = super::data::connect_data(url)?;
     // NOTE: MySQL DDL is not transactional: the database is emptied, then the dump replayed.
     let objects = session.texts(
