@@ -5,6 +5,7 @@
 
 pub mod backup;
 mod convert;
+pub mod copy;
 mod fields;
 mod load;
 mod rows;

@@ -113,6 +113,31 @@ pub trait DataSession: Send {
     /// `ON CONFLICT … DO UPDATE` (SQLite, PostgreSQL), `ON DUPLICATE KEY UPDATE` (MySQL).
     fn upsert(&mut self, target: &RowTarget, rows: &[Vec<Cell>]) -> Result<(), DbError>;
 
+    /// Writes `rows` into a table being filled (no upsert): PostgreSQL through `COPY … FROM STDIN`,
+    /// the others through multi-row inserts.
+    fn insert_rows(&mut self, target: &RowTarget, rows: &[Vec<Cell>]) -> Result<(), DbError> {
+        let plain = RowTarget { key: Vec::new(), ..target.clone() };
+        self.upsert(&plain, rows)
+    }
+
+    /// Reads every row of `table` (`columns`, in order), handing them to `each` `batch` rows at a
+    /// time; `each` returns false to stop. SQLite gives values as stored; PostgreSQL and MySQL as
+    /// their text output, which the caller converts by the column's type. Returns the rows read.
+    fn scan(
+        &mut self,
+        namespace: Option<&str>,
+        table: &str,
+        columns: &[String],
+        batch: usize,
+        each: &mut dyn FnMut(Vec<Vec<Cell>>) -> bool,
+    ) -> Result<u64, DbError>;
+
+    /// Moves the sequence behind a generated key column past the largest key the table holds
+    /// (PostgreSQL `setval`); the other engines do so by themselves when keys are inserted.
+    fn move_identity(&mut self, _namespace: Option<&str>, _table: &str, _column: &str) -> Result<(), DbError> {
+        Ok(())
+    }
+
     /// Which of `values` (keys as [`Cell::key_text`] spells them) `table.column` holds.
     fn present(
         &mut self,
@@ -143,6 +168,9 @@ pub fn connect_data(url: &str) -> Result<Box<dyn DataSession>, DbError> {
 
 /// The table that remembers how far a batched (non-transactional) load got, per source.
 pub const PROGRESS_TABLE: &str = "schemadoc_load_progress";
+
+/// The table in a copy's target that remembers which tables are copied whole.
+pub const COPY_PROGRESS_TABLE: &str = "schemadoc_copy_progress";
 
 /// How many rows of `source` an earlier, interrupted load committed (0 when none).
 pub fn progress(session: &mut dyn DataSession, source: &str) -> Result<u64, DbError> {

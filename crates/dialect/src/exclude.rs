@@ -7,29 +7,30 @@ use model::{glob, name_eq, Schema};
 /// The tables migration tools keep their history in, under their default names. Generic names
 /// some tools use (`migrations`) are not here: they may be a user's own table; `--exclude` names them.
 pub const BOOKKEEPING_TABLES: &[&str] = &[
-    "alembic_version",             // Alembic
-    "_prisma_migrations",          // Prisma Migrate
-    "schema_migrations",           // Rails, golang-migrate, dbmate, Ecto
-    "ar_internal_metadata",        // Rails
-    "django_migrations",           // Django
-    "flyway_schema_history",       // Flyway
-    "databasechangelog",           // Liquibase
-    "databasechangeloglock",       // Liquibase
-    "knex_migrations",             // Knex
-    "knex_migrations_lock",        // Knex
-    "SequelizeMeta",               // Sequelize
-    "__EFMigrationsHistory",       // Entity Framework Core
-    "goose_db_version",            // goose
-    "atlas_schema_revisions",      // Atlas
-    "_sqlx_migrations",            // sqlx
-    "__diesel_schema_migrations",  // Diesel
-    "seaql_migrations",            // SeaORM
-    "pgmigrations",                // node-pg-migrate
-    "__drizzle_migrations",        // Drizzle
-    "phinxlog",                    // Phinx
-    "mikro_orm_migrations",        // MikroORM
-    "doctrine_migration_versions", // Doctrine
-    crate::data::PROGRESS_TABLE,   // schemadoc load, while a MySQL load is interrupted
+    "alembic_version",                // Alembic
+    "_prisma_migrations",             // Prisma Migrate
+    "schema_migrations",              // Rails, golang-migrate, dbmate, Ecto
+    "ar_internal_metadata",           // Rails
+    "django_migrations",              // Django
+    "flyway_schema_history",          // Flyway
+    "databasechangelog",              // Liquibase
+    "databasechangeloglock",          // Liquibase
+    "knex_migrations",                // Knex
+    "knex_migrations_lock",           // Knex
+    "SequelizeMeta",                  // Sequelize
+    "__EFMigrationsHistory",          // Entity Framework Core
+    "goose_db_version",               // goose
+    "atlas_schema_revisions",         // Atlas
+    "_sqlx_migrations",               // sqlx
+    "__diesel_schema_migrations",     // Diesel
+    "seaql_migrations",               // SeaORM
+    "pgmigrations",                   // node-pg-migrate
+    "__drizzle_migrations",           // Drizzle
+    "phinxlog",                       // Phinx
+    "mikro_orm_migrations",           // MikroORM
+    "doctrine_migration_versions",    // Doctrine
+    crate::data::PROGRESS_TABLE,      // schemadoc load, while a MySQL load is interrupted
+    crate::data::COPY_PROGRESS_TABLE, // schemadoc copy, while a copy is unfinished
 ];
 
 /// Which live tables are someone else's.

@@ -4,6 +4,7 @@ use anyhow::{bail, Result};
 use data::{FieldMap, FileReport, LoadOptions, LoadReport, Outcome, TableMap};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -228,4 +229,92 @@ pub fn summary_text(report: &LoadReport, url: &str, dry_run: bool, elapsed: std:
 
 fn stem(path: &std::path::Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().split('.').next().unwrap_or_default().to_string()).unwrap_or_default()
+}
+
+/// `schemadoc copy --from URL --to URL [DOC…]`.
+#[derive(clap::Args)]
+pub struct CopyArgs {
+    /// Documents whose schema the target gets (default: the source's own, as inspected).
+    pub docs: Vec<PathBuf>,
+    /// The database to copy from (read only).
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The database to copy into: its tables are created (or extended) first, and must be empty.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    #[command(flatten)]
+    pub backup: BackupArgs,
+}
+
+pub fn copy(args: CopyArgs, out: &mut impl std::io::Write) -> Result<ExitCode> {
+    let document = if args.docs.is_empty() {
+        None
+    } else {
+        let input = crate::Input {
+            docs: args.docs.clone(),
+            dialect: None,
+            prefer: Vec::new(),
+            section: Vec::new(),
+            exclude_section: Vec::new(),
+            config: None,
+            no_config: false,
+        };
+        Some(crate::read(&input, true)?.1.schema)
+    };
+    let job = data::copy::plan_copy(&args.from, &args.to, document.as_ref())?;
+    if !job.fresh {
+        let config = match args.docs.is_empty() {
+            true => crate::config::Config::default(),
+            false => crate::config::for_documents(&args.docs, None, false)?,
+        };
+        backup_before(&args.to, &args.backup, &config, "copy")?;
+    }
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        let style = indicatif::ProgressStyle::with_template("{spinner} {msg}: {human_pos} rows ({per_sec})");
+        if let Ok(style) = style {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let mut current = String::new();
+    let mut progress = |table: &str, rows: u64| {
+        if let Some(bar) = &bar {
+            if table != current {
+                current = table.to_string();
+                bar.reset();
+                bar.set_message(current.clone());
+            }
+            bar.set_position(rows);
+        }
+    };
+    let outcome = data::copy::run_copy(&job, &mut progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let outcome = outcome?;
+    let mut text = String::new();
+    for c in &outcome.tables {
+        let mark = if c.verified() { "ok" } else { "MISMATCH" };
+        let resumed = if c.resumed { " (copied by the interrupted copy)" } else { "" };
+        let _ = writeln!(
+            text,
+            "{}: {} rows copied, {} in the target, checksum {} / {}: {mark}{resumed}",
+            c.table, c.source_rows, c.target_rows, c.source_checksum, c.target_checksum
+        );
+    }
+    let rows = outcome.rows();
+    let _ = writeln!(
+        text,
+        "\ncopied {rows} rows of {} tables from {} to {} in {:.2} s ({:.0} rows/s); keys and indexes {:.2} s; verified in {:.2} s",
+        outcome.tables.len(),
+        dialect::redact(&args.from),
+        dialect::redact(&args.to),
+        outcome.copy_seconds,
+        rows as f64 / outcome.copy_seconds.max(1e-6),
+        outcome.constraints_seconds,
+        outcome.verify_seconds
+    );
+    crate::write_out(out, &text)?;
+    Ok(if outcome.verified() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

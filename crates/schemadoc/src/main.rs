@@ -170,6 +170,8 @@ enum Command {
     Load(data::LoadArgs),
     /// Replace the database with a backup `apply --backup` or `load --backup` took.
     Restore(data::RestoreArgs),
+    /// Copy schema and rows from one database to another (SQLite to PostgreSQL, …), verified by counts and checksums.
+    Copy(data::CopyArgs),
     /// List the rules, or explain one.
     Rules {
         /// A rule name, e.g. foreign-key-without-index.
@@ -620,6 +622,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Load(args) => data::load(args, &mut out),
         Command::Restore(args) => data::restore(args),
+        Command::Copy(args) => data::copy(args, &mut out),
         Command::Rules { rule } => {
             let rules = all_rules();
             match rule {

@@ -69,6 +69,11 @@ fn upsert_sql(table: &str, target: &RowTarget, rows: usize) -> String {
     sql
 }
 
+/// A value read as its text output (NULL as NULL).
+fn as_text(row: &sqlx::mysql::MySqlRow, i: usize) -> Cell {
+    row.try_get::<Option<String>, _>(i).ok().flatten().map_or(Cell::Null, Cell::Text)
+}
+
 impl MysqlData {
     fn error(&self, what: &str, e: impl std::fmt::Display) -> DbError {
         DbError::Query {
@@ -128,6 +133,39 @@ impl DataSession for MysqlData {
             done.map_err(|e| self.error(&format!("writing rows to {}", target.table), e))?;
         }
         Ok(())
+    }
+
+    fn scan(
+        &mut self,
+        namespace: Option<&str>,
+        table: &str,
+        columns: &[String],
+        batch: usize,
+        each: &mut dyn FnMut(Vec<Vec<Cell>>) -> bool,
+    ) -> Result<u64, DbError> {
+        use futures_util::TryStreamExt as _;
+        let t = self.quoted_table(namespace, table);
+        let list: Vec<String> = columns.iter().map(|c| format!("CAST({} AS CHAR)", quote_with(c, '`'))).collect();
+        let sql = format!("SELECT {} FROM {t}", list.join(", "));
+        let width = columns.len();
+        let conn = &mut self.conn;
+        let read = self.rt.block_on(async move {
+            let mut stream = sqlx::query(AssertSqlSafe(sql)).persistent(false).fetch(conn);
+            let mut buf = Vec::with_capacity(batch);
+            let mut n = 0u64;
+            while let Some(row) = stream.try_next().await? {
+                buf.push((0..width).map(|i| as_text(&row, i)).collect::<Vec<Cell>>());
+                n += 1;
+                if buf.len() >= batch && !each(std::mem::take(&mut buf)) {
+                    return Ok(n);
+                }
+            }
+            if !buf.is_empty() {
+                each(buf);
+            }
+            Ok::<u64, sqlx::Error>(n)
+        });
+        read.map_err(|e| self.error(&format!("reading {table}"), e))
     }
 
     fn present(

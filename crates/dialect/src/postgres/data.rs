@@ -52,6 +52,39 @@ fn payload(columns: &[String], rows: &[Vec<Cell>]) -> String {
     out
 }
 
+/// Appends `cell` in `COPY`'s text format: `\N` for NULL, backslash escapes for the separators.
+fn copy_text(out: &mut String, cell: &Cell) {
+    use std::fmt::Write as _;
+    let escaped = |out: &mut String, s: &str| {
+        for c in s.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c => out.push(c),
+            }
+        }
+    };
+    match cell {
+        Cell::Null => out.push_str("\\N"),
+        Cell::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Cell::Float(f) => {
+            let _ = write!(out, "{f:?}");
+        }
+        Cell::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        Cell::Text(t) | Cell::Json(t) | Cell::Date(t) => escaped(out, t),
+        Cell::Timestamp { text, utc } => {
+            out.push_str(text);
+            if *utc {
+                out.push_str("+00");
+            }
+        }
+    }
+}
+
 fn upsert_sql(table: &str, target: &RowTarget) -> String {
     let q = |n: &str| quote_with(n, '"');
     let cols: Vec<String> = target.columns.iter().map(|c| q(c)).collect();
@@ -71,6 +104,11 @@ fn upsert_sql(table: &str, target: &RowTarget) -> String {
         }
     }
     sql
+}
+
+/// A value read as its text output (NULL as NULL).
+fn as_text(row: &sqlx::postgres::PgRow, i: usize) -> Cell {
+    row.try_get::<Option<String>, _>(i).ok().flatten().map_or(Cell::Null, Cell::Text)
 }
 
 impl PgData {
@@ -131,6 +169,75 @@ impl DataSession for PgData {
         Ok(())
     }
 
+    fn insert_rows(&mut self, target: &RowTarget, rows: &[Vec<Cell>]) -> Result<(), DbError> {
+        let table = self.quoted_table(target.namespace.as_deref(), &target.table);
+        let cols: Vec<String> = target.columns.iter().map(|c| quote_with(c, '"')).collect();
+        let sql = format!("COPY {table} ({}) FROM STDIN", cols.join(", "));
+        let mut buf = String::with_capacity(rows.len() * 64);
+        for row in rows {
+            for (i, cell) in row.iter().enumerate() {
+                if i > 0 {
+                    buf.push('\t');
+                }
+                copy_text(&mut buf, cell);
+            }
+            buf.push('\n');
+        }
+        let conn = &mut self.conn;
+        let done = self.rt.block_on(async move {
+            let mut copy = conn.copy_in_raw(&sql).await?;
+            copy.send(buf.as_bytes()).await?;
+            copy.finish().await
+        });
+        done.map(|_| ()).map_err(|e| self.error(&format!("copying rows into {}", target.table), e))
+    }
+
+    fn move_identity(&mut self, namespace: Option<&str>, table: &str, column: &str) -> Result<(), DbError> {
+        let t = self.quoted_table(namespace, table);
+        let c = quote_with(column, '"');
+        let sql = format!(
+            "SELECT setval(pg_get_serial_sequence({}, {}), COALESCE(MAX({c}), 0) + 1, false) FROM {t}",
+            crate::common::string_literal(&t, false),
+            crate::common::string_literal(column, false)
+        );
+        let q = sqlx::query(AssertSqlSafe(sql)).persistent(false);
+        let done = self.rt.block_on(q.fetch_optional(&mut self.conn));
+        done.map(|_| ()).map_err(|e| self.error(&format!("moving the sequence of {table}.{column}"), e))
+    }
+
+    fn scan(
+        &mut self,
+        namespace: Option<&str>,
+        table: &str,
+        columns: &[String],
+        batch: usize,
+        each: &mut dyn FnMut(Vec<Vec<Cell>>) -> bool,
+    ) -> Result<u64, DbError> {
+        use futures_util::TryStreamExt as _;
+        let t = self.quoted_table(namespace, table);
+        let list: Vec<String> = columns.iter().map(|c| format!("{}::text", quote_with(c, '"'))).collect();
+        let sql = format!("SELECT {} FROM {t}", list.join(", "));
+        let width = columns.len();
+        let conn = &mut self.conn;
+        let read = self.rt.block_on(async move {
+            let mut stream = sqlx::query(AssertSqlSafe(sql)).persistent(false).fetch(conn);
+            let mut buf = Vec::with_capacity(batch);
+            let mut n = 0u64;
+            while let Some(row) = stream.try_next().await? {
+                buf.push((0..width).map(|i| as_text(&row, i)).collect::<Vec<Cell>>());
+                n += 1;
+                if buf.len() >= batch && !each(std::mem::take(&mut buf)) {
+                    return Ok(n);
+                }
+            }
+            if !buf.is_empty() {
+                each(buf);
+            }
+            Ok::<u64, sqlx::Error>(n)
+        });
+        read.map_err(|e| self.error(&format!("reading {table}"), e))
+    }
+
     fn present(
         &mut self,
         namespace: Option<&str>,
@@ -180,6 +287,20 @@ impl DataSession for PgData {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copy_text_escapes_separators() {
+        let mut out = String::new();
+        for (i, cell) in
+            [Cell::Text("a\tb\\c\n한".into()), Cell::Null, Cell::Bool(true), Cell::Float(0.1)].iter().enumerate()
+        {
+            if i > 0 {
+                out.push('\t');
+            }
+            copy_text(&mut out, cell);
+        }
+        assert_eq!(out, "a\\tb\\\\c\\n한\t\\N\tt\t0.1");
+    }
 
     #[test]
     fn rows_travel_as_one_json_array() {

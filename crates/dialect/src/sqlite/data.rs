@@ -54,6 +54,23 @@ fn bind<'a>(
     }
 }
 
+/// A value as SQLite stores it: integer, real, text (a blob as text, invalid UTF-8 replaced).
+fn stored(row: &sqlx::sqlite::SqliteRow, i: usize) -> Cell {
+    use sqlx::{TypeInfo as _, ValueRef as _};
+    let Ok(raw) = row.try_get_raw(i) else { return Cell::Null };
+    if raw.is_null() {
+        return Cell::Null;
+    }
+    let kind = raw.type_info().name().to_string();
+    let cell = match kind.as_str() {
+        "INTEGER" => row.try_get::<i64, _>(i).map(Cell::Int),
+        "REAL" => row.try_get::<f64, _>(i).map(Cell::Float),
+        "BLOB" => row.try_get::<Vec<u8>, _>(i).map(|b| Cell::Text(String::from_utf8_lossy(&b).into_owned())),
+        _ => row.try_get::<String, _>(i).map(Cell::Text),
+    };
+    cell.unwrap_or(Cell::Null)
+}
+
 impl SqliteData {
     fn error(&self, what: &str, e: impl std::fmt::Display) -> DbError {
         DbError::Query { url: self.url.clone(), what: what.to_string(), message: e.to_string() }
@@ -130,6 +147,39 @@ impl DataSession for SqliteData {
             done.map_err(|e| self.error(&format!("writing rows to {}", target.table), e))?;
         }
         Ok(())
+    }
+
+    fn scan(
+        &mut self,
+        namespace: Option<&str>,
+        table: &str,
+        columns: &[String],
+        batch: usize,
+        each: &mut dyn FnMut(Vec<Vec<Cell>>) -> bool,
+    ) -> Result<u64, DbError> {
+        use futures_util::TryStreamExt as _;
+        let t = self.quoted_table(namespace, table);
+        let list: Vec<String> = columns.iter().map(|c| quote_with(c, '"')).collect();
+        let sql = format!("SELECT {} FROM {t}", list.join(", "));
+        let width = columns.len();
+        let conn = &mut self.conn;
+        let read = self.rt.block_on(async move {
+            let mut stream = sqlx::query(AssertSqlSafe(sql)).persistent(false).fetch(conn);
+            let mut buf = Vec::with_capacity(batch);
+            let mut n = 0u64;
+            while let Some(row) = stream.try_next().await? {
+                buf.push((0..width).map(|i| stored(&row, i)).collect::<Vec<Cell>>());
+                n += 1;
+                if buf.len() >= batch && !each(std::mem::take(&mut buf)) {
+                    return Ok(n);
+                }
+            }
+            if !buf.is_empty() {
+                each(buf);
+            }
+            Ok::<u64, sqlx::Error>(n)
+        });
+        read.map_err(|e| self.error(&format!("reading {table}"), e))
     }
 
     fn present(
