@@ -278,7 +278,10 @@ fn copy_table(
         }
         // Stops the reader when the writer gave up.
         drop(rx);
-        let read = reader.join().unwrap_or_else(|_| Ok(0));
+        let read = match reader.join() {
+            Ok(read) => read,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
         result?;
         read?;
         Ok::<(u64, u64), CopyError>((written, sum))
