@@ -66,6 +66,11 @@ pub fn convert_cell(cell: Cell, column: &Column, schema: &Schema) -> Result<Cell
         (TypeKind::Int { .. }, Cell::Int(i)) => Ok(Cell::Int(i)),
         (TypeKind::Float { .. }, Cell::Float(f)) => Ok(Cell::Float(f)),
         (TypeKind::Float { .. }, Cell::Int(i)) => Ok(Cell::Float(i as f64)),
+        (TypeKind::Bool, Cell::Int(i @ (0 | 1))) => Ok(Cell::Bool(i == 1)),
+        (TypeKind::Timestamp { .. }, Cell::Text(s)) => match crate::time::parse_iso(&s) {
+            Some(t) => Ok(Cell::Timestamp { text: t.text, utc: t.utc }),
+            None => convert(&Value::String(s), column, schema),
+        },
         (_, cell) => convert(&value_of(cell), column, schema),
     }
 }
@@ -82,8 +87,10 @@ fn value_of(cell: Cell) -> Value {
 }
 
 /// A row's contribution to a table checksum: a 64-bit FNV-1a hash of its values as the target's
-/// types hold them (numbers without trailing zeros, timestamps without their zone marker).
-fn row_hash(row: &[Cell], columns: &[&Column]) -> u64 {
+/// types hold them (numbers without trailing zeros, timestamps without their zone marker), as
+/// [`Cell::key_text`] spells them. `buf` is scratch space, reused from row to row.
+fn row_hash(row: &[Cell], columns: &[&Column], buf: &mut String) -> u64 {
+    use std::fmt::Write as _;
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {
         for b in bytes {
@@ -92,19 +99,30 @@ fn row_hash(row: &[Cell], columns: &[&Column]) -> u64 {
         }
     };
     for (cell, column) in row.iter().zip(columns) {
-        match cell.key_text() {
-            None => eat(&[0]),
-            Some(t) => {
-                let t = match (&column.ty.kind, cell) {
-                    (TypeKind::Decimal { .. }, Cell::Text(s)) if s.contains('.') => {
-                        s.trim_end_matches('0').trim_end_matches('.').to_string()
-                    }
-                    (_, Cell::Float(f)) => format!("{f:?}"),
-                    _ => t,
-                };
-                eat(t.as_bytes());
+        buf.clear();
+        let text: &str = match cell {
+            Cell::Null => "\0",
+            Cell::Int(i) => {
+                let _ = write!(buf, "{i}");
+                buf
             }
-        }
+            Cell::Float(f) => {
+                let _ = write!(buf, "{f:?}");
+                buf
+            }
+            Cell::Bool(b) => {
+                if *b {
+                    "1"
+                } else {
+                    "0"
+                }
+            }
+            Cell::Text(s) if matches!(column.ty.kind, TypeKind::Decimal { .. }) && s.contains('.') => {
+                s.trim_end_matches('0').trim_end_matches('.')
+            }
+            Cell::Text(s) | Cell::Json(s) | Cell::Date(s) | Cell::Timestamp { text: s, .. } => s,
+        };
+        eat(text.as_bytes());
         eat(&[0x1f]);
     }
     h
@@ -168,12 +186,13 @@ pub fn finish_copy(
         let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
         let mut sum: u64 = 0;
         let mut failure = None;
+        let mut buf = String::new();
         let rows = target.scan(table.namespace.as_deref(), &table.name, &names, BATCH, &mut |batch| {
             for row in batch {
                 let converted: Result<Vec<Cell>, String> =
                     row.into_iter().zip(&columns).map(|(cell, c)| convert_cell(cell, c, target_schema)).collect();
                 match converted {
-                    Ok(cells) => sum = sum.wrapping_add(row_hash(&cells, &columns)),
+                    Ok(cells) => sum = sum.wrapping_add(row_hash(&cells, &columns, &mut buf)),
                     Err(m) => {
                         failure = Some(m);
                         return false;
@@ -241,6 +260,7 @@ fn copy_table(
         });
         let mut written: u64 = 0;
         let mut sum: u64 = 0;
+        let mut buf = String::new();
         let mut result: Result<(), CopyError> = Ok(());
         for batch in rx.iter() {
             let mut rows = Vec::with_capacity(batch.len());
@@ -263,7 +283,7 @@ fn copy_table(
                 if result.is_err() {
                     break;
                 }
-                sum = sum.wrapping_add(row_hash(&cells, columns));
+                sum = sum.wrapping_add(row_hash(&cells, columns, &mut buf));
                 rows.push(cells);
             }
             if result.is_err() {
@@ -430,7 +450,7 @@ pub fn run_copy(job: &CopyJob, progress: &mut dyn FnMut(&str, u64)) -> Result<Co
     let staged = if job.fresh { without_constraints(&job.document) } else { job.document.clone() };
     bring_target_to(target.as_mut(), &staged)?;
     let target_schema = dialect::engine(target.kind()).translate(&job.document).schema;
-    let mut reader = dialect::connect_data(&job.from)?;
+    let mut reader = dialect::connect_reader(&job.from)?;
     let mut writer = dialect::connect_data(&job.to)?;
     let started = std::time::Instant::now();
     let mut tables = copy_tables(reader.as_mut(), writer.as_mut(), &job.source_schema, &target_schema, progress)?;

@@ -166,6 +166,16 @@ pub fn connect_data(url: &str) -> Result<Box<dyn DataSession>, DbError> {
     }
 }
 
+/// Opens `url` to read rows only (`copy`'s source): a SQLite file is opened read-only and left as
+/// it is; the servers are read through an ordinary session.
+pub fn connect_reader(url: &str) -> Result<Box<dyn DataSession>, DbError> {
+    match engine_of_url(url)? {
+        EngineKind::Sqlite => crate::sqlite::connect_reader(url),
+        EngineKind::Postgres => crate::postgres::connect_data(url),
+        EngineKind::Mysql => crate::mysql::connect_data(url),
+    }
+}
+
 /// The table that remembers how far a batched (non-transactional) load got, per source.
 pub const PROGRESS_TABLE: &str = "schemadoc_load_progress";
 

@@ -20,7 +20,7 @@ mod session;
 mod sqlite;
 pub mod testing;
 
-pub use data::{connect_data, Cell, DataSession, RowTarget};
+pub use data::{connect_data, connect_reader, Cell, DataSession, RowTarget};
 pub use foreign::foreign_types;
 pub use migrate::{Hazard, HazardKind, Plan, PlanOptions, PlannedStatement, Translated};
 pub use session::{

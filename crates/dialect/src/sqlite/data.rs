@@ -18,17 +18,30 @@ pub(super) struct SqliteData {
     rt: tokio::runtime::Runtime,
     conn: SqliteConnection,
     url: String,
+    /// The database file (`None`: in memory).
+    path: Option<String>,
 }
 
 pub(crate) fn connect_data(url: &str) -> Result<Box<dyn DataSession>, DbError> {
+    open(url, false)
+}
+
+/// Opens the database to read rows only: nothing about the file is changed (not its journal mode),
+/// and a file that does not exist is an error, not a new database.
+pub(crate) fn connect_reader(url: &str) -> Result<Box<dyn DataSession>, DbError> {
+    open(url, true)
+}
+
+fn open(url: &str, read_only: bool) -> Result<Box<dyn DataSession>, DbError> {
     let shown = redact(url);
     let target = parse_url(url)?;
     let fail = |message: String| DbError::Connect { url: shown.clone(), message: scrub(&message, url) };
-    if target.read_only {
+    if target.read_only && !read_only {
         return Err(DbError::ReadOnly { url: shown });
     }
-    let mut opts = SqliteConnectOptions::new().foreign_keys(true).create_if_missing(true);
+    let mut opts = SqliteConnectOptions::new().foreign_keys(true).read_only(read_only).create_if_missing(!read_only);
     opts = match &target.path {
+        Some(p) if read_only => opts.filename(p),
         Some(p) => opts.filename(p).journal_mode(SqliteJournalMode::Wal),
         None => opts.in_memory(true),
     };
@@ -37,7 +50,96 @@ pub(crate) fn connect_data(url: &str) -> Result<Box<dyn DataSession>, DbError> {
         .build()
         .map_err(|e| fail(format!("cannot start a runtime: {e}")))?;
     let conn = rt.block_on(opts.connect()).map_err(|e| fail(e.to_string()))?;
-    Ok(Box::new(SqliteData { rt, conn, url: shown }))
+    Ok(Box::new(SqliteData { rt, conn, url: shown, path: target.path }))
+}
+
+/// Reads every row `sql` returns through SQLite's own API on a read-only connection of its own:
+/// several times faster than a driver that hands rows over one at a time, and the source is never
+/// written to (not even its journal mode).
+fn raw_scan(
+    path: &str,
+    sql: &str,
+    width: usize,
+    batch: usize,
+    each: &mut dyn FnMut(Vec<Vec<Cell>>) -> bool,
+) -> Result<u64, String> {
+    use libsqlite3_sys as ffi;
+    use std::ffi::{CStr, CString};
+    let c_path = CString::new(path).map_err(|_| "the path holds a NUL character".to_string())?;
+    let c_sql = CString::new(sql).map_err(|_| "the query holds a NUL character".to_string())?;
+    let width = std::os::raw::c_int::try_from(width).map_err(|_| "too many columns".to_string())?;
+    // SAFETY: `db` and `stmt` are used only between a successful open/prepare and the close/
+    // finalize below; column pointers are read before the next step, for the length SQLite gives.
+    unsafe {
+        let mut db: *mut ffi::sqlite3 = std::ptr::null_mut();
+        let message = |db: *mut ffi::sqlite3| CStr::from_ptr(ffi::sqlite3_errmsg(db)).to_string_lossy().into_owned();
+        if ffi::sqlite3_open_v2(c_path.as_ptr(), &mut db, ffi::SQLITE_OPEN_READONLY, std::ptr::null()) != ffi::SQLITE_OK
+        {
+            let m = if db.is_null() { "cannot open".to_string() } else { message(db) };
+            ffi::sqlite3_close(db);
+            return Err(m);
+        }
+        ffi::sqlite3_busy_timeout(db, 10_000);
+        let mut stmt: *mut ffi::sqlite3_stmt = std::ptr::null_mut();
+        if ffi::sqlite3_prepare_v2(db, c_sql.as_ptr(), -1, &mut stmt, std::ptr::null_mut()) != ffi::SQLITE_OK {
+            let m = message(db);
+            ffi::sqlite3_close(db);
+            return Err(m);
+        }
+        let bytes = |p: *const u8, n: std::os::raw::c_int| -> String {
+            if p.is_null() || n <= 0 {
+                return String::new();
+            }
+            let slice = std::slice::from_raw_parts(p, n as usize);
+            match std::str::from_utf8(slice) {
+                Ok(s) => s.to_string(),
+                Err(_) => String::from_utf8_lossy(slice).into_owned(),
+            }
+        };
+        let mut rows = 0u64;
+        let mut buf: Vec<Vec<Cell>> = Vec::with_capacity(batch);
+        let mut outcome = Ok(());
+        loop {
+            match ffi::sqlite3_step(stmt) {
+                ffi::SQLITE_ROW => {
+                    let mut row = Vec::with_capacity(width as usize);
+                    for i in 0..width {
+                        row.push(match ffi::sqlite3_column_type(stmt, i) {
+                            ffi::SQLITE_INTEGER => Cell::Int(ffi::sqlite3_column_int64(stmt, i)),
+                            ffi::SQLITE_FLOAT => Cell::Float(ffi::sqlite3_column_double(stmt, i)),
+                            ffi::SQLITE_NULL => Cell::Null,
+                            ffi::SQLITE_BLOB => {
+                                let p = ffi::sqlite3_column_blob(stmt, i).cast::<u8>();
+                                Cell::Text(bytes(p, ffi::sqlite3_column_bytes(stmt, i)))
+                            }
+                            _ => {
+                                let p = ffi::sqlite3_column_text(stmt, i);
+                                Cell::Text(bytes(p, ffi::sqlite3_column_bytes(stmt, i)))
+                            }
+                        });
+                    }
+                    buf.push(row);
+                    rows += 1;
+                    if buf.len() >= batch && !each(std::mem::replace(&mut buf, Vec::with_capacity(batch))) {
+                        break;
+                    }
+                }
+                ffi::SQLITE_DONE => {
+                    if !buf.is_empty() {
+                        each(std::mem::take(&mut buf));
+                    }
+                    break;
+                }
+                _ => {
+                    outcome = Err(message(db));
+                    break;
+                }
+            }
+        }
+        ffi::sqlite3_finalize(stmt);
+        ffi::sqlite3_close(db);
+        outcome.map(|()| rows)
+    }
 }
 
 fn bind<'a>(
@@ -52,23 +154,6 @@ fn bind<'a>(
         Cell::Text(s) | Cell::Json(s) | Cell::Date(s) => q.bind(s.clone()),
         Cell::Timestamp { text, .. } => q.bind(text.clone()),
     }
-}
-
-/// A value as SQLite stores it: integer, real, text (a blob as text, invalid UTF-8 replaced).
-fn stored(row: &sqlx::sqlite::SqliteRow, i: usize) -> Cell {
-    use sqlx::{TypeInfo as _, ValueRef as _};
-    let Ok(raw) = row.try_get_raw(i) else { return Cell::Null };
-    if raw.is_null() {
-        return Cell::Null;
-    }
-    let kind = raw.type_info().name().to_string();
-    let cell = match kind.as_str() {
-        "INTEGER" => row.try_get::<i64, _>(i).map(Cell::Int),
-        "REAL" => row.try_get::<f64, _>(i).map(Cell::Float),
-        "BLOB" => row.try_get::<Vec<u8>, _>(i).map(|b| Cell::Text(String::from_utf8_lossy(&b).into_owned())),
-        _ => row.try_get::<String, _>(i).map(Cell::Text),
-    };
-    cell.unwrap_or(Cell::Null)
 }
 
 impl SqliteData {
@@ -157,29 +242,15 @@ impl DataSession for SqliteData {
         batch: usize,
         each: &mut dyn FnMut(Vec<Vec<Cell>>) -> bool,
     ) -> Result<u64, DbError> {
-        use futures_util::TryStreamExt as _;
         let t = self.quoted_table(namespace, table);
         let list: Vec<String> = columns.iter().map(|c| quote_with(c, '"')).collect();
         let sql = format!("SELECT {} FROM {t}", list.join(", "));
-        let width = columns.len();
-        let conn = &mut self.conn;
-        let read = self.rt.block_on(async move {
-            let mut stream = sqlx::query(AssertSqlSafe(sql)).persistent(false).fetch(conn);
-            let mut buf = Vec::with_capacity(batch);
-            let mut n = 0u64;
-            while let Some(row) = stream.try_next().await? {
-                buf.push((0..width).map(|i| stored(&row, i)).collect::<Vec<Cell>>());
-                n += 1;
-                if buf.len() >= batch && !each(std::mem::take(&mut buf)) {
-                    return Ok(n);
-                }
-            }
-            if !buf.is_empty() {
-                each(buf);
-            }
-            Ok::<u64, sqlx::Error>(n)
-        });
-        read.map_err(|e| self.error(&format!("reading {table}"), e))
+        let Some(path) = self.path.clone() else {
+            return Err(
+                self.error(&format!("reading {table}"), "an in-memory database cannot be read by another connection")
+            );
+        };
+        raw_scan(&path, &sql, columns.len(), batch, each).map_err(|e| self.error(&format!("reading {table}"), e))
     }
 
     fn present(

@@ -56,4 +56,4 @@ pub(crate) fn connect(url: &str, options: &crate::ConnectOptions) -> Result<Box<
     Ok(Box::new(apply::connect(url, options)?))
 }
 
-pub(crate) use data::connect_data;
+pub(crate) use data::{connect_data, connect_reader};
