@@ -38,6 +38,17 @@ fn count(url: &str, table: &str) -> i64 {
     connect_data(url).unwrap().scalar(&format!("SELECT COUNT(*) FROM {table}")).unwrap().unwrap_or(-1)
 }
 
+/// CPU seconds (user + system) of this process and of its waited-for children, from
+/// `/proc/self/stat` (clock ticks of 1/100 s): the database server's own work is in neither.
+fn cpu() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let f: Vec<f64> = after.split_whitespace().map(|x| x.parse().unwrap_or(0.0)).collect();
+    // After the command name: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
+    let at = |n: usize| f.get(n - 3).copied().unwrap_or(0.0) / 100.0;
+    (at(14) + at(15), at(16) + at(17))
+}
+
 fn main() {
     let source = ScratchDb::new(EngineKind::Sqlite).unwrap();
     let t = Instant::now();
@@ -47,9 +58,11 @@ fn main() {
 
     let ours = ScratchDb::new(EngineKind::Postgres).expect("the local PostgreSQL server");
     let t = Instant::now();
+    let (cpu_before, _) = cpu();
     let job = plan_copy(&source.url, &ours.url, None).unwrap();
     let outcome = run_copy(&job, &mut |_, _| {}).unwrap();
     let total = t.elapsed().as_secs_f64();
+    let ours_cpu = cpu().0 - cpu_before;
     assert!(outcome.verified(), "{:#?}", outcome.tables);
     assert_eq!(count(&ours.url, "events"), EVENTS as i64);
     println!(
@@ -59,6 +72,7 @@ fn main() {
         outcome.constraints_seconds,
         outcome.verify_seconds
     );
+    println!("schemadoc copy: {ours_cpu:.2} s of client CPU (reading, converting, writing, verifying)");
     println!(
         "schemadoc copy without verification: {:.2} s, {:.0} rows/s",
         total - outcome.verify_seconds,
@@ -69,6 +83,7 @@ fn main() {
     let file = source.url.trim_start_matches("sqlite://").to_string();
     let pg = theirs.url.replacen("postgres://", "postgresql://", 1);
     let t = Instant::now();
+    let (_, children_before) = cpu();
     let status = std::process::Command::new("pgloader")
         .args(["--quiet", &format!("sqlite://{file}"), &pg])
         .status()
@@ -76,7 +91,8 @@ fn main() {
     let total = t.elapsed().as_secs_f64();
     assert!(status.success(), "pgloader failed");
     assert_eq!(count(&theirs.url, "events"), EVENTS as i64, "pgloader copied every row");
-    println!("pgloader: {total:.2} s, {:.0} rows/s", rows / total);
+    println!("pgloader: {total:.2} s, {:.0} rows/s, {:.2} s of client CPU", rows / total, cpu().1 - children_before);
+    println!("load average: {}", std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim());
 
     // `load`: a JSON array of user records into SQLite and PostgreSQL.
     let dir = std::env::temp_dir().join(format!("schemadoc_load_bench_{}", std::process::id()));
