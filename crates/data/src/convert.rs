@@ -36,7 +36,12 @@ pub fn convert(value: &Value, column: &Column, schema: &Schema) -> Result<Cell, 
                 .map(Cell::Int)
                 .ok_or_else(wrong),
             Value::Bool(b) => Ok(Cell::Int(i64::from(*b))),
-            Value::String(s) => s.trim().parse::<i64>().map(Cell::Int).map_err(|_| wrong()),
+            // A boolean where booleans are integers (SQLite, MySQL): PostgreSQL's text output is `true`.
+            Value::String(s) => match s.trim() {
+                "true" | "t" => Ok(Cell::Int(1)),
+                "false" | "f" => Ok(Cell::Int(0)),
+                t => t.parse::<i64>().map(Cell::Int).map_err(|_| wrong()),
+            },
             _ => Err(wrong()),
         },
         TypeKind::Float { .. } => match value {
@@ -175,6 +180,7 @@ mod tests {
         assert_eq!(convert(&json!(5), &int, &s), Ok(Cell::Int(5)));
         assert_eq!(convert(&json!(true), &int, &s), Ok(Cell::Int(1)));
         assert_eq!(convert(&json!("7"), &int, &s), Ok(Cell::Int(7)));
+        assert_eq!(convert(&json!("true"), &int, &s), Ok(Cell::Int(1)));
         assert_eq!(convert(&json!("x"), &int, &s), Err("expected an integer, found the string \"x\"".to_string()));
         let ts = col(TypeKind::Timestamp { tz: true, precision: None }, "TIMESTAMPTZ");
         assert_eq!(

@@ -133,3 +133,19 @@ fn a_target_table_with_rows_is_refused() {
     let err = run_copy(&job, &mut |_, _| {}).unwrap_err().to_string();
     assert!(err.contains("already holds 5000 rows"), "{err}");
 }
+
+/// Any pair: PostgreSQL (read through its text output) back into SQLite, the schema from the source.
+#[test]
+fn postgres_copies_back_to_sqlite() {
+    let (Some(first), Some(pg), Some(back)) =
+        (ScratchDb::new(EngineKind::Sqlite), ScratchDb::new(EngineKind::Postgres), ScratchDb::new(EngineKind::Sqlite))
+    else {
+        return;
+    };
+    source(&first);
+    run_copy(&plan_copy(&first.url, &pg.url, Some(&document())).unwrap(), &mut |_, _| {}).unwrap();
+    let outcome = run_copy(&plan_copy(&pg.url, &back.url, None).unwrap(), &mut |_, _| {}).unwrap();
+    assert!(outcome.verified(), "{:#?}", outcome.tables);
+    assert_eq!(count(&back.url, "SELECT COUNT(*) FROM events"), EVENTS as i64);
+    assert_eq!(count(&back.url, "SELECT COUNT(*) FROM users WHERE is_admin = 1"), (USERS / 2 + USERS % 2) as i64);
+}
