@@ -252,6 +252,23 @@ fn list(cols: &[String]) -> String {
 /// missing tables or to columns that are not a key, enum defaults outside the enum, references to
 /// undefined enum types (turned into text). Foreign keys get their referenced columns filled in
 /// and unnamed indexes get a name, unique across the schema.
+/// Clears the SQLite-only storage options (`STRICT`, `WITHOUT ROWID`) of every table, with a skip
+/// saying why: `engine` stores every table its one way.
+pub(crate) fn skip_sqlite_table_options(s: &mut Schema, engine: &str, out: &mut Out) {
+    for t in &mut s.tables {
+        let options = std::mem::take(&mut t.options);
+        for (set, option) in [(options.strict, "STRICT"), (options.without_rowid, "WITHOUT ROWID")] {
+            if set {
+                out.skip(
+                    format!("{option} of table {}", t.qualified_name()),
+                    format!("{option} is SQLite's; {engine} has no such table option"),
+                    &t.origin,
+                );
+            }
+        }
+    }
+}
+
 pub(crate) fn prepare(schema: &Schema) -> Prepared {
     let mut out = Out::default();
     let mut s = Schema { tables: Vec::new(), indexes: Vec::new(), ..schema.clone() };

@@ -75,6 +75,13 @@ impl ScratchDb {
     /// `sqlite3`, `psql`, `mariadb` — as a user building the database by hand would; `Err` holds
     /// what the client printed.
     pub fn run_client(&self, sql: &str) -> Result<(), String> {
+        self.client_output(sql).map(|_| ())
+    }
+
+    /// Runs `sql` through the engine's own client as [`ScratchDb::run_client`] does, and returns
+    /// what it printed on standard output (for queries: one row a line, columns tab- or
+    /// `|`-separated as the client prints them).
+    pub fn client_output(&self, sql: &str) -> Result<String, String> {
         use std::io::Write;
         use std::process::{Command, Stdio};
         let mut command = match self.kind {
@@ -91,7 +98,7 @@ impl ScratchDb {
             EngineKind::Mysql => {
                 let mut c = Command::new("mariadb");
                 let parts = url_parts(&self.url);
-                c.args(["-h", &parts.host, "-P", &parts.port, "-u", &parts.user, &parts.database]);
+                c.args(["-N", "-h", &parts.host, "-P", &parts.port, "-u", &parts.user, &parts.database]);
                 if !parts.password.is_empty() {
                     c.arg(format!("-p{}", parts.password));
                 }
@@ -108,7 +115,7 @@ impl ScratchDb {
         let out = child.wait_with_output().map_err(|e| e.to_string())?;
         let printed = String::from_utf8_lossy(&out.stderr).into_owned();
         if out.status.success() && !printed.contains("Error") {
-            Ok(())
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
         } else {
             Err(printed)
         }

@@ -3,6 +3,10 @@
 //! database by hand. Then schemadoc reads the same document and must find nothing to change: a
 //! spelling the server keeps differently is not drift. Every case is tried; the failures are
 //! reported together. Under `CI=true` the clients must be installed.
+//!
+//! Then schemadoc builds the same document in a second, empty database, and the table storage
+//! options the catalogs keep — SQLite `STRICT`/`WITHOUT ROWID` (`pragma table_list`) — must be
+//! the same in both: what the document states is created, not only left alone.
 
 use diff::Renames;
 use schemadoc_dialect::testing::ScratchDb;
@@ -36,6 +40,49 @@ fn client_available(kind: EngineKind) -> bool {
     let found = std::process::Command::new(client).arg("--version").output().is_ok_and(|o| o.status.success());
     assert!(found || std::env::var("CI").as_deref() != Ok("true"), "CI=true and `{client}` is not installed");
     found
+}
+
+/// The storage options of every table, one line each, as the engine's catalog reports them
+/// (read through the client, not through schemadoc's own inspection); `None` where there are none
+/// to compare.
+fn storage_options(db: &ScratchDb) -> Option<Result<String, String>> {
+    let sql = match db.kind {
+        EngineKind::Sqlite => {
+            // NOTE: schemadoc's connection closes on a worker thread after the session is dropped.
+            ".timeout 5000\nSELECT name, strict, wr FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
+             AND name NOT LIKE 'sqlite%' AND name <> 'schemadoc_history' ORDER BY name;"
+        }
+        _ => return None,
+    };
+    Some(db.client_output(sql))
+}
+
+/// Builds the document in a fresh database with schemadoc's own plan, and compares the storage
+/// options its catalog reports with those of the database the client built.
+fn built_by_schemadoc_matches(
+    kind: EngineKind,
+    document: &model::Schema,
+    client_built: &ScratchDb,
+) -> Result<(), String> {
+    let Some(expected) = storage_options(client_built) else { return Ok(()) };
+    let expected = expected.map_err(|e| format!("cannot read the client-built catalog: {e}"))?;
+    let Some(db) = ScratchDb::new(kind) else { return Ok(()) };
+    let mut session = db.session();
+    let live = session.inspect(&InspectFilter::for_document(kind, document)).map_err(|e| e.to_string())?;
+    let (_, _, plan, _) =
+        plan_migration_on(session.as_mut(), &live, document, &Renames::default(), &PlanOptions::default());
+    session.apply(&plan, "client_built").map_err(|e| format!("schemadoc could not build the document: {e}"))?;
+    drop(session);
+    let got = storage_options(&db)
+        .unwrap_or_else(|| Ok(String::new()))
+        .map_err(|e| format!("cannot read the catalog schemadoc built: {e}"))?;
+    if got == expected {
+        Ok(())
+    } else {
+        Err(format!(
+            "table options differ from the client-built database:\n  client:    {expected:?}\n  schemadoc: {got:?}"
+        ))
+    }
 }
 
 /// Builds every case of `kind` with the client, then plans: each must plan nothing.
@@ -83,6 +130,10 @@ fn run(kind: EngineKind, folder: &str) {
                 case.display(),
                 steps.join("\n")
             ));
+        }
+        drop(session);
+        if let Err(e) = built_by_schemadoc_matches(kind, &document, &db) {
+            failures.push(format!("{}: {e}", case.display()));
         }
     }
     assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), all.len(), failures.join("\n\n"));

@@ -8,7 +8,7 @@
 
 use model::{
     name_eq, name_key, Check, Column, Enum, Extension, ForeignKey, Index, PrimaryKey, ReferentialAction, Routine,
-    Schema, Table, Unique, View,
+    Schema, Table, TableOptions, Unique, View,
 };
 use serde::Serialize;
 
@@ -289,6 +289,14 @@ pub enum Change {
         table: String,
         comment: Option<String>,
     },
+    /// The table's storage options changed (SQLite `STRICT`, `WITHOUT ROWID`); `origin` is the
+    /// document's table.
+    SetTableOptions {
+        table: String,
+        from: TableOptions,
+        to: TableOptions,
+        origin: model::Origin,
+    },
     CreateIndex {
         index: Index,
     },
@@ -330,6 +338,7 @@ impl Change {
             Change::CreateEnum { definition } => &definition.origin,
             Change::ReplaceEnum { to, .. } => &to.origin,
             Change::CreateTable { table } => &table.origin,
+            Change::SetTableOptions { origin, .. } => origin,
             Change::AddColumn { column, .. } => &column.origin,
             Change::AlterColumn { to, .. } => &to.origin,
             Change::SetPrimaryKey { to: Some(pk), .. } => &pk.origin,
@@ -376,7 +385,8 @@ impl Change {
             | Change::DropCheck { table, .. }
             | Change::AddForeignKey { table, .. }
             | Change::DropForeignKey { table, .. }
-            | Change::SetTableComment { table, .. } => Some(table),
+            | Change::SetTableComment { table, .. }
+            | Change::SetTableOptions { table, .. } => Some(table),
             Change::CreateIndex { index } | Change::DropIndex { index } | Change::RenameIndex { to: index, .. } => {
                 Some(&index.table)
             }
@@ -443,6 +453,16 @@ impl Change {
                 format!("drop foreign key {table}.{} → {}", fk.columns.join(", "), fk.ref_table)
             }
             Change::SetTableComment { table, .. } => format!("set comment on {table}"),
+            Change::SetTableOptions { table, from, to, .. } => {
+                let mut what = Vec::new();
+                if from.strict != to.strict {
+                    what.push(if to.strict { "make STRICT" } else { "drop STRICT" });
+                }
+                if from.without_rowid != to.without_rowid {
+                    what.push(if to.without_rowid { "make WITHOUT ROWID" } else { "drop WITHOUT ROWID" });
+                }
+                format!("{} of {table}", what.join(", "))
+            }
             Change::CreateIndex { index } => format!("create index {}", idx(index)),
             Change::DropIndex { index } => format!("drop index {}", idx(index)),
             Change::RenameIndex { from, to } => format!("rename index {} to {}", idx(from), idx(to)),
@@ -769,7 +789,15 @@ fn diff_table(
         }
     }
     if hooks.compares_comments() && f.comment != t.comment {
-        changes.push(Change::SetTableComment { table, comment: t.comment.clone() });
+        changes.push(Change::SetTableComment { table: table.clone(), comment: t.comment.clone() });
+    }
+    if f.options != t.options {
+        changes.push(Change::SetTableOptions {
+            table,
+            from: f.options.clone(),
+            to: t.options.clone(),
+            origin: t.origin.clone(),
+        });
     }
 }
 

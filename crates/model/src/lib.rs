@@ -24,8 +24,8 @@ pub use origin::{Notation, Origin};
 pub use rule::RuleInfo;
 pub use schema::{
     Check, Column, DataStatement, Enum, Extension, ForeignKey, Generated, Identity, Index, IndexPart, Namespace,
-    PrimaryKey, QueryHint, QueryHintKind, Rename, Routine, RoutineKind, Schema, Setting, Stated, Table, TypeDef,
-    Unique, View,
+    PrimaryKey, QueryHint, QueryHintKind, Rename, Routine, RoutineKind, Schema, Setting, Stated, Table, TableOptions,
+    TypeDef, Unique, View,
 };
 pub use types::{is_sql_type, sql_type_base, DataType, TypeKind, SQL_TYPE_NAMES};
 pub use value::{DefaultValue, ReferentialAction};

@@ -105,6 +105,24 @@ impl Schema {
     }
 }
 
+/// Storage options of a table, as the engines that have them spell them. An engine without an
+/// option skips it with a note; a change of one the engine cannot alter rebuilds the table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TableOptions {
+    /// SQLite `STRICT`: every value must be of its column's declared type.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub strict: bool,
+    /// SQLite `WITHOUT ROWID`: rows are stored in primary-key order, without a rowid.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub without_rowid: bool,
+}
+
+impl TableOptions {
+    pub fn is_default(&self) -> bool {
+        *self == TableOptions::default()
+    }
+}
+
 /// A table with everything declared on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Table {
@@ -122,6 +140,9 @@ pub struct Table {
     pub checks: Vec<Check>,
     pub foreign_keys: Vec<ForeignKey>,
     pub comment: Option<String>,
+    /// How the engine stores the table (SQLite `STRICT`, `WITHOUT ROWID`).
+    #[serde(skip_serializing_if = "TableOptions::is_default")]
+    pub options: TableOptions,
     /// The group the document puts the table in (a DBML `TableGroup`), for diagrams that draw
     /// each group apart. Not part of the database.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -141,6 +162,7 @@ impl Table {
             checks: Vec::new(),
             foreign_keys: Vec::new(),
             comment: None,
+            options: TableOptions::default(),
             group: None,
             origin,
         }

@@ -206,7 +206,8 @@ fn fk_class(sql_type: &str) -> String {
 /// defaults as the server reads them, and unique indexes as unique keys (MySQL cannot tell them
 /// apart).
 pub(super) fn translate(schema: &Schema) -> Translated {
-    let Prepared { schema: s, mut out } = prepare_flat(schema, "MySQL");
+    let Prepared { schema: mut s, mut out } = prepare_flat(schema, "MySQL");
+    crate::common::skip_sqlite_table_options(&mut s, "MySQL", &mut out);
     for e in &s.extensions {
         out.skip(format!("extension {}", e.name), "MySQL has no extensions", &e.origin);
     }

@@ -91,6 +91,7 @@ fn type_mismatch(table: &Table, fk: &ForeignKey, target: &Table) -> Option<Strin
 /// as the server reads them back, and whatever PostgreSQL cannot carry removed with a reason.
 pub(super) fn translate(schema: &Schema) -> Translated {
     let Prepared { schema: mut s, mut out } = prepare(schema);
+    crate::common::skip_sqlite_table_options(&mut s, "PostgreSQL", &mut out);
     for e in &mut s.extensions {
         e.name = e.name.trim().trim_matches('"').to_string();
     }
@@ -582,7 +583,8 @@ impl<'a> Planner<'a> {
 
     fn change(&mut self, i: usize, change: &'a Change) {
         match change {
-            Change::CreateTable { .. } | Change::DropTable { .. } => {}
+            // NOTE: table options are SQLite's; translate skips them, so none differ here.
+            Change::CreateTable { .. } | Change::DropTable { .. } | Change::SetTableOptions { .. } => {}
             Change::CreateExtension { extension } => {
                 let sql = format!("CREATE EXTENSION IF NOT EXISTS {}", q(&extension.name));
                 self.push(Phase::Extensions, i, sql, format!("create extension {}", extension.name), vec![]);

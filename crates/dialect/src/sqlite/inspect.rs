@@ -9,7 +9,7 @@ use crate::common::HISTORY_TABLE;
 use crate::session::InspectFilter;
 use model::{
     name_eq, name_key, Check, Column, DataType, ForeignKey, Generated, Identity, Index, IndexPart, Origin, PrimaryKey,
-    ReferentialAction, Routine, RoutineKind, Schema, Table, Unique, View,
+    ReferentialAction, Routine, RoutineKind, Schema, Table, TableOptions, Unique, View,
 };
 use std::collections::BTreeMap;
 
@@ -164,6 +164,7 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
 fn interpret_table(cat: &Catalog, obj: &ObjectRow, origin: &Origin) -> Table {
     let text = obj.sql.as_deref().map(parse_create_table).unwrap_or_default();
     let mut t = Table::new(obj.name.clone(), origin.clone());
+    t.options = text.options.clone();
     let rows: Vec<&ColumnRow> = cat.columns.iter().filter(|c| c.table == obj.name && c.hidden != 1).collect();
     for r in &rows {
         let mut c =
@@ -479,6 +480,8 @@ pub(super) struct TableText {
     /// The expression of each generated column (`GENERATED ALWAYS AS (…)` or `AS (…)`), by
     /// column name key.
     pub generated: BTreeMap<String, String>,
+    /// `STRICT` and `WITHOUT ROWID`, written after the closing parenthesis.
+    pub options: TableOptions,
 }
 
 /// Reads constraints, names and comments out of a `CREATE TABLE` statement.
@@ -488,6 +491,14 @@ pub(super) fn parse_create_table(sql: &str) -> TableText {
     let Some(open) = all.iter().position(|t| t.is('(')) else { return out };
     let close = closing(&all, open).unwrap_or(all.len());
     let body = &all[open + 1..close.min(all.len())];
+    let tail = all.get(close + 1..).unwrap_or_default();
+    for (k, t) in tail.iter().enumerate() {
+        if t.is_word("strict") {
+            out.options.strict = true;
+        } else if t.is_word("without") && tail.get(k + 1).is_some_and(|n| n.is_word("rowid")) {
+            out.options.without_rowid = true;
+        }
+    }
     // Comments go to the definition they trail on the same line, otherwise to the next one.
     let mut items: Vec<(Vec<Token>, Vec<String>)> = vec![(Vec::new(), Vec::new())];
     let mut pending: Vec<String> = Vec::new();
@@ -717,6 +728,17 @@ mod tests {
         );
         assert_eq!(ix.parts, ["lower(email)", "\"name\""]);
         assert_eq!(ix.predicate.as_deref(), Some("status = 'active'"));
+    }
+
+    #[test]
+    fn table_options_are_read_after_the_closing_parenthesis() {
+        let t = parse_create_table("CREATE TABLE c (name TEXT PRIMARY KEY, v INT) strict ,\n WITHOUT  ROWID");
+        assert_eq!(t.options, TableOptions { strict: true, without_rowid: true });
+        let t = parse_create_table("CREATE TABLE r (id INTEGER PRIMARY KEY) WITHOUT ROWID");
+        assert_eq!(t.options, TableOptions { strict: false, without_rowid: true });
+        // A column named `strict` is not the option.
+        let t = parse_create_table("CREATE TABLE s (\"strict\" INT, without TEXT, rowid INT)");
+        assert_eq!(t.options, TableOptions::default());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::migrate::{Hazard, HazardKind, Plan, PlanOptions, PlannedStatement, Tr
 use diff::{Change, ChangeSet};
 use model::{
     name_eq, name_key, Check, Column, DataType, DefaultValue, Generated, Identity, Index, IndexPart, Routine,
-    RoutineKind, Schema, Table, TypeKind, View,
+    RoutineKind, Schema, Table, TableOptions, TypeKind, View,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,8 +37,11 @@ pub(super) const REBUILD_PREFIX: &str = "_schemadoc_new_";
 // Translation
 
 /// The column that becomes `INTEGER PRIMARY KEY AUTOINCREMENT`: the single integer primary-key
-/// column, when it is generated.
+/// column, when it is generated (never in a `WITHOUT ROWID` table, which has no rowid to count).
 fn autoincrement_column(table: &Table) -> Option<&Column> {
+    if table.options.without_rowid {
+        return None;
+    }
     let pk = table.primary_key.as_ref()?;
     let [only] = pk.columns.as_slice() else { return None };
     table.column(only).filter(|c| c.identity.is_some() && matches!(c.ty.kind, TypeKind::Int { .. }))
@@ -78,10 +81,18 @@ fn translate_table(s: &Schema, table: &Table, out: &mut Out) -> Option<Table> {
         out.skip(format!("table {}", table.name), "SQLite needs at least one column", &table.origin);
         return None;
     }
-    let auto = autoincrement_column(table).map(|c| name_key(&c.name));
     let mut t = table.clone();
     t.namespace = None;
     t.checks.clear();
+    if t.options.without_rowid && t.primary_key.is_none() {
+        out.skip(
+            format!("WITHOUT ROWID of table {}", table.name),
+            "a WITHOUT ROWID table needs a PRIMARY KEY, and this one has none",
+            &table.origin,
+        );
+        t.options.without_rowid = false;
+    }
+    let auto = autoincrement_column(&t).map(|c| name_key(&c.name));
     for col in &mut t.columns {
         let object = format!("column {}.{}", table.name, col.name);
         let original = col.ty.kind.clone();
@@ -90,15 +101,28 @@ fn translate_table(s: &Schema, table: &Table, out: &mut Out) -> Option<Table> {
             out.note(&object, note, &col.origin);
         }
         col.ty = DataType::new(declared_kind(&mapped.sql), mapped.sql.clone());
+        if t.options.strict && !STRICT_TYPES.contains(&mapped.sql.to_ascii_uppercase().as_str()) {
+            let strict = strict_type(&mapped.sql);
+            out.note(
+                &object,
+                format!(
+                    "a STRICT table allows only INT, INTEGER, REAL, TEXT, BLOB and ANY: `{}` is declared {strict}",
+                    mapped.sql
+                ),
+                &col.origin,
+            );
+            col.ty = DataType::new(declared_kind(strict), strict);
+        }
         let is_auto = auto.as_deref() == Some(name_key(&col.name).as_str());
         if is_auto {
             col.identity = Some(Identity::AutoIncrement);
         } else if col.identity.take().is_some() {
-            out.skip(
-                format!("identity of {}.{}", table.name, col.name),
-                "SQLite generates values only for a single-column INTEGER PRIMARY KEY",
-                &col.origin,
-            );
+            let reason = if t.options.without_rowid {
+                "SQLite generates values only for the INTEGER PRIMARY KEY of a rowid table, and this table is WITHOUT ROWID"
+            } else {
+                "SQLite generates values only for a single-column INTEGER PRIMARY KEY"
+            };
+            out.skip(format!("identity of {}.{}", table.name, col.name), reason, &col.origin);
         }
         if let Some(default) = col.default.take() {
             let object = format!("default of {}.{}", table.name, col.name);
@@ -279,6 +303,34 @@ fn translate_routines(s: &Schema, tables: &[Table], out: &mut Out) -> Vec<Routin
 // ---------------------------------------------------------------------------------------------
 // Writing SQL
 
+/// The declared types a `STRICT` table allows.
+const STRICT_TYPES: &[&str] = &["INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"];
+
+/// The type a `STRICT` table declares for a column SQLite would declare `decl`: the one of its
+/// affinity, `ANY` for NUMERIC (which keeps integers and reals as given).
+fn strict_type(decl: &str) -> &'static str {
+    match affinity(decl) {
+        "NUMERIC" => "ANY",
+        a => a,
+    }
+}
+
+/// The `CREATE TABLE` suffix of a table's options (`STRICT, WITHOUT ROWID`), empty for none.
+fn options_suffix(options: &TableOptions) -> String {
+    let mut parts = Vec::new();
+    if options.strict {
+        parts.push("STRICT");
+    }
+    if options.without_rowid {
+        parts.push("WITHOUT ROWID");
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", parts.join(", "))
+    }
+}
+
 /// `CREATE TABLE` for `table` under the name `name`.
 fn create_table_sql(table: &Table, name: &str) -> String {
     let auto = autoincrement_column(table).map(|c| name_key(&c.name));
@@ -333,7 +385,7 @@ fn create_table_sql(table: &Table, name: &str) -> String {
         }
         lines.push(clause);
     }
-    format!("CREATE TABLE {} (\n  {}\n)", q(name), lines.join(",\n  "))
+    format!("CREATE TABLE {} (\n  {}\n){}", q(name), lines.join(",\n  "), options_suffix(&table.options))
 }
 
 fn create_index_sql(index: &Index) -> String {
@@ -471,7 +523,8 @@ pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &Pl
             | Change::AddCheck { table, .. }
             | Change::DropCheck { table, .. }
             | Change::AddForeignKey { table, .. }
-            | Change::DropForeignKey { table, .. } => table,
+            | Change::DropForeignKey { table, .. }
+            | Change::SetTableOptions { table, .. } => table,
             _ => continue,
         };
         let pos = match per_table.iter().position(|(t, _)| name_eq(t, table)) {
@@ -727,7 +780,8 @@ fn needs_rebuild(
         | Change::AddCheck { .. }
         | Change::DropCheck { .. }
         | Change::AddForeignKey { .. }
-        | Change::DropForeignKey { .. } => true,
+        | Change::DropForeignKey { .. }
+        | Change::SetTableOptions { .. } => true,
         _ => false,
     }
 }
@@ -1110,6 +1164,44 @@ mod tests {
         let mut cols = vec![column("id", TypeKind::Int { bytes: 8 }), column("name", TypeKind::Text)];
         cols.extend(extra);
         Schema { tables: vec![table("users", cols)], ..Schema::default() }
+    }
+
+    #[test]
+    fn strict_and_without_rowid_are_created_and_a_change_of_either_rebuilds() {
+        let plain = users(vec![]);
+        let mut strict = users(vec![column("score", TypeKind::Decimal { precision: Some(10), scale: Some(2) })]);
+        strict.tables[0].options = TableOptions { strict: true, without_rowid: true };
+        let t = translate(&strict);
+        let sql = create_table_sql(&t.schema.tables[0], "users");
+        assert!(sql.ends_with(") STRICT, WITHOUT ROWID"), "{sql}");
+        // NUMERIC is not a STRICT type: ANY keeps integers and reals as given.
+        assert!(sql.contains("\"score\" ANY"), "{sql}");
+        assert!(t.notes.iter().any(|n| n.note.contains("STRICT table allows only")), "{:?}", t.notes);
+
+        let mut plain_too = plain.clone();
+        plain_too.tables[0].columns.push(column("score", TypeKind::Decimal { precision: Some(10), scale: Some(2) }));
+        let p = planned(&plain_too, &strict);
+        let sql: Vec<&str> = p.statements.iter().map(|s| s.sql.as_str()).collect();
+        assert!(sql[0].starts_with("CREATE TABLE \"_schemadoc_new_users\""), "{sql:?}");
+        assert!(sql[0].ends_with("STRICT, WITHOUT ROWID"), "{sql:?}");
+        assert!(p.statements[0].reason.contains("make STRICT, make WITHOUT ROWID"), "{}", p.statements[0].reason);
+        assert!(planned(&strict, &strict).statements.is_empty());
+    }
+
+    #[test]
+    fn without_rowid_needs_a_primary_key_and_takes_no_autoincrement() {
+        let mut s = users(vec![]);
+        s.tables[0].options.without_rowid = true;
+        s.tables[0].columns[0].identity = Some(Identity::AutoIncrement);
+        let t = translate(&s);
+        let sql = create_table_sql(&t.schema.tables[0], "users");
+        assert!(!sql.contains("AUTOINCREMENT") && sql.ends_with(") WITHOUT ROWID"), "{sql}");
+        assert!(t.skipped.iter().any(|k| k.reason.contains("WITHOUT ROWID")), "{:?}", t.skipped);
+
+        s.tables[0].primary_key = None;
+        let t = translate(&s);
+        assert!(!t.schema.tables[0].options.without_rowid);
+        assert!(t.skipped.iter().any(|k| k.reason.contains("needs a PRIMARY KEY")), "{:?}", t.skipped);
     }
 
     #[test]

@@ -1277,7 +1277,20 @@ impl<'k> Builder<'k> {
             (Some(o), None) => split_list(src, sig[o] + 1, s.end_tok),
             _ => Vec::new(),
         };
-        let items: Vec<(Elem, ElemAst)> = match parse(s.text(src), cx.flavor) {
+        // NOTE: sqlparser reads `STRICT` or `WITHOUT ROWID` alone but not both (`) STRICT, WITHOUT
+        // ROWID`); they are read from the tokens below, so the statement is parsed without them.
+        let sqlite_tail = close.is_some_and(|c| {
+            let rest = &sig[c + 1..];
+            !rest.is_empty()
+                && rest
+                    .iter()
+                    .all(|&i| src.is_punct(i, ',') || ["STRICT", "WITHOUT", "ROWID"].iter().any(|w| src.is_kw(i, w)))
+        });
+        let text = match close {
+            Some(c) if sqlite_tail => &src.text[s.range(src).0..src.toks[sig[c]].end],
+            _ => s.text(src),
+        };
+        let items: Vec<(Elem, ElemAst)> = match parse(text, cx.flavor) {
             Ok(stmts) => match stmts.into_iter().next() {
                 Some(Statement::CreateTable(ct)) => assign_elements(src, elems, ct.columns, ct.constraints),
                 _ => {
@@ -1411,6 +1424,14 @@ impl<'k> Builder<'k> {
                 let lit = rest[kc + 1..].iter().find(|&&i| !src.is_punct(i, '='));
                 if let Some(text) = lit.and_then(|&i| sql_string_literal(src.text_of(i))) {
                     st.table.comment = Some(text);
+                }
+            }
+            // SQLite `STRICT` and `WITHOUT ROWID`, comma-separated after the column list.
+            for (k, &i) in rest.iter().enumerate() {
+                if src.is_kw(i, "STRICT") {
+                    st.table.options.strict = true;
+                } else if src.is_kw(i, "WITHOUT") && rest.get(k + 1).is_some_and(|&j| src.is_kw(j, "ROWID")) {
+                    st.table.options.without_rowid = true;
                 }
             }
         }

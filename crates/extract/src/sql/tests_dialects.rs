@@ -142,3 +142,16 @@ fn a_partition_is_not_a_table() {
     assert_eq!(p.schema.tables.len(), 1);
     assert!(of(&p, "statement-not-modelled").iter().any(|d| d.message.contains("partition of `r`")));
 }
+
+#[test]
+fn sqlite_strict_and_without_rowid_are_kept() {
+    let p = run("```sqlite\nCREATE TABLE c (name TEXT PRIMARY KEY, v INTEGER) STRICT, WITHOUT ROWID;\n\
+                 CREATE TABLE r (id INTEGER PRIMARY KEY) without rowid;\nCREATE TABLE s (id INTEGER) STRICT;\n\
+                 CREATE TABLE n (id INTEGER);\n```\n");
+    assert!(errors(&p).is_empty(), "{:?}", errors(&p));
+    assert_eq!(table(&p, "c").options, model::TableOptions { strict: true, without_rowid: true });
+    assert_eq!(table(&p, "c").columns.len(), 2);
+    assert_eq!(table(&p, "r").options, model::TableOptions { strict: false, without_rowid: true });
+    assert_eq!(table(&p, "s").options, model::TableOptions { strict: true, without_rowid: false });
+    assert_eq!(table(&p, "n").options, model::TableOptions::default());
+}
