@@ -1,7 +1,6 @@
 //! Generated documentation of a schema, tbls-style: an index page and one page per table, in
 //! Korean or English. Pages are markdown; pictures are named by the caller (who draws them).
 
-use crate::sync::field_table;
 use model::{name_eq, Diagnostic, Schema, Table};
 use std::fmt::Write as _;
 
@@ -45,12 +44,13 @@ pub fn page_name(table: &Table) -> String {
 /// overview picture when `picture` names one (else a Mermaid ERD).
 pub fn index(schema: &Schema, title: &str, lang: Lang, picture: Option<&str>) -> String {
     let mut out = format!("# {}\n\n", one_line(title));
+    // The comment comes before the count: a catalog reads its first free column as the comment.
     let _ = writeln!(
         out,
         "| {} | {} | {} |\n|---|---|---|",
         lang.pick("table", "테이블"),
-        lang.pick("columns", "컬럼 수"),
-        lang.pick("comment", "설명")
+        lang.pick("comment", "설명"),
+        lang.pick("column count", "컬럼 수")
     );
     for t in &schema.tables {
         let _ = writeln!(
@@ -58,11 +58,13 @@ pub fn index(schema: &Schema, title: &str, lang: Lang, picture: Option<&str>) ->
             "| [{}]({}) | {} | {} |",
             one_line(&t.qualified_name()),
             link(&page_name(t)),
-            if t.columns.is_empty() && t.primary_key.is_none() { "-".to_string() } else { t.columns.len().to_string() },
-            one_line(t.comment.as_deref().unwrap_or(""))
+            one_line(t.comment.as_deref().unwrap_or("")),
+            if t.columns.is_empty() && t.primary_key.is_none() { "-".to_string() } else { t.columns.len().to_string() }
         );
     }
-    let _ = writeln!(out, "\n## {}\n", lang.pick("Diagram", "다이어그램"));
+    out.push('\n');
+    crate::markdown::types(&mut out, schema, &format!("## {}", lang.pick("Types", "타입")));
+    let _ = writeln!(out, "## {}\n", lang.pick("Diagram", "다이어그램"));
     match picture {
         Some(p) => {
             let _ = writeln!(out, "![ERD]({})", link(p));
@@ -94,7 +96,17 @@ pub fn table_page(
         let _ =
             writeln!(out, "{}: `{}:{}`\n", lang.pick("Defined at", "정의 위치"), table.origin.file, table.origin.line);
     }
-    let _ = writeln!(out, "## {}\n", lang.pick("Columns", "컬럼"));
+    // The heading names the table, so that the page reads back as the table it shows: its field
+    // table, keys, indexes and checks are what `inspect --format markdown` writes (one reader for both).
+    let shown = format!("`{}`", table.qualified_name().replace('`', ""));
+    match lang {
+        Lang::En => {
+            let _ = writeln!(out, "## Columns of {shown}\n");
+        }
+        Lang::Ko => {
+            let _ = writeln!(out, "## {shown} 컬럼\n");
+        }
+    }
     if table.columns.is_empty() {
         let _ = writeln!(
             out,
@@ -102,42 +114,7 @@ pub fn table_page(
             lang.pick("The document does not state its columns.", "문서에 컬럼이 명시되지 않았다.")
         );
     } else {
-        // The field table without its name line: the page's title names the table.
-        let fields = field_table(table, schema, lang == Lang::Ko);
-        let body = fields.split_once("\n\n").map_or(fields.as_str(), |(_, rest)| rest);
-        let _ = writeln!(out, "{body}");
-    }
-    let indexes: Vec<_> = schema.indexes_of(&table.name).collect();
-    if !indexes.is_empty() || !table.uniques.is_empty() || !table.checks.is_empty() {
-        let _ = writeln!(out, "## {}\n", lang.pick("Constraints and indexes", "제약조건과 인덱스"));
-        for u in &table.uniques {
-            let _ = writeln!(out, "- UNIQUE ({}){}", u.columns.join(", "), named(u.name.as_deref()));
-        }
-        for c in &table.checks {
-            let _ = writeln!(out, "- CHECK (`{}`){}", c.expr.replace('`', "'"), named(c.name.as_deref()));
-        }
-        for i in indexes {
-            let parts: Vec<String> = i
-                .parts
-                .iter()
-                .map(|p| {
-                    let base = p.column.clone().or_else(|| p.expr.clone()).unwrap_or_default();
-                    if p.descending {
-                        format!("{base} DESC")
-                    } else {
-                        base
-                    }
-                })
-                .collect();
-            let _ = writeln!(
-                out,
-                "- {}INDEX ({}){}{}",
-                if i.unique { "UNIQUE " } else { "" },
-                parts.join(", "),
-                i.predicate.as_ref().map(|w| format!(" WHERE `{}`", w.replace('`', "'"))).unwrap_or_default(),
-                named(i.name.as_deref())
-            );
-        }
+        crate::markdown::table_body(&mut out, schema, table, "###", lang == Lang::Ko);
         out.push('\n');
     }
     let _ = writeln!(out, "## {}\n", lang.pick("References", "참조 관계"));
@@ -213,10 +190,6 @@ pub(crate) fn mentions_lower(lower: &str, name: &str) -> bool {
         let boundary = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
         boundary(before) && boundary(after)
     })
-}
-
-fn named(name: Option<&str>) -> String {
-    name.map(|n| format!(" `{}`", n.replace('`', "'"))).unwrap_or_default()
 }
 
 fn one_line(text: &str) -> String {

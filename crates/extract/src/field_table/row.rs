@@ -192,7 +192,7 @@ pub(super) fn read_row(
     if is_serial(&col.ty.spelling) {
         col.identity = Some(Identity::Serial);
     } else if words.auto {
-        col.identity = Some(Identity::AutoIncrement);
+        col.identity = Some(words.identity.unwrap_or(Identity::AutoIncrement));
     }
     let logical = cell(row, l.logical).map(|c| c.text.trim().to_string()).filter(|s| !is_blank(s));
     let described = description.map(|c| c.text.trim().to_string()).filter(|s| !is_blank(s));
