@@ -256,13 +256,41 @@ fn list(cols: &[String]) -> String {
 /// saying why: `engine` stores every table its one way.
 pub(crate) fn skip_sqlite_table_options(s: &mut Schema, engine: &str, out: &mut Out) {
     for t in &mut s.tables {
-        let options = std::mem::take(&mut t.options);
-        for (set, option) in [(options.strict, "STRICT"), (options.without_rowid, "WITHOUT ROWID")] {
+        let strict = std::mem::take(&mut t.options.strict);
+        let without_rowid = std::mem::take(&mut t.options.without_rowid);
+        for (set, option) in [(strict, "STRICT"), (without_rowid, "WITHOUT ROWID")] {
             if set {
                 out.skip(
                     format!("{option} of table {}", t.qualified_name()),
                     format!("{option} is SQLite's; {engine} has no such table option"),
                     &t.origin,
+                );
+            }
+        }
+    }
+}
+
+/// Clears the MySQL-only character sets and collations of every table and column, with a skip
+/// saying why: `engine` does not manage them.
+pub(crate) fn skip_mysql_charsets(s: &mut Schema, engine: &str, out: &mut Out) {
+    for t in &mut s.tables {
+        let charset = t.options.charset.take();
+        let collation = t.options.collation.take();
+        if let Some(what) = charset.or(collation) {
+            out.skip(
+                format!("default character set or collation of table {}", t.qualified_name()),
+                format!("`{what}` is MySQL's table option; {engine} has no such table option"),
+                &t.origin,
+            );
+        }
+        for c in &mut t.columns {
+            let charset = c.charset.take();
+            let collation = c.collation.take();
+            if let Some(what) = charset.or(collation) {
+                out.skip(
+                    format!("character set or collation of column {}.{}", t.name, c.name),
+                    format!("`{what}`: schemadoc manages column collations on MySQL/MariaDB only, the column takes {engine}'s default"),
+                    &c.origin,
                 );
             }
         }

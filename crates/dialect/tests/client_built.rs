@@ -5,7 +5,8 @@
 //! reported together. Under `CI=true` the clients must be installed.
 //!
 //! Then schemadoc builds the same document in a second, empty database, and the table storage
-//! options the catalogs keep — SQLite `STRICT`/`WITHOUT ROWID` (`pragma table_list`) — must be
+//! options the catalogs keep — SQLite `STRICT`/`WITHOUT ROWID` (`pragma table_list`), MySQL
+//! table and column collations (`information_schema`) — must be
 //! the same in both: what the document states is created, not only left alone.
 
 use diff::Renames;
@@ -52,7 +53,15 @@ fn storage_options(db: &ScratchDb) -> Option<Result<String, String>> {
             ".timeout 5000\nSELECT name, strict, wr FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
              AND name NOT LIKE 'sqlite%' AND name <> 'schemadoc_history' ORDER BY name;"
         }
-        _ => return None,
+        EngineKind::Mysql => {
+            "SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> 'schemadoc_history' \
+             ORDER BY TABLE_NAME; \
+             SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLUMNS \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'schemadoc_history' \
+             ORDER BY TABLE_NAME, ORDINAL_POSITION;"
+        }
+        EngineKind::Postgres => return None,
     };
     Some(db.client_output(sql))
 }

@@ -189,11 +189,13 @@ pub struct ColumnChanges {
     /// The generation expression or its storage changed, or the column became (or stopped
     /// being) a generated one.
     pub generated: bool,
+    /// The document states a character set or collation the column does not have.
+    pub collation: bool,
 }
 
 impl ColumnChanges {
     pub fn any(&self) -> bool {
-        self.ty || self.nullable || self.default || self.identity || self.comment || self.generated
+        self.ty || self.nullable || self.default || self.identity || self.comment || self.generated || self.collation
     }
 }
 
@@ -432,6 +434,9 @@ impl Change {
                 if changes.generated {
                     what.push("generated expression");
                 }
+                if changes.collation {
+                    what.push("collation");
+                }
                 format!("alter column {table}.{} ({})", to.name, what.join(", "))
             }
             Change::SetPrimaryKey { table, to, .. } => match to {
@@ -460,6 +465,9 @@ impl Change {
                 }
                 if from.without_rowid != to.without_rowid {
                     what.push(if to.without_rowid { "make WITHOUT ROWID" } else { "drop WITHOUT ROWID" });
+                }
+                if from.charset != to.charset || from.collation != to.collation {
+                    what.push("set default character set and collation");
                 }
                 format!("{} of {table}", what.join(", "))
             }
@@ -697,6 +705,7 @@ fn diff_table(
                     identity,
                     comment: hooks.compares_comments() && old.comment != c.comment,
                     generated,
+                    collation: !stated_same(&c.charset, &old.charset) || !stated_same(&c.collation, &old.collation),
                 };
                 if cc.any() {
                     changes.push(Change::AlterColumn {
@@ -791,13 +800,26 @@ fn diff_table(
     if hooks.compares_comments() && f.comment != t.comment {
         changes.push(Change::SetTableComment { table: table.clone(), comment: t.comment.clone() });
     }
-    if f.options != t.options {
+    let options_differ = f.options.strict != t.options.strict
+        || f.options.without_rowid != t.options.without_rowid
+        || !stated_same(&t.options.charset, &f.options.charset)
+        || !stated_same(&t.options.collation, &f.options.collation);
+    if options_differ {
         changes.push(Change::SetTableOptions {
             table,
             from: f.options.clone(),
             to: t.options.clone(),
             origin: t.origin.clone(),
         });
+    }
+}
+
+/// Whether the live value `live` is what the document's `stated` says, when it says anything: an
+/// unstated character set or collation is the server's default and never drift.
+fn stated_same(stated: &Option<String>, live: &Option<String>) -> bool {
+    match stated {
+        None => true,
+        Some(s) => live.as_deref().is_some_and(|l| l.eq_ignore_ascii_case(s)),
     }
 }
 

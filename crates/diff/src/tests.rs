@@ -349,3 +349,42 @@ fn a_new_name_alone_is_a_rename_of_the_index_or_unique_key() {
     to.tables[0].uniques[0].name = None;
     assert!(diff(&from, &to, &Strict, &Renames::default()).is_empty());
 }
+
+#[test]
+fn collations_are_compared_only_where_the_document_states_them() {
+    let mut live = users();
+    live.options.charset = Some("utf8mb4".into());
+    live.options.collation = Some("utf8mb4_general_ci".into());
+    for c in &mut live.columns[1..] {
+        c.charset = Some("utf8mb4".into());
+        c.collation = Some("utf8mb4_general_ci".into());
+    }
+    // The document says nothing: the server's defaults are never drift.
+    assert!(diff(&schema(vec![live.clone()]), &schema(vec![users()]), &Strict, &Renames::default()).changes.is_empty());
+
+    let mut doc = users();
+    doc.options.charset = Some("UTF8MB4".into());
+    doc.columns[1].collation = Some("utf8mb4_general_ci".into());
+    assert!(diff(&schema(vec![live.clone()]), &schema(vec![doc.clone()]), &Strict, &Renames::default())
+        .changes
+        .is_empty());
+
+    doc.options.collation = Some("utf8mb4_unicode_ci".into());
+    doc.columns[2].charset = Some("latin1".into());
+    let set = diff(&schema(vec![live]), &schema(vec![doc]), &Strict, &Renames::default());
+    assert_eq!(
+        kinds(&set),
+        ["alter column users.name (collation)", "set default character set and collation of users"]
+    );
+}
+
+#[test]
+fn strict_and_without_rowid_are_compared_both_ways() {
+    let mut strict = users();
+    strict.options.strict = true;
+    let set = diff(&schema(vec![strict.clone()]), &schema(vec![users()]), &Strict, &Renames::default());
+    assert_eq!(kinds(&set), ["drop STRICT of users"]);
+    strict.options.without_rowid = true;
+    let set = diff(&schema(vec![users()]), &schema(vec![strict]), &Strict, &Renames::default());
+    assert_eq!(kinds(&set), ["make STRICT, make WITHOUT ROWID of users"]);
+}

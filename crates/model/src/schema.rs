@@ -115,6 +115,14 @@ pub struct TableOptions {
     /// SQLite `WITHOUT ROWID`: rows are stored in primary-key order, without a rowid.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub without_rowid: bool,
+    /// The default character set of the table's text columns (MySQL `DEFAULT CHARSET=utf8mb4`),
+    /// when stated; unstated, the server's default, never drift.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    /// The default collation of the table's text columns (MySQL `COLLATE=utf8mb4_unicode_ci`),
+    /// when stated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
 }
 
 impl TableOptions {
@@ -245,6 +253,13 @@ pub struct Column {
     /// The expression the database computes the column from (`GENERATED ALWAYS AS (…)`), when
     /// the column is a generated one.
     pub generated: Option<Generated>,
+    /// The column's character set (MySQL `CHARACTER SET utf8mb4`), when stated; unstated, the
+    /// table's, never drift.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    /// The column's collation (`COLLATE utf8mb4_unicode_ci`), when stated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
     pub stated: Stated,
     pub origin: Origin,
 }
@@ -262,6 +277,8 @@ impl Column {
             on_update: None,
             comment: None,
             generated: None,
+            charset: None,
+            collation: None,
             stated: Stated { nullable: true, default: true },
             origin,
         }

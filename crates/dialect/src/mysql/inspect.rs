@@ -21,6 +21,8 @@ pub(super) struct TableRow {
     /// `BASE TABLE` or `VIEW`.
     pub kind: String,
     pub comment: String,
+    /// `TABLE_COLLATION`: the table's default collation (its character set is the name's first part).
+    pub collation: Option<String>,
 }
 
 /// A row of `information_schema.COLUMNS`.
@@ -36,6 +38,9 @@ pub(super) struct ColumnRow {
     pub comment: String,
     /// `GENERATION_EXPRESSION`: the expression of a generated column (empty or NULL otherwise).
     pub generation: Option<String>,
+    /// `CHARACTER_SET_NAME` and `COLLATION_NAME`, for text columns.
+    pub charset: Option<String>,
+    pub collation: Option<String>,
 }
 
 /// A row of `information_schema.STATISTICS`: one column (or expression) of one index.
@@ -188,12 +193,13 @@ pub(super) async fn read(conn: &mut MySqlConnection, filter: &InspectFilter) -> 
     let tables = rows(
         conn,
         format!(
-            "SELECT {}, {}, {}, {} FROM information_schema.TABLES WHERE TABLE_SCHEMA IN {schemas} \
+            "SELECT {}, {}, {}, {}, {} FROM information_schema.TABLES WHERE TABLE_SCHEMA IN {schemas} \
              ORDER BY TABLE_SCHEMA, TABLE_NAME",
             c("TABLE_SCHEMA"),
             c("TABLE_NAME"),
             c("TABLE_TYPE"),
-            c("TABLE_COMMENT")
+            c("TABLE_COMMENT"),
+            c("TABLE_COLLATION")
         ),
     )
     .await
@@ -201,7 +207,7 @@ pub(super) async fn read(conn: &mut MySqlConnection, filter: &InspectFilter) -> 
     let columns = rows(
         conn,
         format!(
-            "SELECT {}, {}, {}, {}, {}, {}, {}, {}, {} FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN \
+            "SELECT {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {} FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN \
              {schemas} ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION",
             c("TABLE_SCHEMA"),
             c("TABLE_NAME"),
@@ -211,7 +217,9 @@ pub(super) async fn read(conn: &mut MySqlConnection, filter: &InspectFilter) -> 
             c("COLUMN_DEFAULT"),
             c("EXTRA"),
             c("COLUMN_COMMENT"),
-            c("GENERATION_EXPRESSION")
+            c("GENERATION_EXPRESSION"),
+            c("CHARACTER_SET_NAME"),
+            c("COLLATION_NAME")
         ),
     )
     .await
@@ -335,7 +343,13 @@ pub(super) async fn read(conn: &mut MySqlConnection, filter: &InspectFilter) -> 
     let mut catalog = Catalog { version, ..Catalog::default() };
     catalog.tables = tables
         .iter()
-        .map(|r| TableRow { schema: text(r, 0), name: text(r, 1), kind: text(r, 2), comment: text(r, 3) })
+        .map(|r| TableRow {
+            schema: text(r, 0),
+            name: text(r, 1),
+            kind: text(r, 2),
+            comment: text(r, 3),
+            collation: opt(r, 4).filter(|c| !c.is_empty()),
+        })
         .collect();
     catalog.columns = columns
         .iter()
@@ -349,6 +363,8 @@ pub(super) async fn read(conn: &mut MySqlConnection, filter: &InspectFilter) -> 
             extra: text(r, 6),
             comment: text(r, 7),
             generation: opt(r, 8),
+            charset: opt(r, 9).filter(|c| !c.is_empty()),
+            collation: opt(r, 10).filter(|c| !c.is_empty()),
         })
         .collect();
     catalog.indexes = indexes
@@ -481,6 +497,8 @@ pub(super) fn interpret(catalog: &Catalog, filter: &InspectFilter, source: &str)
         let mut table = Table::new(t.name.clone(), origin.clone());
         table.namespace = several.then(|| t.schema.clone());
         table.comment = Some(t.comment.clone()).filter(|c| !c.is_empty());
+        table.options.collation = t.collation.clone();
+        table.options.charset = t.collation.as_deref().map(|c| c.split('_').next().unwrap_or(c).to_string());
         at.insert(key(&t.schema, &t.name), schema.tables.len());
         schema.tables.push(table);
     }
@@ -519,6 +537,8 @@ pub(super) fn interpret(catalog: &Catalog, filter: &InspectFilter, source: &str)
         let extra = c.extra.to_ascii_lowercase();
         let mut col = Column::new(c.name.clone(), DataType::new(kind.clone(), c.column_type.clone()), origin.clone());
         col.nullable = c.nullable;
+        col.charset = c.charset.clone();
+        col.collation = c.collation.clone();
         if extra.contains("auto_increment") {
             col.identity = Some(Identity::AutoIncrement);
         }
@@ -706,6 +726,8 @@ mod tests {
             extra: extra.into(),
             comment: String::new(),
             generation: None,
+            charset: None,
+            collation: None,
         }
     }
 
@@ -723,7 +745,13 @@ mod tests {
     }
 
     fn table(name: &str) -> TableRow {
-        TableRow { schema: "db".into(), name: name.into(), kind: "BASE TABLE".into(), comment: String::new() }
+        TableRow {
+            schema: "db".into(),
+            name: name.into(),
+            kind: "BASE TABLE".into(),
+            comment: String::new(),
+            collation: None,
+        }
     }
 
     fn mariadb_catalog() -> Catalog {

@@ -208,6 +208,12 @@ fn fk_class(sql_type: &str) -> String {
 pub(super) fn translate(schema: &Schema) -> Translated {
     let Prepared { schema: mut s, mut out } = prepare_flat(schema, "MySQL");
     crate::common::skip_sqlite_table_options(&mut s, "MySQL", &mut out);
+    for t in &mut s.tables {
+        canonical_charsets(&mut t.options.charset, &mut t.options.collation);
+        for c in &mut t.columns {
+            canonical_charsets(&mut c.charset, &mut c.collation);
+        }
+    }
     for e in &s.extensions {
         out.skip(format!("extension {}", e.name), "MySQL has no extensions", &e.origin);
     }
@@ -679,8 +685,29 @@ fn carried_views(s: &Schema, names: &BTreeSet<String>, target: &mut Schema, out:
 }
 
 /// The SQL type, nullability, generation, default, `ON UPDATE` and comment of `col`.
+/// Character set and collation names as the server reports them: lower case, and `utf8` (an
+/// alias) as `utf8mb3`, which both MariaDB 10.6+ and MySQL 8 report.
+fn canonical_charsets(charset: &mut Option<String>, collation: &mut Option<String>) {
+    let canonical = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        match lower.strip_prefix("utf8") {
+            Some(rest) if rest.is_empty() || rest.starts_with('_') => format!("utf8mb3{rest}"),
+            _ => lower,
+        }
+    };
+    for name in [charset, collation].into_iter().flatten() {
+        *name = canonical(name);
+    }
+}
+
 fn column_def(col: &Column) -> String {
     let mut def = format!("{} {}", q(&col.name), col.ty.spelling);
+    if let Some(charset) = &col.charset {
+        def.push_str(&format!(" CHARACTER SET {charset}"));
+    }
+    if let Some(collation) = &col.collation {
+        def.push_str(&format!(" COLLATE {collation}"));
+    }
     if let Some(g) = &col.generated {
         def.push_str(&format!(
             " GENERATED ALWAYS AS ({}) {}",
@@ -749,9 +776,12 @@ fn create_table_sql(table: &Table, inline: &dyn Fn(&ForeignKey) -> bool, binary_
     lines.extend(table.foreign_keys.iter().filter(|fk| inline(fk)).map(fk_sql));
     // NOTE: utf8mb4_bin compares like PostgreSQL and SQLite (case- and accent-sensitive) and
     // exists on both MySQL 8 and MariaDB.
-    let mut options = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4".to_string();
-    if binary_collation {
-        options.push_str(" COLLATE=utf8mb4_bin");
+    let charset = table.options.charset.as_deref().unwrap_or("utf8mb4");
+    let mut options = format!(" ENGINE=InnoDB DEFAULT CHARSET={charset}");
+    match &table.options.collation {
+        Some(collation) => options.push_str(&format!(" COLLATE={collation}")),
+        None if binary_collation && table.options.charset.is_none() => options.push_str(" COLLATE=utf8mb4_bin"),
+        None => {}
     }
     if let Some(comment) = &table.comment {
         options.push_str(&format!(" COMMENT={}", lit(comment)));
@@ -1537,6 +1567,25 @@ mod tests {
     }
 
     const INT: TypeKind = TypeKind::Int { bytes: 8 };
+
+    #[test]
+    fn stated_charsets_and_collations_are_written_and_utf8_is_utf8mb3() {
+        let origin = Origin::new("t.md".into(), 1, 1, model::Notation::Sql);
+        let mut t = Table::new("notes", origin.clone());
+        t.options.charset = Some("UTF8".into());
+        let mut body = Column::new("body", DataType::new(TypeKind::Text, "TEXT"), origin.clone());
+        body.charset = Some("ascii".into());
+        body.collation = Some("ascii_bin".into());
+        t.columns = vec![Column::new("id", DataType::new(TypeKind::Int { bytes: 4 }, "INT"), origin), body];
+        let s = Schema { tables: vec![t], sql_dialect: Some(model::SqlDialect::Mysql), ..Schema::default() };
+        let tr = translate(&s);
+        let table = &tr.schema.tables[0];
+        assert_eq!(table.options.charset.as_deref(), Some("utf8mb3"));
+        let sql = create_table_sql(table, &|_| true, true);
+        assert!(sql.contains("`body` TEXT CHARACTER SET ascii COLLATE ascii_bin"), "{sql}");
+        // A stated character set takes its own default collation, never utf8mb4_bin.
+        assert!(sql.ends_with("ENGINE=InnoDB DEFAULT CHARSET=utf8mb3"), "{sql}");
+    }
 
     #[test]
     fn cyclic_foreign_keys_are_added_once_both_tables_exist() {

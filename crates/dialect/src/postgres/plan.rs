@@ -92,6 +92,7 @@ fn type_mismatch(table: &Table, fk: &ForeignKey, target: &Table) -> Option<Strin
 pub(super) fn translate(schema: &Schema) -> Translated {
     let Prepared { schema: mut s, mut out } = prepare(schema);
     crate::common::skip_sqlite_table_options(&mut s, "PostgreSQL", &mut out);
+    crate::common::skip_mysql_charsets(&mut s, "PostgreSQL", &mut out);
     for e in &mut s.extensions {
         e.name = e.name.trim().trim_matches('"').to_string();
     }

@@ -733,9 +733,9 @@ mod tests {
     #[test]
     fn table_options_are_read_after_the_closing_parenthesis() {
         let t = parse_create_table("CREATE TABLE c (name TEXT PRIMARY KEY, v INT) strict ,\n WITHOUT  ROWID");
-        assert_eq!(t.options, TableOptions { strict: true, without_rowid: true });
+        assert_eq!(t.options, TableOptions { strict: true, without_rowid: true, ..TableOptions::default() });
         let t = parse_create_table("CREATE TABLE r (id INTEGER PRIMARY KEY) WITHOUT ROWID");
-        assert_eq!(t.options, TableOptions { strict: false, without_rowid: true });
+        assert_eq!(t.options, TableOptions { strict: false, without_rowid: true, ..TableOptions::default() });
         // A column named `strict` is not the option.
         let t = parse_create_table("CREATE TABLE s (\"strict\" INT, without TEXT, rowid INT)");
         assert_eq!(t.options, TableOptions::default());

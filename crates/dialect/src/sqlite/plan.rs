@@ -49,7 +49,8 @@ fn autoincrement_column(table: &Table) -> Option<&Column> {
 
 /// The document's schema as SQLite holds it.
 pub(super) fn translate(schema: &Schema) -> Translated {
-    let Prepared { schema: s, mut out } = prepare_flat(schema, "SQLite");
+    let Prepared { schema: mut s, mut out } = prepare_flat(schema, "SQLite");
+    crate::common::skip_mysql_charsets(&mut s, "SQLite", &mut out);
     for e in &s.extensions {
         out.skip(format!("extension {}", e.name), "SQLite has no extensions", &e.origin);
     }
@@ -1170,7 +1171,7 @@ mod tests {
     fn strict_and_without_rowid_are_created_and_a_change_of_either_rebuilds() {
         let plain = users(vec![]);
         let mut strict = users(vec![column("score", TypeKind::Decimal { precision: Some(10), scale: Some(2) })]);
-        strict.tables[0].options = TableOptions { strict: true, without_rowid: true };
+        strict.tables[0].options = TableOptions { strict: true, without_rowid: true, ..TableOptions::default() };
         let t = translate(&strict);
         let sql = create_table_sql(&t.schema.tables[0], "users");
         assert!(sql.ends_with(") STRICT, WITHOUT ROWID"), "{sql}");

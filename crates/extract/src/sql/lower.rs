@@ -393,6 +393,20 @@ fn generated_text(src: &Src, sig: &[usize]) -> Option<String> {
     None
 }
 
+/// A character set or collation name as the catalog keeps it: without quotes (`"C"` → `C`).
+fn unquoted_name(name: &str) -> String {
+    name.trim().trim_matches(|c| c == '"' || c == '`' || c == '\'').to_string()
+}
+
+/// The word after `rest[k]`, past an optional `=` (`CHARSET=utf8mb4`, `COLLATE utf8mb4_bin`).
+fn option_value(src: &Src, rest: &[usize], k: usize) -> Option<String> {
+    let mut j = k + 1;
+    if rest.get(j).is_some_and(|&i| src.is_punct(i, '=')) {
+        j += 1;
+    }
+    rest.get(j).map(|&i| unquoted_name(src.text_of(i))).filter(|v| !v.is_empty())
+}
+
 /// Reads one column definition. `el.sig[0]` is the column's name.
 pub(crate) fn lower_column(cx: &Cx, def: &ColumnDef, el: &Elem, notation: Notation) -> LoweredColumn {
     let src = cx.src;
@@ -476,6 +490,8 @@ pub(crate) fn lower_column(cx: &Cx, def: &ColumnDef, el: &Elem, notation: Notati
             }
             ColumnOption::Comment(c) => column.comment = Some(c.clone()),
             ColumnOption::OnUpdate(expr) => column.on_update = Some(expr.to_string()),
+            ColumnOption::CharacterSet(n) => column.charset = Some(unquoted_name(&n.to_string())),
+            ColumnOption::Collation(n) => column.collation = Some(unquoted_name(&n.to_string())),
             _ => {}
         }
     }
@@ -1426,9 +1442,17 @@ impl<'k> Builder<'k> {
                     st.table.comment = Some(text);
                 }
             }
-            // SQLite `STRICT` and `WITHOUT ROWID`, comma-separated after the column list.
+            // SQLite `STRICT` and `WITHOUT ROWID`, comma-separated after the column list; MySQL
+            // `[DEFAULT] CHARSET=…`, `CHARACTER SET …`, `COLLATE=…`.
             for (k, &i) in rest.iter().enumerate() {
-                if src.is_kw(i, "STRICT") {
+                if src.is_kw(i, "CHARSET")
+                    || (src.is_kw(i, "CHARACTER") && rest.get(k + 1).is_some_and(|&j| src.is_kw(j, "SET")))
+                {
+                    let at = if src.is_kw(i, "CHARSET") { k } else { k + 1 };
+                    st.table.options.charset = option_value(src, rest, at);
+                } else if src.is_kw(i, "COLLATE") {
+                    st.table.options.collation = option_value(src, rest, k);
+                } else if src.is_kw(i, "STRICT") {
                     st.table.options.strict = true;
                 } else if src.is_kw(i, "WITHOUT") && rest.get(k + 1).is_some_and(|&j| src.is_kw(j, "ROWID")) {
                     st.table.options.without_rowid = true;

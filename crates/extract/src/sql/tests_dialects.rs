@@ -149,9 +149,37 @@ fn sqlite_strict_and_without_rowid_are_kept() {
                  CREATE TABLE r (id INTEGER PRIMARY KEY) without rowid;\nCREATE TABLE s (id INTEGER) STRICT;\n\
                  CREATE TABLE n (id INTEGER);\n```\n");
     assert!(errors(&p).is_empty(), "{:?}", errors(&p));
-    assert_eq!(table(&p, "c").options, model::TableOptions { strict: true, without_rowid: true });
+    assert_eq!(
+        table(&p, "c").options,
+        model::TableOptions { strict: true, without_rowid: true, ..model::TableOptions::default() }
+    );
     assert_eq!(table(&p, "c").columns.len(), 2);
-    assert_eq!(table(&p, "r").options, model::TableOptions { strict: false, without_rowid: true });
-    assert_eq!(table(&p, "s").options, model::TableOptions { strict: true, without_rowid: false });
+    assert_eq!(
+        table(&p, "r").options,
+        model::TableOptions { strict: false, without_rowid: true, ..model::TableOptions::default() }
+    );
+    assert_eq!(
+        table(&p, "s").options,
+        model::TableOptions { strict: true, without_rowid: false, ..model::TableOptions::default() }
+    );
     assert_eq!(table(&p, "n").options, model::TableOptions::default());
+}
+
+#[test]
+fn mysql_charsets_and_collations_are_kept() {
+    let p = run("```mysql\nCREATE TABLE a (\n  id INT PRIMARY KEY,\n  handle VARCHAR(40) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,\n  \
+                 bio MEDIUMTEXT COLLATE `utf8mb4_unicode_ci`,\n  plain VARCHAR(9)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;\n\
+                 CREATE TABLE b (id INT PRIMARY KEY) DEFAULT CHARACTER SET latin1;\n```\n");
+    assert!(errors(&p).is_empty(), "{:?}", errors(&p));
+    let a = table(&p, "a");
+    assert_eq!(a.options.charset.as_deref(), Some("utf8mb4"));
+    assert_eq!(a.options.collation.as_deref(), Some("utf8mb4_unicode_ci"));
+    let handle = a.column("handle").unwrap();
+    assert_eq!((handle.charset.as_deref(), handle.collation.as_deref()), (Some("ascii"), Some("ascii_bin")));
+    assert_eq!(handle.ty.spelling, "VARCHAR(40)");
+    assert!(!handle.nullable);
+    assert_eq!(a.column("bio").unwrap().collation.as_deref(), Some("utf8mb4_unicode_ci"));
+    assert_eq!(a.column("plain").unwrap().collation, None);
+    let b = table(&p, "b");
+    assert_eq!((b.options.charset.as_deref(), b.options.collation.as_deref()), (Some("latin1"), None));
 }
