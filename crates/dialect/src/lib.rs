@@ -8,6 +8,7 @@
 
 pub mod backup;
 mod common;
+mod conversion;
 pub mod data;
 pub mod exclude;
 mod foreign;

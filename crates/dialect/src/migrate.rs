@@ -21,6 +21,9 @@ pub struct PlanOptions {
     /// Tables that already hold rows (so adding a foreign key or CHECK validates existing data):
     /// name keys. Planners treat unknown tables as populated.
     pub empty_tables: Vec<String>,
+    /// The database's time zone ([`crate::Session::time_zone`]), named in the hazards of
+    /// timestamp conversions that depend on it.
+    pub time_zone: Option<String>,
 }
 
 /// What could go wrong with a statement.

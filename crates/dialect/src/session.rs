@@ -119,6 +119,14 @@ pub trait Session: Send {
         Ok(None)
     }
 
+    /// The database's time zone, in which timestamp conversions read and write local times
+    /// (PostgreSQL: the database's or role's `TimeZone` setting, else the server's; MySQL:
+    /// `@@time_zone`, `SYSTEM` naming the system zone). Sessions use it, not the driver's UTC.
+    /// `None` where the engine has no time zone (SQLite).
+    fn time_zone(&mut self) -> Result<Option<String>, DbError> {
+        Ok(None)
+    }
+
     /// Extensions the server can create (PostgreSQL `pg_available_extensions`); other engines have none.
     fn available_extensions(&mut self) -> Result<Vec<String>, DbError>;
 

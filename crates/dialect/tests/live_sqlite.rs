@@ -248,10 +248,15 @@ fn a_declared_rename_keeps_the_data_and_an_undeclared_one_is_flagged() {
 fn retyping_rebuilds_and_narrowing_counts_what_changes() {
     let (_db, mut s) = populated(USERS);
     s.execute("UPDATE users SET age = 'unknown' WHERE id <= 3").expect("three non-numbers");
+    s.execute("UPDATE users SET age = '0' || age WHERE id BETWEEN 4 AND 8").expect("five spelled with a zero");
     let narrowed = sql_doc(&USERS.replace("age TEXT", "age INTEGER"));
     let plan = plan_for(&mut s, &narrowed, &Renames::default());
     assert!(hazard(&plan, HazardKind::Rewrite).is_some());
-    assert_eq!(probe(&mut s, &plan, HazardKind::DataLoss), 100, "every text value is counted");
+    assert_eq!(
+        probe(&mut s, &plan, HazardKind::DataLoss),
+        5,
+        "the text of numbers spelled as their integer is kept; '034' becomes 34; words stay"
+    );
     apply(&mut s, &narrowed);
     assert!(users_intact(&mut s, "name"));
     assert_eq!(count(&mut s, "SELECT count(*) FROM users WHERE typeof(age) = 'integer'"), 97);
@@ -259,8 +264,10 @@ fn retyping_rebuilds_and_narrowing_counts_what_changes() {
     assert_converged(&mut s, &narrowed, "narrow");
 
     let widened = sql_doc(&USERS.replace("age TEXT", "age REAL"));
-    let plan = apply(&mut s, &widened);
-    assert!(hazard(&plan, HazardKind::DataLoss).is_none(), "{}", sql_of(&plan));
+    let plan = plan_for(&mut s, &widened, &Renames::default());
+    // NOTE: integers beyond 2^53 would change in a REAL column; these ages do not.
+    assert_eq!(probe(&mut s, &plan, HazardKind::DataLoss), 0, "{}", sql_of(&plan));
+    apply(&mut s, &widened);
     assert!(users_intact(&mut s, "name"));
     assert_converged(&mut s, &widened, "widen");
 }

@@ -72,7 +72,7 @@ pub fn migration(
     let left_alone = dialect::exclude::leave_alone(&mut live, &extraction.schema, exclusions);
     let renames = &renames(&extraction.schema, &live, rename_flags)?;
     // Every existing table counts as populated: the safe way to add constraints to it.
-    let options = PlanOptions { online, ..PlanOptions::default() };
+    let options = PlanOptions { online, time_zone: session.time_zone()?, ..PlanOptions::default() };
     let (target, changes, plan, _) = dialect::plan_migration_on(session, &live, &extraction.schema, renames, &options);
     let measured = guard::measure(session, &plan)?;
     Ok(Migration { live, target, changes, plan, measured, left_out: Vec::new(), left_alone })

@@ -56,7 +56,11 @@ pub(crate) fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Ses
         }
         _ => return Err(DbError::Url(shown)),
     };
-    let opts = sqlx::mysql::MySqlConnectOptions::from_str(&normalized).map_err(|e| connect_error(e.to_string()))?;
+    // NOTE: sqlx sets the session's time zone to UTC by default; conversions between DATETIME and
+    // TIMESTAMP must use the server's, as any other client would.
+    let opts = sqlx::mysql::MySqlConnectOptions::from_str(&normalized)
+        .map_err(|e| connect_error(e.to_string()))?
+        .timezone(None);
     let mut conn = runtime.block_on(MySqlConnection::connect_with(&opts)).map_err(|e| connect_error(e.to_string()))?;
     if options.read_only {
         // NOTE: a read-only session makes the server refuse any write, whatever schemadoc sends.
@@ -336,6 +340,14 @@ impl Session for MysqlSession {
         let value = value.map_err(|e| self.query_error("counting", e))?;
         let value = value.unwrap_or_else(|| "0".to_string());
         value.trim().parse::<i64>().map_err(|_| self.query_error("counting", format!("`{value}` is not a count")))
+    }
+
+    fn time_zone(&mut self) -> Result<Option<String>, DbError> {
+        self.queries += 1;
+        let sql = "SELECT IF(@@session.time_zone = 'SYSTEM', CONCAT('SYSTEM (', @@system_time_zone, ')'), \
+                   @@session.time_zone)";
+        let zone = self.runtime.block_on(sqlx::query_scalar::<_, String>(sql).fetch_one(&mut self.conn));
+        zone.map(Some).map_err(|e| self.query_error("reading the time zone", e))
     }
 
     fn available_extensions(&mut self) -> Result<Vec<String>, DbError> {

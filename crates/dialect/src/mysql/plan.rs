@@ -7,6 +7,7 @@ use crate::common::{
     check_uses, created_tables, fk_label, index_uses, on_update_is_now, prepare_flat, quote_with, requote, shorten,
     string_literal, view_body, view_order, Order, Out, Prepared,
 };
+use crate::conversion::{self, inexact_in_float, Effect};
 use crate::{Hazard, HazardKind, Mapped, Plan, PlanOptions, PlannedStatement, Skipped, Translated};
 use diff::{Change, ChangeSet};
 use model::{
@@ -852,8 +853,10 @@ fn widens(from: &TypeKind, to: &TypeKind) -> bool {
             let (s1, s2) = (s1.unwrap_or(0), s2.unwrap_or(0));
             s2 >= s1 && p2.saturating_sub(s2) >= p1.saturating_sub(s1)
         }
-        (Timestamp { precision: a, .. }, Timestamp { precision: b, .. }) => a.unwrap_or(0) <= b.unwrap_or(0),
-        (Date, Timestamp { .. }) => true,
+        (Timestamp { tz: t1, precision: a }, Timestamp { tz: t2, precision: b }) => {
+            t1 == t2 && a.unwrap_or(0) <= b.unwrap_or(0)
+        }
+        (Date, Timestamp { tz: false, .. }) => true,
         (a, b) => match (chars(a), chars(b)) {
             (Some(x), Some(y)) => x <= y,
             _ => false,
@@ -881,6 +884,50 @@ fn narrowing_probe(table: &str, column: &str, to: &TypeKind) -> Option<String> {
         _ => return None,
     };
     Some(format!("SELECT count(*) FROM {} WHERE {c} IS NOT NULL AND {condition}", q(table)))
+}
+
+/// The condition that tells a value of column `c` that `effect` changes (going from `from` to `to`),
+/// as MySQL converts on `MODIFY COLUMN`; `None` when it cannot be told exactly.
+fn changed(effect: Effect, c: &str, from: &TypeKind, to: &TypeKind) -> Option<String> {
+    let decimal = |precision: &Option<u32>, scale: &Option<u32>| {
+        format!("DECIMAL({},{})", precision.unwrap_or(10), scale.unwrap_or(0))
+    };
+    Some(match effect {
+        Effect::Scale { .. } => match to {
+            // NOTE: CAST rounds as the column does (half away from zero), and clamps what is too
+            // large, which is counted too: either way the stored value is not the old one.
+            TypeKind::Decimal { precision, scale } => format!("CAST({c} AS {}) <> {c}", decimal(precision, scale)),
+            _ => return None,
+        },
+        Effect::Fraction => format!("{c} <> ROUND({c})"),
+        Effect::Mantissa { bits } => inexact_in_float(c, bits),
+        Effect::FloatPrecision => match (from, to) {
+            (TypeKind::Float { .. }, TypeKind::Float { .. }) => format!("CAST({c} AS FLOAT) <> {c}"),
+            _ => return None,
+        },
+        Effect::TimeOfDay => format!("TIME({c}) <> '00:00:00'"),
+        Effect::SubSecond { precision } => format!("CAST({c} AS DATETIME({precision})) <> {c}"),
+        // NOTE: UNIX_TIMESTAMP reads a DATETIME in the session's zone and gives 0 outside the
+        // TIMESTAMP range; FROM_UNIXTIME writes it back, moving a time of a daylight-saving gap.
+        Effect::ZoneInterpretation => {
+            format!("(UNIX_TIMESTAMP({c}) = 0 OR FROM_UNIXTIME(UNIX_TIMESTAMP({c})) <> {c})")
+        }
+        // NOTE: a TIMESTAMP reads as the session's local time; in the repeated hour of a
+        // daylight-saving change two instants read alike, and only one comes back.
+        Effect::ZoneDropped => format!("UNIX_TIMESTAMP(CAST({c} AS DATETIME(6))) <> UNIX_TIMESTAMP({c})"),
+        Effect::TextToNumber => match to {
+            // NOTE: a string becomes an integer rounded (`1.5` → 2), from its leading number
+            // (`12abc` → 12, or an error in strict mode); compared as bytes, so `007` ≠ `7`.
+            TypeKind::Int { .. } => {
+                format!("CONCAT(ROUND(CAST({c} AS DECIMAL(65,30)))) <> CAST({c} AS BINARY)")
+            }
+            TypeKind::Decimal { precision, scale } => format!(
+                "({c} NOT REGEXP '^[-+]?[0-9]+([.][0-9]+)?$' OR CAST({c} AS {}) <> CAST({c} AS DECIMAL(65,30)))",
+                decimal(precision, scale)
+            ),
+            _ => format!("{c} NOT REGEXP '^[-+]?[0-9]+([.][0-9]+)?$'"),
+        },
+    })
 }
 
 /// Statements of a plan being built, each a separate, non-transactional step.
@@ -1300,17 +1347,25 @@ fn alter_column(steps: &mut Steps<'_>, i: usize, change: &Change) {
         hazards.push(Hazard::new(HazardKind::Rewrite, format!("{table} is copied to change the type")));
         hazards.push(Hazard::new(HazardKind::Locks, format!("writes to {table} wait while it is copied")));
         if populated && !widens(&from.ty.kind, &to.ty.kind) {
+            let effects = conversion::effects(&from.ty.kind, &to.ty.kind, 0);
             let message = format!(
                 "{table}.{} narrows from {} to {}: values that do not fit are cut (or, in strict mode, make the statement fail)",
                 to.name, from.ty.spelling, to.ty.spelling
             );
             let hazard = Hazard::new(HazardKind::DataLoss, message);
-            hazards.push(match narrowing_probe(table, &from.name, &to.ty.kind) {
-                Some(probe) => {
-                    hazard.counted(probe, format!("values of {table}.{} that do not fit {}", to.name, to.ty.spelling))
-                }
-                None => hazard,
-            });
+            match narrowing_probe(table, &from.name, &to.ty.kind) {
+                Some(probe) => hazards.push(
+                    hazard.counted(probe, format!("values of {table}.{} that do not fit {}", to.name, to.ty.spelling)),
+                ),
+                None if effects.is_empty() => hazards.push(hazard),
+                None => {}
+            }
+            let (c, label) = (q(&from.name), format!("{table}.{}", from.name));
+            for effect in effects {
+                let condition = changed(effect, &c, &from.ty.kind, &to.ty.kind);
+                let zone = steps.options.time_zone.as_deref();
+                hazards.push(effect.hazard(&q(table), &label, &to.ty.spelling, zone, condition));
+            }
         }
     }
     if changes.nullable && !to.nullable && populated {

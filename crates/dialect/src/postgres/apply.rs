@@ -26,6 +26,32 @@ pub(crate) struct PgSession {
     /// Whether this session holds the apply lock ([`Session::lock`]).
     held: bool,
     queries: u64,
+    /// The database's time zone ([`database_time_zone`]), which the session uses.
+    zone: Option<String>,
+}
+
+/// The time zone a client that sets none gets on this database: the `TimeZone` of `ALTER ROLE …
+/// IN DATABASE`, `ALTER ROLE`, `ALTER DATABASE` (in that order), else of the server's
+/// configuration (readable by superusers and `pg_read_all_settings`).
+// NOTE: sqlx sends `TimeZone=UTC` when it connects, so `current_setting('TimeZone')` and even
+// `pg_settings.reset_val` say UTC whatever the database's zone is.
+const DATABASE_TIME_ZONE: &str = "SELECT substring(cfg FROM '=(.*)$') FROM pg_db_role_setting s \
+     CROSS JOIN LATERAL unnest(s.setconfig) AS cfg \
+     WHERE lower(split_part(cfg, '=', 1)) = 'timezone' \
+       AND s.setdatabase IN (0, (SELECT oid FROM pg_database WHERE datname = current_database())) \
+       AND s.setrole IN (0, (SELECT oid FROM pg_roles WHERE rolname = current_user)) \
+     ORDER BY (s.setdatabase <> 0 AND s.setrole <> 0) DESC, (s.setrole <> 0) DESC LIMIT 1";
+const SERVER_TIME_ZONE: &str =
+    "SELECT setting FROM pg_file_settings WHERE lower(name) = 'timezone' AND applied ORDER BY seqno DESC LIMIT 1";
+
+/// The database's time zone, `None` when neither the catalog nor the configuration can be read.
+async fn database_time_zone(conn: &mut PgConnection) -> Option<String> {
+    let first = sqlx::query_scalar::<_, String>(DATABASE_TIME_ZONE).fetch_optional(&mut *conn).await;
+    if let Ok(Some(zone)) = first {
+        return Some(zone);
+    }
+    // NOTE: pg_file_settings is refused to ordinary roles; the error is not a failure here.
+    sqlx::query_scalar::<_, String>(SERVER_TIME_ZONE).fetch_optional(&mut *conn).await.ok().flatten()
 }
 
 /// Opens `url`; read-only sessions have `default_transaction_read_only` on.
@@ -43,6 +69,15 @@ pub(crate) fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Ses
     let mut conn = runtime
         .block_on(opts.connect())
         .map_err(|e| DbError::Connect { url: shown.clone(), message: scrub(e.to_string()) })?;
+    // Conversions between timestamps with and without time zone use the database's zone, as a
+    // client that sets none would, rather than the driver's UTC.
+    let zone = runtime.block_on(database_time_zone(&mut conn));
+    if let Some(z) = &zone {
+        let set = format!("SET TimeZone = {}", crate::common::string_literal(z, false));
+        runtime
+            .block_on(sqlx::raw_sql(AssertSqlSafe(set)).execute(&mut conn))
+            .map_err(|e| DbError::Connect { url: shown.clone(), message: scrub(e.to_string()) })?;
+    }
     if options.read_only {
         runtime
             .block_on(sqlx::raw_sql("SET default_transaction_read_only = on").execute(&mut conn))
@@ -56,6 +91,7 @@ pub(crate) fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Ses
         read_only: options.read_only,
         held: false,
         queries: 0,
+        zone,
     }))
 }
 
@@ -439,6 +475,10 @@ impl Session for PgSession {
         let volatile: Option<String> =
             row.try_get(0).map_err(|e| self.query_error("reading function volatility", e))?;
         Ok(volatile.map(|v| format!("it calls {v}, which may have side effects (not immutable or stable)")))
+    }
+
+    fn time_zone(&mut self) -> Result<Option<String>, DbError> {
+        Ok(self.zone.clone())
     }
 
     fn available_extensions(&mut self) -> Result<Vec<String>, DbError> {

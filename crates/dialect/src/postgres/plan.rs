@@ -9,6 +9,7 @@ use crate::common::{
     routine_key, string_literal, strip_terminator, view_body, view_order, views_using, Order, Out, Prepared,
     FOREIGN_TO_POSTGRES,
 };
+use crate::conversion::{self, inexact_in_float, Effect};
 use crate::migrate::{Hazard, HazardKind, Plan, PlanOptions, PlannedStatement, Translated};
 use diff::{Change, ChangeSet, ColumnChanges};
 use model::{
@@ -913,7 +914,7 @@ impl<'a> Planner<'a> {
             if from.default.is_some() && !serial_default {
                 self.push(Phase::Columns, i, alter("DROP DEFAULT".into()), reason.clone(), vec![]);
             }
-            let (using, mut hazards) = retype(&t, table, from, to);
+            let (using, mut hazards) = retype(&t, table, from, to, self.options.time_zone.as_deref());
             let views = self.drop_dependent_views(i, table, &from.name);
             if !views.is_empty() {
                 hazards.push(Hazard::new(
@@ -1650,7 +1651,7 @@ fn column_sql(col: &Column, in_pk: bool) -> String {
 
 /// How a column's type change is written (`USING`, when no assignment cast exists) and what it
 /// risks, with probes on the live table `t`.
-fn retype(t: &str, table: &str, from: &Column, to: &Column) -> (Option<String>, Vec<Hazard>) {
+fn retype(t: &str, table: &str, from: &Column, to: &Column, zone: Option<&str>) -> (Option<String>, Vec<Hazard>) {
     let c = q(&from.name);
     let label = format!("{table}.{}", from.name);
     let ty = sql_type(to);
@@ -1698,40 +1699,22 @@ fn retype(t: &str, table: &str, from: &Column, to: &Column) -> (Option<String>, 
             }
         }
         (TypeKind::Decimal { precision: p1, scale: s1 }, TypeKind::Decimal { precision: p2, scale: s2 }) => {
-            if let Some(s2v) = s2 {
-                if s1.is_none_or(|s1v| s1v > *s2v) {
-                    hazards.push(
-                        Hazard::new(
-                            HazardKind::DataLoss,
-                            format!("values of {label} are rounded to {s2v} decimal places"),
-                        )
-                        .counted(
-                            format!("SELECT count(*) FROM {t} WHERE {c} <> round({c}, {s2v})"),
-                            format!("values in {label} with more than {s2v} decimal places"),
-                        ),
-                    );
-                }
-                if let Some(p2v) = p2 {
-                    let narrower = match (p1, s1) {
-                        (Some(p1v), Some(s1v)) => p1v.saturating_sub(*s1v) > p2v.saturating_sub(*s2v),
-                        _ => true,
-                    };
-                    if narrower {
-                        let digits = p2v.saturating_sub(*s2v);
-                        hazards.push(may_fail(
-                            format!("fails if values of {label} need more than {digits} integer digits"),
-                            format!("abs({c}) >= 1e{digits}"),
-                            format!("values in {label} too large for {ty}"),
-                        ));
-                    }
+            if let (Some(s2v), Some(p2v)) = (s2, p2) {
+                let narrower = match (p1, s1) {
+                    (Some(p1v), Some(s1v)) => p1v.saturating_sub(*s1v) > p2v.saturating_sub(*s2v),
+                    _ => true,
+                };
+                if narrower {
+                    let digits = p2v.saturating_sub(*s2v);
+                    hazards.push(may_fail(
+                        format!("fails if values of {label} need more than {digits} integer digits"),
+                        format!("abs({c}) >= 1e{digits}"),
+                        format!("values in {label} too large for {ty}"),
+                    ));
                 }
             }
         }
         (TypeKind::Decimal { .. } | TypeKind::Float { .. }, TypeKind::Int { bytes }) => {
-            hazards.push(Hazard::new(HazardKind::DataLoss, format!("fractions of {label} are rounded away")).counted(
-                format!("SELECT count(*) FROM {t} WHERE {c} <> round({c})"),
-                format!("values in {label} with a fraction"),
-            ));
             if let Some((lo, hi)) = int_range(*bytes) {
                 hazards.push(may_fail(
                     format!("fails if values of {label} do not fit {ty}"),
@@ -1740,11 +1723,9 @@ fn retype(t: &str, table: &str, from: &Column, to: &Column) -> (Option<String>, 
                 ));
             }
         }
-        (TypeKind::Float { bytes: 8 }, TypeKind::Float { bytes: 4 }) => {
-            hazards.push(Hazard::new(HazardKind::DataLoss, format!("values of {label} lose precision")));
-        }
-        (TypeKind::Int { .. }, TypeKind::Decimal { .. } | TypeKind::Float { .. }) => {}
-        (TypeKind::Timestamp { .. } | TypeKind::Date, TypeKind::Timestamp { .. }) => {}
+        (TypeKind::Int { .. } | TypeKind::Float { .. }, TypeKind::Decimal { .. }) => {}
+        (TypeKind::Int { .. } | TypeKind::Decimal { .. } | TypeKind::Float { .. }, TypeKind::Float { .. }) => {}
+        (TypeKind::Timestamp { .. } | TypeKind::Date, TypeKind::Timestamp { .. } | TypeKind::Date) => {}
         (TypeKind::Json, TypeKind::Jsonb) | (TypeKind::Jsonb, TypeKind::Json) => using = Some(format!("{c}::{ty}")),
         (_, TypeKind::Uuid) if string(a) => {
             using = Some(format!("{c}::uuid"));
@@ -1776,6 +1757,10 @@ fn retype(t: &str, table: &str, from: &Column, to: &Column) -> (Option<String>, 
                 .push(Hazard::new(HazardKind::MayFail, format!("fails if values of {label} cannot be read as {ty}")));
         }
     }
+    for effect in conversion::effects(a, b, 6) {
+        let condition = changed(effect, &c, a, b);
+        hazards.push(effect.hazard(t, &label, &ty, zone, condition));
+    }
     if !hazards.is_empty() && !hazards.iter().any(|h| h.kind == HazardKind::Locks) {
         hazards.push(Hazard::new(
             HazardKind::Locks,
@@ -1783,6 +1768,43 @@ fn retype(t: &str, table: &str, from: &Column, to: &Column) -> (Option<String>, 
         ));
     }
     (using, hazards)
+}
+
+/// The condition that tells a value of column `c` that `effect` changes (going from `from` to `to`);
+/// `None` when PostgreSQL cannot tell it exactly.
+// NOTE: conversions that would fail are guarded (CASE … ELSE false), so that counting never
+// raises the error the statement itself would (those rows are counted as `MayFail`).
+fn changed(effect: Effect, c: &str, from: &TypeKind, to: &TypeKind) -> Option<String> {
+    let number = "'^[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?$'";
+    Some(match effect {
+        Effect::Scale { scale } => format!("{c} <> round({c}::numeric, {scale})"),
+        Effect::Fraction => format!("{c} <> trunc({c})"),
+        Effect::Mantissa { bits } => inexact_in_float(c, bits),
+        Effect::FloatPrecision => match (from, to) {
+            (TypeKind::Float { .. }, _) => format!("CASE WHEN abs({c}) > 3.4e38 THEN false ELSE {c}::real <> {c} END"),
+            (_, TypeKind::Float { bytes }) if *bytes <= 4 => {
+                format!("CASE WHEN abs({c}) > 3.4e38 THEN false ELSE {c}::real::numeric <> {c} END")
+            }
+            _ => format!("{c}::double precision::numeric <> {c}"),
+        },
+        Effect::TimeOfDay => format!("{c}::date <> {c}"),
+        Effect::SubSecond { precision } => match from {
+            TypeKind::Timestamp { tz: true, .. } => format!("{c}::timestamptz({precision}) <> {c}"),
+            _ => format!("{c}::timestamp({precision}) <> {c}"),
+        },
+        Effect::ZoneInterpretation => format!("{c}::timestamptz::timestamp <> {c}"),
+        Effect::ZoneDropped => format!("{c}::timestamp::timestamptz <> {c}"),
+        Effect::TextToNumber => match to {
+            TypeKind::Int { .. } => {
+                format!("CASE WHEN trim({c}) ~ '^[-+]?[0-9]+$' THEN trim({c})::numeric::text <> {c} ELSE false END")
+            }
+            TypeKind::Decimal { scale: Some(s), .. } => format!(
+                "CASE WHEN trim({c}) ~ {number} THEN trim({c})::numeric::text <> {c} \
+                 OR trim({c})::numeric <> round(trim({c})::numeric, {s}) ELSE false END"
+            ),
+            _ => format!("CASE WHEN trim({c}) ~ {number} THEN trim({c})::numeric::text <> {c} ELSE false END"),
+        },
+    })
 }
 
 #[cfg(test)]
