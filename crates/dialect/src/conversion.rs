@@ -73,10 +73,8 @@ pub(crate) fn effects(from: &TypeKind, to: &TypeKind, timestamp_precision: u32) 
     use TypeKind::*;
     let mut out = Vec::new();
     match (from, to) {
-        (Decimal { scale: s1, .. }, Decimal { scale: Some(s2), .. }) => {
-            if s1.is_none_or(|s1| s1 > *s2) {
-                out.push(Effect::Scale { scale: *s2 });
-            }
+        (Decimal { scale: s1, .. }, Decimal { scale: Some(s2), .. }) if s1.is_none_or(|s1| s1 > *s2) => {
+            out.push(Effect::Scale { scale: *s2 })
         }
         (Float { .. }, Decimal { scale, .. }) => out.push(Effect::Scale { scale: scale.unwrap_or(0) }),
         (Decimal { .. } | Float { .. }, Int { .. }) => out.push(Effect::Fraction),
