@@ -25,7 +25,8 @@ pub use data::{connect_data, connect_reader, Cell, DataSession, RowTarget};
 pub use foreign::foreign_types;
 pub use migrate::{Hazard, HazardKind, Plan, PlanOptions, PlannedStatement, Translated};
 pub use session::{
-    connect, engine_of_url, redact, ApplyError, ApplyReport, ConnectOptions, DbError, InspectFilter, Session,
+    connect, engine_of_url, human, parse_duration, redact, ApplyError, ApplyReport, ConnectOptions, DbError,
+    InspectFilter, Session, Timeouts,
 };
 
 use diff::{ChangeSet, DiffHooks, Renames};
@@ -246,13 +247,25 @@ fn plan_translated(
     renames: &Renames,
     options: &PlanOptions,
 ) -> (Translated, ChangeSet, Plan) {
+    // An index the server does not use (an interrupted CREATE INDEX CONCURRENTLY) is compared as
+    // missing, and dropped first: what the document has of it is built again.
+    let (valid, invalid) = without_invalid_indexes(live, &options.invalid_indexes);
+    let live = &valid;
     let mut changes = diff::diff(live, &target.schema, engine.hooks(), renames);
     // What the document defines but this engine cannot carry (a plpgsql trigger on MySQL, a GIN
     // index on SQLite) is skipped, not a reason to drop a live object of that name. A table the
     // document declares by name only is compared by existence: it is neither dropped nor altered.
     changes.changes.retain(|c| !defined_but_not_carried(c, document) && !on_declared_table(c, document));
+    let dropped = invalid.len();
+    changes.changes.splice(0..0, invalid.into_iter().map(|index| diff::Change::DropIndex { index }));
     let mut plan = engine.plan(&changes, live, &target.schema, options);
     uncount_new_columns(engine, &changes, &mut plan);
+    for st in plan.statements.iter_mut().filter(|s| s.change < dropped) {
+        st.reason = format!(
+            "{} (invalid: left by an interrupted CREATE INDEX CONCURRENTLY; built again if the document has it)",
+            st.reason
+        );
+    }
     plan.skipped.extend(target.skipped.iter().cloned());
     plan.notes.extend(target.notes.iter().cloned());
     (target, changes, plan)
@@ -297,6 +310,15 @@ fn mentions(sql: &str, column: &str) -> bool {
     sql.match_indices(&column).any(|(i, _)| {
         !sql[..i].chars().next_back().is_some_and(word) && !sql[i + column.len()..].chars().next().is_some_and(word)
     })
+}
+
+/// `live` without the indexes named in `invalid`, and those indexes.
+fn without_invalid_indexes(live: &Schema, invalid: &[String]) -> (Schema, Vec<model::Index>) {
+    let mut valid = live.clone();
+    let is_invalid = |i: &model::Index| i.name.as_deref().is_some_and(|n| invalid.iter().any(|x| model::name_eq(x, n)));
+    let (out, kept): (Vec<model::Index>, Vec<model::Index>) = valid.indexes.drain(..).partition(is_invalid);
+    valid.indexes = kept;
+    (valid, out)
 }
 
 /// The tables `document` declares by name only that `live` lacks, as changes that would create

@@ -24,6 +24,9 @@ pub struct PlanOptions {
     /// The database's time zone ([`crate::Session::time_zone`]), named in the hazards of
     /// timestamp conversions that depend on it.
     pub time_zone: Option<String>,
+    /// Indexes of the live database the server does not use ([`crate::Session::invalid_indexes`]):
+    /// dropped, and built again when the document has them.
+    pub invalid_indexes: Vec<String>,
 }
 
 /// What could go wrong with a statement.

@@ -6,6 +6,85 @@ use crate::migrate::Plan;
 use crate::EngineKind;
 use model::Schema;
 use serde::Serialize;
+use std::time::Duration;
+
+/// How long an apply lets each statement wait for a lock and run, and how often a statement that
+/// gave up waiting for a lock is tried (after a pause that doubles each time) before the apply
+/// fails. A busy database then sees each schema change queue for at most `lock`, instead of
+/// every other session queueing behind it for as long as the longest transaction runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// PostgreSQL `lock_timeout`, MySQL `lock_wait_timeout` and `innodb_lock_wait_timeout`
+    /// (whole seconds, at least 1), SQLite `busy_timeout`.
+    pub lock: Duration,
+    /// PostgreSQL `statement_timeout`, MariaDB `max_statement_time`; `None`: no limit.
+    pub statement: Option<Duration>,
+    /// Tries of a statement (or of PostgreSQL's transaction) that met a lock timeout.
+    pub attempts: u32,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts { lock: Duration::from_secs(2), statement: Some(Duration::from_secs(30 * 60)), attempts: 5 }
+    }
+}
+
+impl Timeouts {
+    /// The pause before try `attempt + 1` (after try `attempt`, from 1): 0.2 s, doubling, at most 5 s.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        Duration::from_millis((200u64 << attempt.saturating_sub(1).min(10)).min(5_000))
+    }
+
+    /// "lock timeout 2 s, statement timeout 30 min per statement; a lock timeout is retried up to
+    /// 4 times".
+    pub fn describe(&self) -> String {
+        let statement = match self.statement {
+            Some(d) => format!("statement timeout {}", human(d)),
+            None => "no statement timeout".to_string(),
+        };
+        format!(
+            "lock timeout {}, {statement} per statement; a lock timeout is retried up to {} time(s), \
+             waiting 0.2 s more each time (--lock-timeout, --statement-timeout)",
+            human(self.lock),
+            self.attempts.saturating_sub(1)
+        )
+    }
+}
+
+/// `2 s`, `500 ms`, `30 min`.
+pub fn human(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms.is_multiple_of(60_000) && ms >= 60_000 {
+        format!("{} min", ms / 60_000)
+    } else if ms.is_multiple_of(1000) && ms > 0 {
+        format!("{} s", ms / 1000)
+    } else if ms >= 1000 {
+        format!("{:.1} s", d.as_secs_f64())
+    } else {
+        format!("{ms} ms")
+    }
+}
+
+/// A duration as a user writes it: `2s`, `500ms`, `1.5s`, `5min`, `1h`, a bare number of seconds;
+/// `0` is `None` (no limit).
+pub fn parse_duration(text: &str) -> Result<Option<Duration>, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let value: f64 =
+        number.parse().map_err(|_| format!("`{text}` is not a duration; write it like `2s`, `500ms` or `5min`"))?;
+    let seconds = match unit.trim() {
+        "" | "s" | "sec" | "secs" | "second" | "seconds" => value,
+        "ms" => value / 1000.0,
+        "m" | "min" | "mins" | "minute" | "minutes" => value * 60.0,
+        "h" | "hour" | "hours" => value * 3600.0,
+        other => return Err(format!("`{text}`: unknown unit `{other}`; use ms, s, min or h")),
+    };
+    if !seconds.is_finite() || seconds > 86_400.0 * 7.0 {
+        return Err(format!("`{text}` is too long for a timeout"));
+    }
+    Ok((seconds > 0.0).then(|| Duration::from_secs_f64(seconds)))
+}
 
 /// How to open a database.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -15,6 +94,8 @@ pub struct ConnectOptions {
     pub read_only: bool,
     /// Connection settings the document asks for (`PRAGMA journal_mode = WAL`): (name, value).
     pub settings: Vec<(String, String)>,
+    /// How long applied statements may wait and run.
+    pub timeouts: Timeouts,
 }
 
 /// Which part of a database to read.
@@ -59,8 +140,13 @@ impl InspectFilter {
 pub struct ApplyReport {
     /// Statements executed by this apply, by index into the plan.
     pub executed: Vec<usize>,
-    /// Statements found already done by an earlier, interrupted apply (MySQL), by index.
-    pub resumed: Vec<usize>,
+    /// Earlier applies found recorded as still running, which under the apply lock means killed
+    /// or disconnected (MySQL, whose DDL is not transactional): now recorded as interrupted. The
+    /// plan was made from what they left, so nothing of theirs is repeated or skipped.
+    pub interrupted: i64,
+    /// Lock timeouts met and retried, one line each ("statement 3 (add column t.c): lock timeout
+    /// after 2 s; attempt 2 of 5 in 0.4 s").
+    pub retries: Vec<String>,
 }
 
 /// A failure of the tool or the database (not a problem in the document).
@@ -125,6 +211,17 @@ pub trait Session: Send {
     /// `None` where the engine has no time zone (SQLite).
     fn time_zone(&mut self) -> Result<Option<String>, DbError> {
         Ok(None)
+    }
+
+    /// Indexes the server keeps but does not use: PostgreSQL's `pg_index.indisvalid = false`, left
+    /// by a `CREATE INDEX CONCURRENTLY` that was interrupted or failed. Names, in `filter`'s schemas.
+    fn invalid_indexes(&mut self, _filter: &InspectFilter) -> Result<Vec<String>, DbError> {
+        Ok(Vec::new())
+    }
+
+    /// What an apply on this session lets each statement wait and run, for the plan's header.
+    fn limits(&self) -> Option<String> {
+        None
     }
 
     /// Extensions the server can create (PostgreSQL `pg_available_extensions`); other engines have none.
@@ -363,6 +460,31 @@ mod tests {
             assert_eq!(redact(url), url);
             assert!(secrets(url).is_empty(), "{url}");
         }
+    }
+
+    #[test]
+    fn durations_read_as_written() {
+        assert_eq!(parse_duration("2s"), Ok(Some(Duration::from_secs(2))));
+        assert_eq!(parse_duration("500ms"), Ok(Some(Duration::from_millis(500))));
+        assert_eq!(parse_duration("1.5 s"), Ok(Some(Duration::from_millis(1500))));
+        assert_eq!(parse_duration("5min"), Ok(Some(Duration::from_secs(300))));
+        assert_eq!(parse_duration("3"), Ok(Some(Duration::from_secs(3))));
+        assert_eq!(parse_duration("0"), Ok(None));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("3 days").unwrap_err().contains("unknown unit `days`"));
+        assert_eq!(human(Duration::from_secs(1800)), "30 min");
+        assert_eq!(human(Duration::from_millis(250)), "250 ms");
+        let t = Timeouts::default();
+        assert_eq!(
+            (t.backoff(1), t.backoff(2), t.backoff(3)),
+            (Duration::from_millis(200), Duration::from_millis(400), Duration::from_millis(800))
+        );
+        assert_eq!(t.backoff(30), Duration::from_secs(5));
+        assert!(
+            t.describe().starts_with("lock timeout 2 s, statement timeout 30 min per statement"),
+            "{}",
+            t.describe()
+        );
     }
 
     #[test]

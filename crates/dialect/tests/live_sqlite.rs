@@ -136,7 +136,11 @@ fn a_new_file_gets_wal_foreign_keys_and_the_documents_pragmas() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("new.db");
     let url = format!("sqlite://{}", file.display());
-    let options = ConnectOptions { read_only: false, settings: vec![("cache_size".into(), "-4000".into())] };
+    let options = ConnectOptions {
+        read_only: false,
+        settings: vec![("cache_size".into(), "-4000".into())],
+        ..Default::default()
+    };
     let mut s = connect(&url, &options).expect("connect creates the file");
     assert!(file.exists());
     assert_eq!(count(&mut s, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
@@ -145,7 +149,8 @@ fn a_new_file_gets_wal_foreign_keys_and_the_documents_pragmas() {
     s.execute("CREATE TABLE t (a INTEGER)").expect("create");
     drop(s);
 
-    let mut ro = connect(&url, &ConnectOptions { read_only: true, settings: vec![] }).expect("read-only");
+    let mut ro =
+        connect(&url, &ConnectOptions { read_only: true, settings: vec![], ..Default::default() }).expect("read-only");
     assert!(ro.execute("INSERT INTO t VALUES (1)").is_err(), "a read-only session cannot write");
     let err = ro.apply(&Plan::default(), "h").expect_err("read-only apply");
     assert!(matches!(err, ApplyError::Db(DbError::ReadOnly { .. })), "{err}");
@@ -154,7 +159,10 @@ fn a_new_file_gets_wal_foreign_keys_and_the_documents_pragmas() {
 
     let mut mem = connect("sqlite::memory:", &ConnectOptions::default()).expect("memory");
     mem.execute("CREATE TABLE m (a INTEGER)").expect("create in memory");
-    let bad = connect(&url, &ConnectOptions { read_only: false, settings: vec![("x;".into(), "1".into())] });
+    let bad = connect(
+        &url,
+        &ConnectOptions { read_only: false, settings: vec![("x;".into(), "1".into())], ..Default::default() },
+    );
     assert!(bad.is_err());
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -163,7 +171,11 @@ fn a_new_file_gets_wal_foreign_keys_and_the_documents_pragmas() {
 fn a_second_apply_waits_for_the_first_and_then_gives_up() {
     let (db, mut first) = scratch();
     first.execute("CREATE TABLE t (a INTEGER)").expect("create");
-    let quick = ConnectOptions { read_only: false, settings: vec![("busy_timeout".into(), "200".into())] };
+    let quick = ConnectOptions {
+        read_only: false,
+        settings: vec![("busy_timeout".into(), "200".into())],
+        ..Default::default()
+    };
     let mut second = connect(&db.url, &quick).expect("second session");
     first.execute("BEGIN IMMEDIATE").expect("hold the write lock");
     let err = second.apply(&Plan::default(), "h").expect_err("locked");

@@ -5,7 +5,18 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
 /// The keys a configuration may hold, as written in the file.
-pub const KEYS: &[&str] = &["dialect", "prefer", "allow", "warn", "deny", "ignore-tables", "exclude", "backup"];
+pub const KEYS: &[&str] = &[
+    "dialect",
+    "prefer",
+    "allow",
+    "warn",
+    "deny",
+    "ignore-tables",
+    "exclude",
+    "backup",
+    "lock-timeout",
+    "statement-timeout",
+];
 
 /// What a configuration file says. Every list is empty when the file does not say.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -29,6 +40,10 @@ pub struct Config {
     /// The folder `apply` and `load` back the database up into before changing it (`--backup`),
     /// relative to the configuration file.
     pub backup: Option<PathBuf>,
+    /// How long an applied statement waits for a lock (`2s`), before `--lock-timeout`.
+    pub lock_timeout: Option<String>,
+    /// How long an applied statement may run (`30min`, `0` for no limit), before `--statement-timeout`.
+    pub statement_timeout: Option<String>,
 }
 
 /// The configuration for `docs`: `explicit` when given, else the nearest file above the first
@@ -99,6 +114,21 @@ pub fn parse(text: &str, path: &Path, pyproject: bool) -> Result<Option<Config>>
                     item.as_str().with_context(|| format!("`{shown}`: `backup` must be a folder, as a string"))?;
                 let base = path.parent().unwrap_or(Path::new("."));
                 config.backup = Some(base.join(value));
+            }
+            "lock-timeout" | "statement-timeout" => {
+                let value = match (item.as_str(), item.as_integer()) {
+                    (Some(text), _) => text.to_string(),
+                    (None, Some(seconds)) => seconds.to_string(),
+                    _ => bail!("`{shown}`: `{key}` must be a duration such as \"2s\" or \"500ms\""),
+                };
+                if let Err(e) = dialect::parse_duration(&value) {
+                    bail!("`{shown}`: `{key}` {e}");
+                }
+                if normal == "lock-timeout" {
+                    config.lock_timeout = Some(value);
+                } else {
+                    config.statement_timeout = Some(value);
+                }
             }
             _ => {
                 let hint = KEYS

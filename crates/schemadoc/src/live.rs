@@ -3,7 +3,7 @@
 use anyhow::{bail, Result};
 use dialect::exclude::Exclusions;
 use dialect::guard::{self, Measured};
-use dialect::{ConnectOptions, Engine, InspectFilter, Plan, PlanOptions, Session};
+use dialect::{ConnectOptions, Engine, InspectFilter, Plan, PlanOptions, Session, Timeouts};
 use diff::{ChangeSet, Renames};
 use extract::Extraction;
 use model::Schema;
@@ -21,10 +21,28 @@ pub fn database_url(db: Option<&str>) -> String {
 pub const DEFAULT_DATABASE: &str = "sqlite://schemadoc.db";
 
 /// Opens `url`, applying the document's connection settings (SQLite PRAGMAs).
-pub fn open(url: &str, schema: Option<&Schema>, read_only: bool) -> Result<Box<dyn Session>> {
+/// Applied statements wait for locks and run as long as `timeouts` says.
+pub fn open(url: &str, schema: Option<&Schema>, read_only: bool, timeouts: Timeouts) -> Result<Box<dyn Session>> {
     let settings =
         schema.map(|s| s.settings.iter().map(|x| (x.name.clone(), x.value.clone())).collect()).unwrap_or_default();
-    Ok(dialect::connect(url, &ConnectOptions { read_only, settings })?)
+    Ok(dialect::connect(url, &ConnectOptions { read_only, settings, timeouts })?)
+}
+
+/// The timeouts of `--lock-timeout` and `--statement-timeout`, else of the configuration's
+/// `lock-timeout` and `statement-timeout`, else the defaults ([`Timeouts::default`]).
+pub fn timeouts(lock: Option<&str>, statement: Option<&str>, config: &crate::config::Config) -> Result<Timeouts> {
+    let mut t = Timeouts::default();
+    if let Some(text) = lock.or(config.lock_timeout.as_deref()) {
+        match dialect::parse_duration(text) {
+            Ok(Some(d)) => t.lock = d,
+            Ok(None) => bail!("--lock-timeout `{text}`: a lock timeout must be more than 0"),
+            Err(e) => bail!("--lock-timeout {e}"),
+        }
+    }
+    if let Some(text) = statement.or(config.statement_timeout.as_deref()) {
+        t.statement = dialect::parse_duration(text).map_err(|e| anyhow::anyhow!("--statement-timeout {e}"))?;
+    }
+    Ok(t)
 }
 
 /// `--rename users.name=full_name` and `--rename old_table=new_table`, plus the document's own
@@ -57,6 +75,18 @@ pub struct Migration {
     pub left_out: Vec<check::LeftOut>,
     /// Live tables that are someone else's (`--exclude`, migration tools' bookkeeping), not compared.
     pub left_alone: Vec<String>,
+    /// How long each applied statement may wait and run ([`Session::limits`]).
+    pub limits: Option<String>,
+    /// Indexes the server does not use (an interrupted `CREATE INDEX CONCURRENTLY`), by name.
+    pub invalid_indexes: Vec<String>,
+}
+
+/// What is said of an invalid index, in `drift`, `inspect` and the plan.
+pub fn invalid_index_line(name: &str) -> String {
+    format!(
+        "index `{name}` is invalid (left by an interrupted CREATE INDEX CONCURRENTLY): the server keeps it up to date \
+         but never uses it; the next apply drops it and builds it again"
+    )
 }
 
 /// Inspects the database and plans the way to the document's schema (with the document's renames
@@ -68,14 +98,22 @@ pub fn migration(
     online: bool,
     exclusions: &Exclusions,
 ) -> Result<Migration> {
-    let mut live = session.inspect(&InspectFilter::for_document(session.kind(), &extraction.schema))?;
+    let filter = InspectFilter::for_document(session.kind(), &extraction.schema);
+    let mut live = session.inspect(&filter)?;
+    let invalid_indexes = session.invalid_indexes(&filter)?;
     let left_alone = dialect::exclude::leave_alone(&mut live, &extraction.schema, exclusions);
     let renames = &renames(&extraction.schema, &live, rename_flags)?;
     // Every existing table counts as populated: the safe way to add constraints to it.
-    let options = PlanOptions { online, time_zone: session.time_zone()?, ..PlanOptions::default() };
+    let options = PlanOptions {
+        online,
+        time_zone: session.time_zone()?,
+        invalid_indexes: invalid_indexes.clone(),
+        ..PlanOptions::default()
+    };
     let (target, changes, plan, _) = dialect::plan_migration_on(session, &live, &extraction.schema, renames, &options);
     let measured = guard::measure(session, &plan)?;
-    Ok(Migration { live, target, changes, plan, measured, left_out: Vec::new(), left_alone })
+    let limits = session.limits();
+    Ok(Migration { live, target, changes, plan, measured, left_out: Vec::new(), left_alone, limits, invalid_indexes })
 }
 
 /// The plan as text: each statement under a comment with its reason and measured hazards. Text in
@@ -87,6 +125,9 @@ pub fn plan_text(m: &Migration, url: &str) -> String {
         let _ = writeln!(out, "-- {} is up to date with the document", c(url));
     } else {
         let _ = writeln!(out, "-- {} statement(s) to bring {} to the document", m.plan.statements.len(), c(url));
+    }
+    if let Some(limits) = m.limits.as_deref().filter(|_| !m.plan.is_empty()) {
+        let _ = writeln!(out, "-- {}", c(limits));
     }
     if !m.left_alone.is_empty() {
         let _ = writeln!(out, "-- left alone (not the document's): {}", c(&m.left_alone.join(", ")));
@@ -178,6 +219,7 @@ pub fn plan_json(m: &Migration) -> String {
         "left_out": m.left_out,
         "left_alone": m.left_alone,
         "likely_renames": m.changes.likely_renames,
+        "limits": m.limits,
     }))
 }
 
@@ -237,11 +279,19 @@ fn refusal_lines(m: &Migration, blocking: &[&Measured]) -> Vec<String> {
     out
 }
 
-/// Drift as readable text, grouped by table.
-pub fn drift_text(changes: &ChangeSet, url: &str) -> String {
+/// Drift as readable text, grouped by table, after the invalid indexes.
+pub fn drift_text(changes: &ChangeSet, invalid_indexes: &[String], url: &str) -> String {
     if changes.is_empty() {
         return format!("{url} matches the document: no drift\n");
     }
+    let mut out = String::new();
+    for name in invalid_indexes {
+        let _ = writeln!(out, "{}", invalid_index_line(name));
+    }
+    out + &drift_changes(changes, url)
+}
+
+fn drift_changes(changes: &ChangeSet, url: &str) -> String {
     let mut by_table: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
     for c in &changes.changes {
         let (table, line) = drift_line(c);
@@ -302,8 +352,8 @@ fn drift_line(c: &diff::Change) -> (String, String) {
     (table, line)
 }
 
-/// Drift as JSON: `{"drift": bool, "changes": [{"change", "table", "description"}]}`.
-pub fn drift_json(changes: &ChangeSet) -> String {
+/// Drift as JSON: `{"drift": bool, "changes": [{"change", "table", "description"}], "invalid_indexes": […]}`.
+pub fn drift_json(changes: &ChangeSet, invalid_indexes: &[String]) -> String {
     let list: Vec<serde_json::Value> = changes
         .changes
         .iter()
@@ -313,7 +363,7 @@ pub fn drift_json(changes: &ChangeSet) -> String {
             json!({"change": kind, "table": table, "description": line})
         })
         .collect();
-    pretty(&json!({"drift": !changes.is_empty(), "changes": list}))
+    pretty(&json!({"drift": !changes.is_empty(), "changes": list, "invalid_indexes": invalid_indexes}))
 }
 
 /// A fingerprint of a live schema: any change to its tables, columns, keys, indexes, views or

@@ -224,7 +224,8 @@ struct Migrate {
     /// Declare a rename so its data is kept: `table.old=new` (column) or `old=new` (table); repeatable.
     #[arg(long)]
     rename: Vec<String>,
-    /// Build PostgreSQL indexes CONCURRENTLY, outside the transaction.
+    /// Build PostgreSQL indexes CONCURRENTLY and validate constraints (and NOT NULL) after the
+    /// transaction, so that writes are not blocked while tables are scanned.
     #[arg(long)]
     online: bool,
     /// Leave alone the live tables whose name matches PATTERN (`*`, `?`; `schema.*`) unless the
@@ -232,6 +233,21 @@ struct Migrate {
     /// bookkeeping tables (`alembic_version`, `_prisma_migrations`, …) always are; repeatable.
     #[arg(long, value_name = "PATTERN")]
     exclude: Vec<String>,
+    /// How long each applied statement waits for a lock before giving up and being retried with
+    /// backoff (default 2s; config `lock-timeout`).
+    #[arg(long, value_name = "DURATION")]
+    lock_timeout: Option<String>,
+    /// How long each applied statement may run (default 30min, 0 for no limit; config
+    /// `statement-timeout`).
+    #[arg(long, value_name = "DURATION")]
+    statement_timeout: Option<String>,
+}
+
+impl Migrate {
+    /// The timeouts the flags, else the configuration, ask for.
+    fn timeouts(&self, input: &Input) -> Result<dialect::Timeouts> {
+        live::timeouts(self.lock_timeout.as_deref(), self.statement_timeout.as_deref(), &config(input)?)
+    }
 }
 
 /// Which part of the schema an ERD shows, and how it is grouped (`show --format dot|svg|png|mermaid`).
@@ -405,9 +421,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Inspect { db, format, schema, table } => {
             let url = live::database_url(db.db.as_deref());
             // Reading never writes: the session is read-only whatever the flag says.
-            let mut session = live::open(&url, None, true)?;
+            let mut session = live::open(&url, None, true, dialect::Timeouts::default())?;
             let filter = dialect::InspectFilter { schemas: schema, tables: table };
             let inspected = session.inspect(&filter)?;
+            for name in session.invalid_indexes(&filter)? {
+                eprintln!("warning: {}", live::invalid_index_line(&name));
+            }
             let format = match format {
                 InspectFormat::Json => "json",
                 InspectFormat::Sql => "sql",
@@ -425,7 +444,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             };
             let url = live::database_url(db.db.as_deref());
-            let mut session = live::open(&url, Some(&extraction.schema), true)?;
+            let mut session = live::open(&url, Some(&extraction.schema), true, migrate.timeouts(&input)?)?;
             control::warn_foreign_types(dialect::engine(session.kind()), &extraction);
             let exclusions = exclusions(&migrate, &config(&input)?);
             let mut m = live::migration(session.as_mut(), &extraction, &migrate.rename, migrate.online, &exclusions)?;
@@ -470,7 +489,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 None => None,
             };
-            let mut session = live::open(&url, Some(&extraction.schema), read_only)?;
+            let mut session = live::open(&url, Some(&extraction.schema), read_only, migrate.timeouts(&input)?)?;
             control::warn_foreign_types(dialect::engine(session.kind()), &extraction);
             // The lock comes first: what is inspected, planned and measured is what gets applied.
             if !read_only {
@@ -515,12 +534,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(path) = &taken {
                 data::note_backup(&url, path);
             }
-            let resumed = if report.resumed.is_empty() {
-                String::new()
-            } else {
-                format!(" ({} already done earlier)", report.resumed.len())
-            };
-            eprintln!("applied {} statement(s) to {}{resumed}", report.executed.len(), session.url());
+            if report.interrupted > 0 {
+                eprintln!(
+                    "note: {} earlier apply(s) had stopped before finishing (recorded as interrupted in \
+                     schemadoc_history); this plan was made from what they left",
+                    report.interrupted
+                );
+            }
+            for retry in &report.retries {
+                eprintln!("note: {retry}");
+            }
+            eprintln!("applied {} statement(s) to {}", report.executed.len(), session.url());
             Ok(ExitCode::SUCCESS)
         }
         Command::Drift { input, db, migrate, format } => {
@@ -529,14 +553,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let control = control::Control::default();
             control::gate(&files, &mut extraction, &config(&input)?, &control, &all_rules(), true)?;
             let url = live::database_url(db.db.as_deref());
-            let mut session = live::open(&url, Some(&extraction.schema), true)?;
+            let mut session = live::open(&url, Some(&extraction.schema), true, migrate.timeouts(&input)?)?;
             let exclusions = exclusions(&migrate, &config(&input)?);
             let mut m = live::migration(session.as_mut(), &extraction, &migrate.rename, false, &exclusions)?;
             // Tables declared by name only are compared by existence.
             m.changes.changes.extend(dialect::missing_declared_tables(&m.live, &extraction.schema));
             let text = match format {
-                PlanFormat::Text => live::drift_text(&m.changes, session.url()),
-                PlanFormat::Json => live::drift_json(&m.changes),
+                PlanFormat::Text => live::drift_text(&m.changes, &m.invalid_indexes, session.url()),
+                PlanFormat::Json => live::drift_json(&m.changes, &m.invalid_indexes),
             };
             write_out(&mut out, &text)?;
             Ok(if m.changes.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })

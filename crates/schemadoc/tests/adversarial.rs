@@ -434,7 +434,8 @@ fn postgres_hazard_counts_never_run_functions_with_side_effects() {
     }
     assert_eq!(large_objects(s.as_mut()), before, "plan wrote a large object");
     // Even a probe that reaches the server runs in a transaction it cannot make writable.
-    let mut reader = dialect::connect(&db.url, &dialect::ConnectOptions { read_only: true, settings: vec![] }).unwrap();
+    let mut reader =
+        dialect::connect(&db.url, &dialect::ConnectOptions { read_only: true, ..Default::default() }).unwrap();
     let lifted = reader.count(
         "SELECT count(*) FROM accounts WHERE set_config('transaction_read_only', 'off', true) = 'off' \
          AND lo_create(0) > 0",

@@ -9,6 +9,7 @@ use crate::{EngineKind, Plan};
 use model::Schema;
 use sqlx::{Connection, MySqlConnection, Row};
 use std::str::FromStr;
+use std::time::Duration;
 
 /// Built-in functions that act beyond their result (wait, lock, read files, advance sequences):
 /// a hazard's probe that calls one is not run.
@@ -42,6 +43,7 @@ pub(crate) struct MysqlSession {
     held: bool,
     /// Queries sent so far.
     queries: u64,
+    timeouts: crate::session::Timeouts,
 }
 
 /// Opens the database `url` names (`mysql://` or `mariadb://`).
@@ -77,7 +79,13 @@ pub(crate) fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Ses
         read_only: options.read_only,
         held: false,
         queries: 0,
+        timeouts: options.timeouts,
     }))
+}
+
+/// MySQL's lock timeouts are whole seconds, at least one.
+fn lock_seconds(d: Duration) -> u64 {
+    d.as_secs_f64().ceil().max(1.0) as u64
 }
 
 /// A short stable hash (FNV-1a, 64 bits) of a plan's statements: which plan a history row is about.
@@ -245,16 +253,33 @@ impl MysqlSession {
         row.try_get::<Option<String>, _>(0).map_err(|e| e.to_string())
     }
 
-    /// The steps of `plan` an earlier apply of the same plan completed (it failed or was killed).
-    fn completed_steps(&mut self, hash: &str) -> Result<usize, DbError> {
-        let sql = format!(
-            "(SELECT steps_done FROM {HISTORY_TABLE} WHERE plan_hash = {} AND outcome <> 'applied' \
-             AND id = (SELECT max(id) FROM {HISTORY_TABLE} WHERE plan_hash = {}))",
-            lit(hash),
-            lit(hash)
-        );
-        let done = self.scalar(&sql).map_err(|e| self.query_error("reading schemadoc_history", e))?;
-        Ok(done.and_then(|d| d.parse().ok()).unwrap_or(0))
+    /// Sets the session's lock and statement timeouts for the apply.
+    fn limit(&mut self) -> Result<(), ApplyError> {
+        let seconds = lock_seconds(self.timeouts.lock);
+        let set = format!("SET SESSION lock_wait_timeout = {seconds}, innodb_lock_wait_timeout = {seconds}");
+        self.run(&set).map_err(|e| self.query_error("setting lock timeouts", e))?;
+        // NOTE: MariaDB's `max_statement_time` (seconds) limits every statement; MySQL has no
+        // such setting for DDL (`max_execution_time` is for SELECT), so a failure is ignored.
+        let limit = self.timeouts.statement.map_or(0.0, |d| d.as_secs_f64());
+        let _ = self.run(&format!("SET SESSION max_statement_time = {limit}"));
+        Ok(())
+    }
+
+    /// Marks the applies recorded as `running` as `interrupted`: under the apply lock no other apply
+    /// runs, so such a row is one whose process was killed or lost its connection. Says how many.
+    fn close_interrupted(&mut self) -> Result<i64, DbError> {
+        let stale = self
+            .scalar(&format!("SELECT count(*) FROM {HISTORY_TABLE} WHERE outcome = 'running'"))
+            .map_err(|e| self.query_error("reading schemadoc_history", e))?;
+        let stale: i64 = stale.and_then(|n| n.parse().ok()).unwrap_or(0);
+        if stale > 0 {
+            let update = format!(
+                "UPDATE {HISTORY_TABLE} SET outcome = 'interrupted', error = {} WHERE outcome = 'running'",
+                lit("stopped before finishing (killed or disconnected); a later apply re-planned from the live schema")
+            );
+            self.run(&update).map_err(|e| self.query_error("closing interrupted applies in schemadoc_history", e))?;
+        }
+        Ok(stale)
     }
 
     fn apply_locked(&mut self, plan: &Plan, document_hash: &str) -> Result<ApplyReport, ApplyError> {
@@ -267,13 +292,15 @@ impl MysqlSession {
              ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
         );
         self.run(&create).map_err(|e| self.query_error("creating schemadoc_history", e))?;
+        // NOTE: resume is by state, not by step number: the plan was made from the live schema
+        // under this lock, so whatever an interrupted or failed apply left done is not in it, and
+        // what was undone by hand since is in it again. Nothing is skipped.
         let hash = plan_hash(plan);
-        let done = self.completed_steps(&hash)?.min(plan.statements.len());
-        let resumed: Vec<usize> = (0..done).collect();
+        let interrupted = self.close_interrupted()?;
         let statements: String = plan.statements.iter().map(|s| format!("{};\n", s.sql)).collect::<Vec<_>>().concat();
         let insert = format!(
             "INSERT INTO {HISTORY_TABLE} (document_hash, plan_hash, statements, outcome, steps_total, steps_done) \
-             VALUES ({}, {}, {}, 'running', {}, {done})",
+             VALUES ({}, {}, {}, 'running', {}, 0)",
             lit(document_hash),
             lit(&hash),
             lit(&statements),
@@ -285,8 +312,31 @@ impl MysqlSession {
             .map_err(|e| self.query_error("recording the apply in schemadoc_history", e))?
             .unwrap_or_default();
         let mut executed = Vec::new();
-        for (i, st) in plan.statements.iter().enumerate().skip(done) {
-            if let Err(message) = self.run_one(&st.sql) {
+        let mut retries = Vec::new();
+        for (i, st) in plan.statements.iter().enumerate() {
+            let mut attempt = 1;
+            let result = loop {
+                match self.run_one(&st.sql) {
+                    // NOTE: error 1205 is a lock wait timeout, on a metadata lock
+                    // (`lock_wait_timeout`) or a row lock (`innodb_lock_wait_timeout`).
+                    Err(m) if m.contains("1205") && attempt < self.timeouts.attempts => {
+                        let t = self.timeouts;
+                        retries.push(format!(
+                            "statement {} ({}) waited {} for a lock and gave up; tried again in {} (attempt {} of {})",
+                            i + 1,
+                            st.reason,
+                            crate::session::human(Duration::from_secs(lock_seconds(t.lock))),
+                            crate::session::human(t.backoff(attempt)),
+                            attempt + 1,
+                            t.attempts
+                        ));
+                        std::thread::sleep(t.backoff(attempt));
+                        attempt += 1;
+                    }
+                    other => break other,
+                }
+            };
+            if let Err(message) = result {
                 let message = self.secrets.iter().fold(message, |m, secret| m.replace(secret.as_str(), "***"));
                 let update = format!(
                     "UPDATE {HISTORY_TABLE} SET outcome = 'failed', error = {} WHERE id = {}",
@@ -299,7 +349,7 @@ impl MysqlSession {
                     statement: i,
                     reason: st.reason.clone(),
                     message,
-                    executed: resumed.iter().copied().chain(executed).collect(),
+                    executed,
                     rolled_back: false,
                 });
             }
@@ -309,7 +359,7 @@ impl MysqlSession {
         }
         let update = format!("UPDATE {HISTORY_TABLE} SET outcome = 'applied' WHERE id = {}", lit(&id));
         self.run(&update).map_err(|e| self.query_error("recording the apply in schemadoc_history", e))?;
-        Ok(ApplyReport { executed, resumed })
+        Ok(ApplyReport { executed, interrupted, retries })
     }
 }
 
@@ -340,6 +390,12 @@ impl Session for MysqlSession {
         let value = value.map_err(|e| self.query_error("counting", e))?;
         let value = value.unwrap_or_else(|| "0".to_string());
         value.trim().parse::<i64>().map_err(|_| self.query_error("counting", format!("`{value}` is not a count")))
+    }
+
+    fn limits(&self) -> Option<String> {
+        let mut t = self.timeouts;
+        t.lock = Duration::from_secs(lock_seconds(t.lock));
+        Some(t.describe())
     }
 
     fn time_zone(&mut self) -> Result<Option<String>, DbError> {
@@ -378,7 +434,7 @@ impl Session for MysqlSession {
             return Err(DbError::ReadOnly { url: self.url.clone() }.into());
         }
         self.lock()?;
-        let result = self.apply_locked(plan, document_hash);
+        let result = self.limit().and_then(|()| self.apply_locked(plan, document_hash));
         let released = self.release();
         match (result, released) {
             (Err(e), _) => Err(e),

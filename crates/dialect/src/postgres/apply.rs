@@ -28,6 +28,7 @@ pub(crate) struct PgSession {
     queries: u64,
     /// The database's time zone ([`database_time_zone`]), which the session uses.
     zone: Option<String>,
+    timeouts: crate::session::Timeouts,
 }
 
 /// The time zone a client that sets none gets on this database: the `TimeZone` of `ALTER ROLE …
@@ -92,6 +93,7 @@ pub(crate) fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Ses
         held: false,
         queries: 0,
         zone,
+        timeouts: options.timeouts,
     }))
 }
 
@@ -259,26 +261,76 @@ impl PgSession {
         self.runtime.block_on(insert.execute(&mut self.conn)).map(|_| ())
     }
 
-    fn apply_locked(&mut self, plan: &Plan, hash: &str) -> Result<ApplyReport, ApplyError> {
-        let url = self.url.clone();
-        let begin = self.run("BEGIN");
-        begin.map_err(|e| self.query_error("starting the transaction", e))?;
-        let mut report = ApplyReport::default();
+    /// Runs the plan's transactional statements in one transaction, left open on success; on a
+    /// failure it is rolled back and the failing statement's index and error are returned.
+    fn transaction(&mut self, plan: &Plan) -> Result<Vec<usize>, (Option<usize>, sqlx::Error)> {
+        self.run("BEGIN").map_err(|e| (None, e))?;
+        let mut executed = Vec::new();
         for (i, st) in plan.statements.iter().enumerate().filter(|(_, s)| s.transactional) {
             if let Err(e) = self.run_one(&st.sql) {
-                let message = self.scrub(db_message(&e));
                 let _ = self.run("ROLLBACK");
-                let _ = self.record(hash, plan, &format!("failed at statement {}: {message}", i + 1), 0);
-                return Err(ApplyError::Statement {
-                    statement: i,
-                    reason: st.reason.clone(),
-                    message,
-                    executed: Vec::new(),
-                    rolled_back: true,
-                });
+                return Err((Some(i), e));
             }
-            report.executed.push(i);
+            executed.push(i);
         }
+        Ok(executed)
+    }
+
+    /// The line said when statement `i` met a lock timeout and is tried again.
+    fn retry_line(&self, plan: &Plan, i: usize, attempt: u32, what: &str) -> String {
+        let t = self.timeouts;
+        format!(
+            "statement {} ({}) waited {} for a lock and gave up; {what} again in {} (attempt {} of {})",
+            i + 1,
+            plan.statements[i].reason,
+            crate::session::human(t.lock),
+            crate::session::human(t.backoff(attempt)),
+            attempt + 1,
+            t.attempts
+        )
+    }
+
+    fn apply_locked(&mut self, plan: &Plan, hash: &str) -> Result<ApplyReport, ApplyError> {
+        // NOTE: session settings (not SET LOCAL) so that they hold for the statements after the
+        // transaction too; they are reset when the apply ends.
+        let t = self.timeouts;
+        let statement_ms = t.statement.map_or(0, |d| d.as_millis());
+        let set = format!("SET lock_timeout = '{}ms'", t.lock.as_millis().max(1));
+        self.run(&set).map_err(|e| self.query_error("setting lock_timeout", e))?;
+        let set = format!("SET statement_timeout = '{statement_ms}ms'");
+        self.run(&set).map_err(|e| self.query_error("setting statement_timeout", e))?;
+        let result = self.apply_limited(plan, hash);
+        let _ = self.run("RESET lock_timeout");
+        let _ = self.run("RESET statement_timeout");
+        result
+    }
+
+    fn apply_limited(&mut self, plan: &Plan, hash: &str) -> Result<ApplyReport, ApplyError> {
+        let url = self.url.clone();
+        let mut report = ApplyReport::default();
+        let mut attempt = 1;
+        report.executed = loop {
+            match self.transaction(plan) {
+                Ok(executed) => break executed,
+                Err((Some(i), e)) if is_lock_timeout(&e) && attempt < self.timeouts.attempts => {
+                    report.retries.push(self.retry_line(plan, i, attempt, "the transaction is rolled back and tried"));
+                    std::thread::sleep(self.timeouts.backoff(attempt));
+                    attempt += 1;
+                }
+                Err((None, e)) => return Err(self.query_error("starting the transaction", e).into()),
+                Err((Some(i), e)) => {
+                    let message = self.failure(&e, attempt);
+                    let _ = self.record(hash, plan, &format!("failed at statement {}: {message}", i + 1), 0);
+                    return Err(ApplyError::Statement {
+                        statement: i,
+                        reason: plan.statements[i].reason.clone(),
+                        message,
+                        executed: Vec::new(),
+                        rolled_back: true,
+                    });
+                }
+            }
+        };
         let pending = plan.statements.iter().filter(|s| !s.transactional).count();
         let outcome = if pending == 0 {
             "applied".to_string()
@@ -292,9 +344,22 @@ impl PgSession {
         if let Err(e) = self.run("COMMIT") {
             return Err(DbError::Query { url, what: "committing".into(), message: self.scrub(db_message(&e)) }.into());
         }
+        // Each statement outside the transaction (CONCURRENTLY, VALIDATE) commits on its own and
+        // is tried again on its own after a lock timeout.
         for (i, st) in plan.statements.iter().enumerate().filter(|(_, s)| !s.transactional) {
-            if let Err(e) = self.run_one(&st.sql) {
-                let message = self.scrub(db_message(&e));
+            let mut attempt = 1;
+            let result = loop {
+                match self.run_one(&st.sql) {
+                    Err(e) if is_lock_timeout(&e) && attempt < self.timeouts.attempts => {
+                        report.retries.push(self.retry_line(plan, i, attempt, "tried"));
+                        std::thread::sleep(self.timeouts.backoff(attempt));
+                        attempt += 1;
+                    }
+                    other => break other,
+                }
+            };
+            if let Err(e) = result {
+                let message = self.failure(&e, attempt);
                 let done = report.executed.len();
                 let _ = self.record(
                     hash,
@@ -318,6 +383,32 @@ impl PgSession {
         }
         Ok(report)
     }
+
+    /// The message for a statement that failed after `attempts` tries.
+    fn failure(&self, e: &sqlx::Error, attempts: u32) -> String {
+        let message = self.scrub(db_message(e));
+        if is_lock_timeout(e) {
+            format!(
+                "{message} (waited {} for a lock, {attempts} time(s)); another session holds it: try again later, \
+                 or raise --lock-timeout",
+                crate::session::human(self.timeouts.lock)
+            )
+        } else if is_statement_timeout(e) {
+            format!("{message} (over the statement timeout); raise --statement-timeout, or 0 for none")
+        } else {
+            message
+        }
+    }
+}
+
+/// Whether `e` is PostgreSQL giving up waiting for a lock (`lock_timeout`: SQLSTATE 55P03).
+fn is_lock_timeout(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("55P03"))
+}
+
+/// Whether `e` is a statement cancelled by `statement_timeout` (SQLSTATE 57014).
+fn is_statement_timeout(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("57014"))
 }
 
 /// Where [`Session::server_forms`] builds a document: a schema that exists only inside a
@@ -479,6 +570,18 @@ impl Session for PgSession {
 
     fn time_zone(&mut self) -> Result<Option<String>, DbError> {
         Ok(self.zone.clone())
+    }
+
+    fn limits(&self) -> Option<String> {
+        Some(self.timeouts.describe())
+    }
+
+    fn invalid_indexes(&mut self, filter: &InspectFilter) -> Result<Vec<String>, DbError> {
+        let schemas = if filter.schemas.is_empty() { vec!["public".to_string()] } else { filter.schemas.clone() };
+        let rows = self.rows("reading invalid indexes", inspect::INVALID_INDEXES, &schemas)?;
+        rows.iter()
+            .map(|r| r.try_get::<String, _>(0).map_err(|e| self.query_error("reading invalid indexes", e)))
+            .collect()
     }
 
     fn available_extensions(&mut self) -> Result<Vec<String>, DbError> {

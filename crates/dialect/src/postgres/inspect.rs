@@ -194,6 +194,14 @@ JOIN pg_am am ON am.oid = ic.relam
 WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1)
 ORDER BY n.nspname, c.relname, ic.relname";
 
+/// Indexes PostgreSQL does not use (`indisvalid` false): an interrupted or failed
+/// `CREATE INDEX CONCURRENTLY` leaves one behind, which blocks creating it again under its name.
+pub(super) const INVALID_INDEXES: &str = "SELECT ic.relname::text FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_namespace n ON n.oid = ic.relnamespace
+WHERE NOT i.indisvalid AND n.nspname = ANY($1)
+ORDER BY 1";
+
 pub(super) const ENUMS: &str = "SELECT n.nspname::text, t.typname::text,
   ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace

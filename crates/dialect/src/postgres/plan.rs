@@ -6,7 +6,7 @@ use super::normalize::{view_fingerprint, VIEW_COMMENT_PREFIX};
 use super::types::{default_sql, map_type, parse_default, parse_type};
 use crate::common::{
     check_uses, created_tables, find_foreign, fk_label, index_uses, is_postgres_routine, prepare, quote_with, requote,
-    routine_key, string_literal, strip_terminator, view_body, view_order, views_using, Order, Out, Prepared,
+    routine_key, shorten, string_literal, strip_terminator, view_body, view_order, views_using, Order, Out, Prepared,
     FOREIGN_TO_POSTGRES,
 };
 use crate::conversion::{self, inexact_in_float, Effect};
@@ -389,10 +389,15 @@ enum Phase {
     Functions,
     Triggers,
     Comments,
+    /// After the transaction: `CREATE INDEX CONCURRENTLY` (`--online`).
     Concurrent,
+    /// After the transaction, each statement committing on its own: `VALIDATE CONSTRAINT` (which
+    /// takes only a SHARE UPDATE EXCLUSIVE lock, but would keep the ACCESS EXCLUSIVE lock of the
+    /// `NOT VALID` add for the whole scan inside the same transaction), and what needs it done.
+    Validate,
 }
 
-const PHASES: usize = Phase::Concurrent as usize + 1;
+const PHASES: usize = Phase::Validate as usize + 1;
 
 struct Planner<'a> {
     from: &'a Schema,
@@ -422,7 +427,7 @@ pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &Pl
 
 impl<'a> Planner<'a> {
     fn push(&mut self, phase: Phase, change: usize, sql: String, reason: impl Into<String>, hazards: Vec<Hazard>) {
-        let transactional = phase != Phase::Concurrent;
+        let transactional = !matches!(phase, Phase::Concurrent | Phase::Validate);
         self.phases[phase as usize].push(PlannedStatement {
             sql,
             reason: reason.into(),
@@ -937,6 +942,13 @@ impl<'a> Planner<'a> {
         if changes.nullable {
             if to.nullable {
                 self.push(Phase::Columns, i, alter("DROP NOT NULL".into()), reason.clone(), vec![]);
+            } else if self.options.online
+                && self.populated(table)
+                && !changes.ty
+                && !changes.identity
+                && to.generated.is_none()
+            {
+                self.set_not_null_online(i, table, &from.name);
             } else {
                 let mut hazards = vec![Hazard::new(
                     HazardKind::Locks,
@@ -1037,6 +1049,41 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// `SET NOT NULL` on a populated table without scanning it under an ACCESS EXCLUSIVE lock: a
+    /// `CHECK (c IS NOT NULL) NOT VALID` is added in the transaction, validated after it (reads and
+    /// writes continue), then `SET NOT NULL` uses the valid check instead of a scan (PostgreSQL
+    /// 12+), and the check is dropped.
+    fn set_not_null_online(&mut self, i: usize, table: &str, column: &str) {
+        let t = self.qt(table);
+        let c = q(column);
+        let name = q(&shorten(&format!("{table}_{column}_not_null"), 63));
+        let label = format!("{table}.{column}");
+        let hazards = vec![
+            Hazard::new(HazardKind::MayFail, format!("validation fails if {label} holds NULLs"))
+                .counted(format!("SELECT count(*) FROM {t} WHERE {c} IS NULL"), format!("NULL values in {label}")),
+            Hazard::new(
+                HazardKind::Locks,
+                format!("takes an ACCESS EXCLUSIVE lock on {table} briefly (NOT VALID skips the scan)"),
+            ),
+        ];
+        let sql = format!("ALTER TABLE {t} ADD CONSTRAINT {name} CHECK ({c} IS NOT NULL) NOT VALID");
+        self.push(Phase::Keys, i, sql, format!("set not null on {label} (online: check first)"), hazards);
+        let scan = vec![Hazard::new(
+            HazardKind::Locks,
+            format!("scans {table} under a SHARE UPDATE EXCLUSIVE lock: reads and writes continue"),
+        )];
+        let sql = format!("ALTER TABLE {t} VALIDATE CONSTRAINT {name}");
+        self.push(Phase::Validate, i, sql, format!("set not null on {label} (online: validate the check)"), scan);
+        let brief = vec![Hazard::new(
+            HazardKind::Locks,
+            format!("takes an ACCESS EXCLUSIVE lock on {table} briefly: the valid check spares the scan"),
+        )];
+        let sql = format!("ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL");
+        self.push(Phase::Validate, i, sql, format!("set not null on {label}"), brief);
+        let sql = format!("ALTER TABLE {t} DROP CONSTRAINT {name}");
+        self.push(Phase::Validate, i, sql, format!("set not null on {label} (online: drop the check)"), vec![]);
+    }
+
     fn add_check(&mut self, i: usize, table: &str, check: &Check) {
         let t = self.qt(table);
         let name = check_name(table, check);
@@ -1067,7 +1114,7 @@ impl<'a> Planner<'a> {
             format!("scans {table} under a SHARE UPDATE EXCLUSIVE lock: reads and writes continue"),
         )];
         self.push(
-            Phase::Keys,
+            Phase::Validate,
             i,
             format!("ALTER TABLE {t} VALIDATE CONSTRAINT {}", q(&name)),
             format!("validate check {name} on {table}"),
@@ -1118,7 +1165,7 @@ impl<'a> Planner<'a> {
             format!("scans {table} under a SHARE UPDATE EXCLUSIVE lock: reads and writes continue"),
         )];
         self.push(
-            Phase::ForeignKeys,
+            Phase::Validate,
             i,
             format!("ALTER TABLE {t} VALIDATE CONSTRAINT {}", q(&name)),
             format!("validate foreign key {label}"),

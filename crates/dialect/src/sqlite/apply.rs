@@ -67,6 +67,8 @@ pub(super) struct SqliteSession {
     /// While [`Session::lock`] holds the write transaction: whether foreign keys were on before it
     /// (they are switched off for the transaction and back on after).
     held: Option<bool>,
+    /// How long a statement waits for another connection's write lock (`busy_timeout`).
+    busy: std::time::Duration,
 }
 
 /// Opens the database `url` names, creating the file when missing (unless read-only).
@@ -75,7 +77,11 @@ pub(super) fn connect(url: &str, options: &ConnectOptions) -> Result<SqliteSessi
     let target = parse_url(url)?;
     let read_only = options.read_only || target.read_only;
     let fail = |message: String| DbError::Connect { url: shown.clone(), message: crate::session::scrub(&message, url) };
-    let mut opts = SqliteConnectOptions::new().foreign_keys(true).read_only(read_only).create_if_missing(!read_only);
+    let mut opts = SqliteConnectOptions::new()
+        .foreign_keys(true)
+        .read_only(read_only)
+        .create_if_missing(!read_only)
+        .busy_timeout(options.timeouts.lock);
     // NOTE: a file that does not exist yet is an empty database; reading it must not create it.
     let missing = target.path.as_deref().is_some_and(|p| !std::path::Path::new(p).exists());
     opts = match &target.path {
@@ -101,7 +107,7 @@ pub(super) fn connect(url: &str, options: &ConnectOptions) -> Result<SqliteSessi
         .build()
         .map_err(|e| fail(format!("cannot start a runtime: {e}")))?;
     let conn = rt.block_on(opts.connect()).map_err(|e| fail(e.to_string()))?;
-    Ok(SqliteSession { rt, conn, url: shown, read_only, held: None })
+    Ok(SqliteSession { rt, conn, url: shown, read_only, held: None, busy: options.timeouts.lock })
 }
 
 fn text(row: &SqliteRow, i: usize) -> String {
@@ -334,6 +340,13 @@ impl Session for SqliteSession {
         row.try_get::<i64, _>(0).map_err(|e| self.query_error(&format!("counting with `{sql}`"), e))
     }
 
+    fn limits(&self) -> Option<String> {
+        Some(format!(
+            "busy timeout {}: a statement waits that long for another connection's write lock (--lock-timeout)",
+            crate::session::human(self.busy)
+        ))
+    }
+
     fn available_extensions(&mut self) -> Result<Vec<String>, DbError> {
         Ok(Vec::new())
     }
@@ -408,7 +421,7 @@ impl SqliteSession {
     fn apply_in_lock(&mut self, plan: &Plan, hash: &str) -> Result<ApplyReport, ApplyError> {
         match self.apply_in_transaction(plan, hash) {
             Ok(executed) => match self.run("COMMIT") {
-                Ok(()) => Ok(ApplyReport { executed, resumed: Vec::new() }),
+                Ok(()) => Ok(ApplyReport { executed, ..ApplyReport::default() }),
                 Err(e) => {
                     let _ = self.run("ROLLBACK");
                     Err(self.query_error("COMMIT", e).into())
