@@ -178,6 +178,17 @@ mod tests {
     }
 
     #[test]
+    fn timeouts_are_durations() {
+        let c = read("lock-timeout = \"500ms\"\nstatement_timeout = 0\n", false).unwrap().unwrap();
+        assert_eq!(c.lock_timeout.as_deref(), Some("500ms"));
+        assert_eq!(c.statement_timeout.as_deref(), Some("0"));
+        let e = read("lock-timeout = \"soon\"\n", false).unwrap_err().to_string();
+        assert!(e.contains("`lock-timeout` `soon` is not a duration"), "{e}");
+        let e = read("lock-timeout = [1]\n", false).unwrap_err().to_string();
+        assert!(e.contains("must be a duration"), "{e}");
+    }
+
+    #[test]
     fn pyproject_needs_its_section() {
         assert_eq!(read("[tool.black]\nline-length = 100\n", true).unwrap(), None);
         let c = read("[tool.schemadoc]\nallow = [\"missing-foreign-key\"]\n", true).unwrap().unwrap();

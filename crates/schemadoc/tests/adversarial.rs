@@ -448,3 +448,37 @@ fn postgres_hazard_counts_never_run_functions_with_side_effects() {
     let _ = reader.count("SELECT count(*) FROM accounts WHERE lo_create(0) > 0");
     assert_eq!(large_objects(s.as_mut()), before, "a probe wrote a large object");
 }
+
+/// A type change that would change values, through the command line: the plan counts them and
+/// names the database's time zone, `apply` refuses until `--allow-destructive`.
+#[test]
+fn postgres_lossy_type_changes_are_counted_and_refused() {
+    let Some(db) = ScratchDb::new(EngineKind::Postgres) else { return };
+    let mut s = db.session();
+    s.execute("CREATE TABLE events (id int PRIMARY KEY, at timestamp, seen timestamp)").expect("events");
+    s.execute(
+        "INSERT INTO events SELECT i, timestamp '2026-01-01' + i * interval '1 day' \
+         + CASE WHEN i % 5 = 0 THEN interval '3 hours' ELSE interval '0' END, timestamp '2026-01-15 12:00' \
+         FROM generate_series(1, 5000) i",
+    )
+    .expect("rows");
+    let name = db.url.rsplit('/').next().expect("database name").to_string();
+    s.execute(&format!("ALTER DATABASE {name} SET timezone = 'Asia/Seoul'")).expect("zone");
+    let doc = write_doc(
+        "lossy_pg",
+        "# Events\n\n```postgresql\nCREATE TABLE events (id int PRIMARY KEY, at date, seen timestamptz);\n```\n",
+    );
+    let out = schemadoc(&["plan", p(&doc), "--db", &db.url]);
+    let plan = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(plan.contains("1,000 values of events.at with a time of day"), "{}", text(&out));
+    assert!(plan.contains("`Asia/Seoul`, the database's time zone"), "{}", text(&out));
+    assert!(plan.contains("-- lock timeout 2 s, statement timeout 30 min per statement"), "{}", text(&out));
+    let out = schemadoc(&["apply", p(&doc), "--db", &db.url]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("would lose 1,000 values of events.at"), "{}", text(&out));
+    let out = schemadoc(&["apply", p(&doc), "--db", &db.url, "--allow-destructive", "--lock-timeout", "500ms"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // Noon in Seoul is 03:00 UTC.
+    let moved = "SELECT count(*) FROM events WHERE seen = timestamptz '2026-01-15 03:00:00+00'";
+    assert_eq!(s.count(moved).expect("count"), 5000);
+}
