@@ -50,7 +50,7 @@ fn run_loop(
 
 fn writer(s: &mut dyn Session, i: u64) {
     let id = 10_000_000 + i;
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         s.execute(&format!("INSERT INTO big (id, parent_id, note) VALUES ({id}, {}, 'new')", i % 1000))
             .expect("insert");
     } else {
