@@ -143,8 +143,9 @@ impl Effect {
         }
     }
 
-    /// What a count of this effect counts ("values of orders.total with more than 2 decimal places").
-    pub(crate) fn counted(&self, label: &str) -> String {
+    /// What a count of this effect counts ("values of orders.total with more than 2 decimal places"),
+    /// naming the time zone (`zone`) when the effect depends on it.
+    pub(crate) fn counted(&self, label: &str, zone: Option<&str>) -> String {
         match self {
             Effect::Scale { scale } => format!("values of {label} with more than {scale} decimal places"),
             Effect::Fraction => format!("values of {label} with a fraction"),
@@ -154,8 +155,10 @@ impl Effect {
             Effect::SubSecond { precision } => {
                 format!("values of {label} with more than {precision} fractional digits")
             }
-            Effect::ZoneInterpretation => format!("values of {label} that move in the database's time zone"),
-            Effect::ZoneDropped => format!("values of {label} that change without their offset"),
+            Effect::ZoneInterpretation => format!("values of {label} that move when read in {}", zone_words(zone)),
+            Effect::ZoneDropped => {
+                format!("values of {label} that change without their offset in {}", zone_words(zone))
+            }
             Effect::TextToNumber => format!("values of {label} whose text differs from the number"),
         }
     }
@@ -172,10 +175,16 @@ impl Effect {
     ) -> Hazard {
         let hazard = Hazard::new(HazardKind::DataLoss, self.message(label, ty, zone));
         match condition {
-            Some(cond) => hazard.counted(format!("SELECT count(*) FROM {t} WHERE {cond}"), self.counted(label)),
+            Some(cond) => hazard.counted(format!("SELECT count(*) FROM {t} WHERE {cond}"), self.counted(label, zone)),
             None => hazard,
         }
     }
+}
+
+/// "`Asia/Seoul`, the database's time zone".
+fn zone_words(zone: Option<&str>) -> String {
+    zone.map(|z| format!("`{z}`, the database's time zone"))
+        .unwrap_or_else(|| "the session's time zone (the database's could not be read)".to_string())
 }
 
 /// A condition, in SQL every engine reads (`CASE`, `BETWEEN`, `%`), true when the integer column

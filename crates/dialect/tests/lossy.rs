@@ -128,7 +128,7 @@ fn postgres_timestamps_are_read_in_the_database_time_zone() {
     assert_eq!(s.time_zone().unwrap().as_deref(), Some("America/New_York"));
     let target = "CREATE TABLE e (id int PRIMARY KEY, at timestamptz);";
     let losses = convert(s.as_mut(), kind, target, false);
-    assert_eq!(counted(&losses, "e.at that move"), 7);
+    assert_eq!(counted(&losses, "e.at that move when read in `America/New_York`"), 7);
     let message = &losses[0].message;
     assert!(message.contains("`America/New_York`, the database's time zone"), "{message}");
     convert(s.as_mut(), kind, target, true);
@@ -188,7 +188,7 @@ fn mysql_timestamps_are_converted_in_the_server_time_zone() {
     let target = "CREATE TABLE e (id int PRIMARY KEY, at datetime, at0 varchar(30));";
     let losses = convert(s.as_mut(), kind, target, false);
     // No daylight-saving change in January: no instant reads like another.
-    assert_eq!(counted(&losses, "e.at that change without their offset"), 0);
+    assert_eq!(counted(&losses, "e.at that change without their offset in `"), 0);
     let message = &losses.iter().find(|m| m.label.as_deref().is_some_and(|l| l.contains("offset"))).unwrap().message;
     assert!(message.contains(&format!("`{zone}`, the database's time zone")), "{message}");
     convert(s.as_mut(), kind, target, true);
