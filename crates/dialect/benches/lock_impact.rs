@@ -5,7 +5,8 @@
 //! baseline) and while it runs; the target is under 100 ms.
 //!
 //! `cargo bench -p schemadoc-dialect --bench lock_impact` against `SCHEMADOC_TEST_POSTGRES_URL`
-//! (default the local server); `SCHEMADOC_BENCH_ROWS` changes the table size.
+//! (default the local server); `SCHEMADOC_BENCH_ROWS` changes the table size, and
+//! `SCHEMADOC_BENCH_ONLINE=0` applies without `--online`, for comparison.
 
 use diff::Renames;
 use schemadoc_dialect::testing::ScratchDb;
@@ -48,8 +49,11 @@ fn run_loop(
     })
 }
 
+/// Ids of inserted rows, above the filled ones, unique across both measured periods.
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(10_000_000);
+
 fn writer(s: &mut dyn Session, i: u64) {
-    let id = 10_000_000 + i;
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     if i.is_multiple_of(2) {
         s.execute(&format!("INSERT INTO big (id, parent_id, note) VALUES ({id}, {}, 'new')", i % 1000))
             .expect("insert");
@@ -99,7 +103,8 @@ fn main() {
          CREATE TABLE big (id bigint PRIMARY KEY, parent_id int NOT NULL REFERENCES parents (id), note text);\n\
          CREATE INDEX big_parent_id ON big (parent_id);");
     let live = s.inspect(&InspectFilter::default()).unwrap();
-    let options = PlanOptions { online: true, ..PlanOptions::default() };
+    let online = std::env::var("SCHEMADOC_BENCH_ONLINE").map_or(true, |v| v != "0");
+    let options = PlanOptions { online, ..PlanOptions::default() };
     let plan = plan_migration(engine(EngineKind::Postgres), &live, &wanted, &Renames::default(), &options).2;
     for st in &plan.statements {
         println!("  {}{}", if st.transactional { "" } else { "(own transaction) " }, st.sql);
@@ -114,9 +119,10 @@ fn main() {
         base_r.ops
     );
     let (report, w, r, took) = measure(&db.url, || s.apply(&plan, "lock-impact"));
-    let report = report.expect("apply --online");
+    let report = report.expect("apply");
     println!(
-        "apply --online ({} statements, {:.2} s, {} lock-timeout retries): writer max {} ({} ops), reader max {} ({} ops)",
+        "apply{} ({} statements, {:.2} s, {} lock-timeout retries): writer max {} ({} ops), reader max {} ({} ops)",
+        if online { " --online" } else { "" },
         report.executed.len(),
         took.as_secs_f64(),
         report.retries.len(),
