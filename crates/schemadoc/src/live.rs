@@ -21,8 +21,12 @@ pub fn database_url(db: Option<&str>) -> String {
 pub const DEFAULT_DATABASE: &str = "sqlite://schemadoc.db";
 
 /// Opens `url`, applying the document's connection settings (SQLite PRAGMAs).
-/// Applied statements wait for locks and run as long as `timeouts` says.
-pub fn open(url: &str, schema: Option<&Schema>, read_only: bool, timeouts: Timeouts) -> Result<Box<dyn Session>> {
+pub fn open(url: &str, schema: Option<&Schema>, read_only: bool) -> Result<Box<dyn Session>> {
+    open_with(url, schema, read_only, Timeouts::default())
+}
+
+/// [`open`], where applied statements wait for locks and run as long as `timeouts` says.
+pub fn open_with(url: &str, schema: Option<&Schema>, read_only: bool, timeouts: Timeouts) -> Result<Box<dyn Session>> {
     let settings =
         schema.map(|s| s.settings.iter().map(|x| (x.name.clone(), x.value.clone())).collect()).unwrap_or_default();
     Ok(dialect::connect(url, &ConnectOptions { read_only, settings, timeouts })?)
@@ -353,7 +357,12 @@ fn drift_line(c: &diff::Change) -> (String, String) {
 }
 
 /// Drift as JSON: `{"drift": bool, "changes": [{"change", "table", "description"}], "invalid_indexes": […]}`.
-pub fn drift_json(changes: &ChangeSet, invalid_indexes: &[String]) -> String {
+pub fn drift_json(changes: &ChangeSet) -> String {
+    drift_json_with(changes, &[])
+}
+
+/// [`drift_json`] listing the invalid indexes too.
+pub fn drift_json_with(changes: &ChangeSet, invalid_indexes: &[String]) -> String {
     let list: Vec<serde_json::Value> = changes
         .changes
         .iter()

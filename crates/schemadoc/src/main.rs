@@ -421,7 +421,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Inspect { db, format, schema, table } => {
             let url = live::database_url(db.db.as_deref());
             // Reading never writes: the session is read-only whatever the flag says.
-            let mut session = live::open(&url, None, true, dialect::Timeouts::default())?;
+            let mut session = live::open(&url, None, true)?;
             let filter = dialect::InspectFilter { schemas: schema, tables: table };
             let inspected = session.inspect(&filter)?;
             for name in session.invalid_indexes(&filter)? {
@@ -444,7 +444,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             };
             let url = live::database_url(db.db.as_deref());
-            let mut session = live::open(&url, Some(&extraction.schema), true, migrate.timeouts(&input)?)?;
+            let mut session = live::open_with(&url, Some(&extraction.schema), true, migrate.timeouts(&input)?)?;
             control::warn_foreign_types(dialect::engine(session.kind()), &extraction);
             let exclusions = exclusions(&migrate, &config(&input)?);
             let mut m = live::migration(session.as_mut(), &extraction, &migrate.rename, migrate.online, &exclusions)?;
@@ -489,7 +489,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 None => None,
             };
-            let mut session = live::open(&url, Some(&extraction.schema), read_only, migrate.timeouts(&input)?)?;
+            let mut session = live::open_with(&url, Some(&extraction.schema), read_only, migrate.timeouts(&input)?)?;
             control::warn_foreign_types(dialect::engine(session.kind()), &extraction);
             // The lock comes first: what is inspected, planned and measured is what gets applied.
             if !read_only {
@@ -553,14 +553,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let control = control::Control::default();
             control::gate(&files, &mut extraction, &config(&input)?, &control, &all_rules(), true)?;
             let url = live::database_url(db.db.as_deref());
-            let mut session = live::open(&url, Some(&extraction.schema), true, migrate.timeouts(&input)?)?;
+            let mut session = live::open_with(&url, Some(&extraction.schema), true, migrate.timeouts(&input)?)?;
             let exclusions = exclusions(&migrate, &config(&input)?);
             let mut m = live::migration(session.as_mut(), &extraction, &migrate.rename, false, &exclusions)?;
             // Tables declared by name only are compared by existence.
             m.changes.changes.extend(dialect::missing_declared_tables(&m.live, &extraction.schema));
             let text = match format {
                 PlanFormat::Text => live::drift_text(&m.changes, &m.invalid_indexes, session.url()),
-                PlanFormat::Json => live::drift_json(&m.changes, &m.invalid_indexes),
+                PlanFormat::Json => live::drift_json_with(&m.changes, &m.invalid_indexes),
             };
             write_out(&mut out, &text)?;
             Ok(if m.changes.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })

@@ -137,13 +137,13 @@ fn drift(input: &Input, url: &str) -> Result<Drift> {
     let left_out =
         control::gate(input.files, &mut extraction, input.config, &control::Control::default(), input.rules, true)?
             .unwrap_or_default();
-    let mut session = live::open(url, Some(&extraction.schema), true, dialect::Timeouts::default())?;
+    let mut session = live::open(url, Some(&extraction.schema), true)?;
     // Migration tools' bookkeeping and the configuration's `exclude` patterns are not drift.
     let exclusions = dialect::exclude::Exclusions::new(&input.config.exclude);
     let mut m = live::migration(session.as_mut(), &extraction, &[], false, &exclusions)?;
     m.changes.changes.extend(dialect::missing_declared_tables(&m.live, &extraction.schema));
     m.left_out = left_out;
-    let differences = differences(&live::drift_json(&m.changes, &m.invalid_indexes))?;
+    let differences = differences(&live::drift_json(&m.changes))?;
     let statements = m
         .plan
         .statements
