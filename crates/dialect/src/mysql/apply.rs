@@ -44,6 +44,8 @@ pub(crate) struct MysqlSession {
     /// Queries sent so far.
     queries: u64,
     timeouts: crate::session::Timeouts,
+    /// Applies found `running` when the lock was taken, and closed as interrupted.
+    interrupted: i64,
 }
 
 /// Opens the database `url` names (`mysql://` or `mariadb://`).
@@ -80,6 +82,7 @@ pub(crate) fn connect(url: &str, options: &ConnectOptions) -> Result<Box<dyn Ses
         held: false,
         queries: 0,
         timeouts: options.timeouts,
+        interrupted: 0,
     }))
 }
 
@@ -296,7 +299,7 @@ impl MysqlSession {
         // under this lock, so whatever an interrupted or failed apply left done is not in it, and
         // what was undone by hand since is in it again. Nothing is skipped.
         let hash = plan_hash(plan);
-        let interrupted = self.close_interrupted()?;
+        let interrupted = std::mem::take(&mut self.interrupted) + self.close_interrupted()?;
         let statements: String = plan.statements.iter().map(|s| format!("{};\n", s.sql)).collect::<Vec<_>>().concat();
         let insert = format!(
             "INSERT INTO {HISTORY_TABLE} (document_hash, plan_hash, statements, outcome, steps_total, steps_done) \
@@ -459,6 +462,16 @@ impl Session for MysqlSession {
             return Err(DbError::Locked { url: self.url.clone() });
         }
         self.held = true;
+        // An apply killed after its last statement leaves nothing to plan, but its row says
+        // `running`: it is closed now, whether or not this apply has anything to do.
+        let history = format!(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() \
+             AND table_name = '{HISTORY_TABLE}'"
+        );
+        let exists = self.scalar(&history).map_err(|e| self.query_error("reading schemadoc_history", e))?;
+        if exists.as_deref() == Some("1") {
+            self.interrupted += self.close_interrupted()?;
+        }
         Ok(())
     }
 
