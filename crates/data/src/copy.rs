@@ -437,7 +437,8 @@ pub fn plan_copy(from: &str, to: &str, document: Option<&Schema>) -> Result<Copy
     let document = document.cloned().unwrap_or_else(|| source_schema.clone());
     dialect::exclude::leave_alone(&mut source_schema, &document, &dialect::exclude::Exclusions::default());
     let settings = document.settings.iter().map(|s| (s.name.clone(), s.value.clone())).collect();
-    let mut target = dialect::connect(to, &dialect::ConnectOptions { read_only: false, settings, ..Default::default() })?;
+    let mut target =
+        dialect::connect(to, &dialect::ConnectOptions { read_only: false, settings, ..Default::default() })?;
     let fresh = fresh_target(target.as_mut(), &document)?;
     Ok(CopyJob { from: from.to_string(), to: to.to_string(), source_schema, document, fresh })
 }
@@ -446,7 +447,8 @@ pub fn plan_copy(from: &str, to: &str, document: Option<&Schema>) -> Result<Copy
 /// fresh), the rows table by table, then keys and indexes, sequences, and verification.
 pub fn run_copy(job: &CopyJob, progress: &mut dyn FnMut(&str, u64)) -> Result<CopyOutcome, CopyFailure> {
     let settings = job.document.settings.iter().map(|s| (s.name.clone(), s.value.clone())).collect();
-    let mut target = dialect::connect(&job.to, &dialect::ConnectOptions { read_only: false, settings, ..Default::default() })?;
+    let mut target =
+        dialect::connect(&job.to, &dialect::ConnectOptions { read_only: false, settings, ..Default::default() })?;
     let staged = if job.fresh { without_constraints(&job.document) } else { job.document.clone() };
     bring_target_to(target.as_mut(), &staged)?;
     let target_schema = dialect::engine(target.kind()).translate(&job.document).schema;
