@@ -247,6 +247,18 @@ impl PgSession {
         Ok(c)
     }
 
+    /// Says how the statements after the transaction ended, on the apply's row (the latest one),
+    /// so that an apply stays one row of `schemadoc_history`.
+    fn record_after(&mut self, outcome: &str, steps: usize) -> Result<(), sqlx::Error> {
+        let update = sqlx::query(
+            "UPDATE schemadoc_history SET outcome = $1, steps_done = $2 \
+             WHERE id = (SELECT max(id) FROM schemadoc_history)",
+        )
+        .bind(outcome.to_string())
+        .bind(i32::try_from(steps).unwrap_or(i32::MAX));
+        self.runtime.block_on(update.execute(&mut self.conn)).map(|_| ())
+    }
+
     /// Records an apply in `schemadoc_history` (created when missing), on the current connection.
     fn record(&mut self, hash: &str, plan: &Plan, outcome: &str, steps: usize) -> Result<(), sqlx::Error> {
         let statements: Vec<&str> = plan.statements.iter().map(|s| s.sql.as_str()).collect();
@@ -361,12 +373,8 @@ impl PgSession {
             if let Err(e) = result {
                 let message = self.failure(&e, attempt);
                 let done = report.executed.len();
-                let _ = self.record(
-                    hash,
-                    plan,
-                    &format!("failed at statement {} (outside the transaction): {message}", i + 1),
-                    done,
-                );
+                let _ = self
+                    .record_after(&format!("failed at statement {} (outside the transaction): {message}", i + 1), done);
                 return Err(ApplyError::Statement {
                     statement: i,
                     reason: st.reason.clone(),
@@ -379,7 +387,7 @@ impl PgSession {
         }
         if pending > 0 {
             let done = report.executed.len();
-            let _ = self.record(hash, plan, "applied", done);
+            let _ = self.record_after("applied", done);
         }
         Ok(report)
     }
