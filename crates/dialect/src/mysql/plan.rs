@@ -1192,6 +1192,18 @@ pub(super) fn plan(changes: &ChangeSet, from: &Schema, to: &Schema, options: &Pl
                 c.describe(),
                 Vec::new(),
             ),
+            // NOTE: the table's default applies to columns added later; existing columns keep
+            // theirs (a column the document states a collation for is altered on its own).
+            Change::SetTableOptions { table, to, .. } if to.charset.is_some() || to.collation.is_some() => {
+                let mut sql = format!("ALTER TABLE {}", q(table));
+                if let Some(charset) = &to.charset {
+                    sql.push_str(&format!(" DEFAULT CHARSET={charset}"));
+                }
+                if let Some(collation) = &to.collation {
+                    sql.push_str(&format!(" COLLATE={collation}"));
+                }
+                steps.push(*i, sql, c.describe(), Vec::new());
+            }
             _ => {}
         }
     }
@@ -1640,6 +1652,14 @@ mod tests {
         assert!(sql.contains("`body` TEXT CHARACTER SET ascii COLLATE ascii_bin"), "{sql}");
         // A stated character set takes its own default collation, never utf8mb4_bin.
         assert!(sql.ends_with("ENGINE=InnoDB DEFAULT CHARSET=utf8mb3"), "{sql}");
+
+        let mut live = tr.schema.clone();
+        live.tables[0].options.charset = Some("utf8mb4".into());
+        live.tables[0].options.collation = Some("utf8mb4_general_ci".into());
+        let changes = diff::diff(&live, &tr.schema, &super::super::normalize::Hooks, &Renames::default());
+        let p = plan(&changes, &live, &tr.schema, &PlanOptions::default());
+        let sql: Vec<&str> = p.statements.iter().map(|s| s.sql.as_str()).collect();
+        assert_eq!(sql, ["ALTER TABLE `notes` DEFAULT CHARSET=utf8mb3"]);
     }
 
     #[test]
