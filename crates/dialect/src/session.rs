@@ -191,7 +191,7 @@ pub trait Session: Send {
     /// engine or the role cannot; spellings are then compared by schemadoc's own rules.
     fn server_forms(&mut self, create: &[String]) -> Result<Schema, String> {
         let _ = create;
-        Err(format!("{} keeps what it is given as written", self.kind()))
+        Err(format!("{} has no scratch place that is rolled back", self.kind()))
     }
 
     /// Runs a query returning one integer (a hazard's probe), in a read-only transaction that

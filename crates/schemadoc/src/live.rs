@@ -83,6 +83,9 @@ pub struct Migration {
     pub limits: Option<String>,
     /// Indexes the server does not use (an interrupted `CREATE INDEX CONCURRENTLY`), by name.
     pub invalid_indexes: Vec<String>,
+    /// Why the document's expressions could not be built by the server to compare them in its own
+    /// forms (a role without CREATE on the database), when they could not.
+    pub not_built: Option<String>,
 }
 
 /// What is said of an invalid index, in `drift`, `inspect` and the plan.
@@ -114,10 +117,22 @@ pub fn migration(
         invalid_indexes: invalid_indexes.clone(),
         ..PlanOptions::default()
     };
-    let (target, changes, plan, _) = dialect::plan_migration_on(session, &live, &extraction.schema, renames, &options);
+    let (target, changes, plan, not_built) =
+        dialect::plan_migration_on(session, &live, &extraction.schema, renames, &options);
     let measured = guard::measure(session, &plan)?;
     let limits = session.limits();
-    Ok(Migration { live, target, changes, plan, measured, left_out: Vec::new(), left_alone, limits, invalid_indexes })
+    Ok(Migration {
+        live,
+        target,
+        changes,
+        plan,
+        measured,
+        left_out: Vec::new(),
+        left_alone,
+        limits,
+        invalid_indexes,
+        not_built,
+    })
 }
 
 /// The plan as text: each statement under a comment with its reason and measured hazards. Text in
@@ -132,6 +147,13 @@ pub fn plan_text(m: &Migration, url: &str) -> String {
     }
     if let Some(limits) = m.limits.as_deref().filter(|_| !m.plan.is_empty()) {
         let _ = writeln!(out, "-- {}", c(limits));
+    }
+    if let Some(why) = &m.not_built {
+        let _ = writeln!(
+            out,
+            "-- note: defaults, checks and views are compared by spelling: the server could not build them ({})",
+            c(why)
+        );
     }
     if !m.left_alone.is_empty() {
         let _ = writeln!(out, "-- left alone (not the document's): {}", c(&m.left_alone.join(", ")));
@@ -222,6 +244,7 @@ pub fn plan_json(m: &Migration) -> String {
         "notes": m.plan.notes,
         "left_out": m.left_out,
         "left_alone": m.left_alone,
+        "not_built": m.not_built,
         "likely_renames": m.changes.likely_renames,
         "limits": m.limits,
     }))

@@ -512,3 +512,27 @@ fn renamed_indexes_and_unique_keys_are_renamed() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Where the server cannot build the document's expressions to compare them in its own forms, the
+/// plan says that they are compared by spelling; SQLite keeps them as written, so it has nothing to say.
+#[test]
+fn the_plan_says_when_expressions_are_compared_by_spelling() {
+    let dir = std::env::temp_dir().join(format!("schemadoc-spelling-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (v1, v2) = (dir.join("v1.md"), dir.join("v2.md"));
+    std::fs::write(&v1, "# T\n\n```sql\nCREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER DEFAULT 1);\n```\n")
+        .expect("doc");
+    std::fs::write(&v2, "# T\n\n```sql\nCREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER DEFAULT 2);\n```\n")
+        .expect("doc");
+    for kind in [EngineKind::Sqlite, EngineKind::Postgres, EngineKind::Mysql] {
+        let Some(db) = ScratchDb::new(kind) else { continue };
+        let out = schemadoc(&["apply", path(&v1), "--db", &db.url]);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {}", text(&out));
+        let out = schemadoc(&["plan", path(&v2), "--db", &db.url]);
+        let plan = String::from_utf8_lossy(&out.stdout);
+        let said = plan.contains("compared by spelling: the server could not build them");
+        assert_eq!(said, kind == EngineKind::Mysql, "{kind}: {plan}");
+        assert!(plan.contains("SET DEFAULT 2") || plan.contains("DEFAULT 2"), "{kind}: {plan}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

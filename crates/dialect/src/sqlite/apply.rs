@@ -317,6 +317,12 @@ impl SqliteSession {
 }
 
 impl Session for SqliteSession {
+    // NOTE: SQLite keeps a table's SQL as written and reads defaults and checks back from that
+    // text: the document's spelling already is the server's form.
+    fn server_forms(&mut self, _create: &[String]) -> Result<Schema, String> {
+        Ok(Schema::default())
+    }
+
     fn kind(&self) -> EngineKind {
         EngineKind::Sqlite
     }
