@@ -205,7 +205,9 @@ pub fn plan_migration(
     renames: &Renames,
     options: &PlanOptions,
 ) -> (Translated, ChangeSet, Plan) {
-    plan_translated(engine, live, document, engine.translate(document), renames, options)
+    let target = engine.translate(document);
+    let compared = compare(engine, live, &target.schema, renames, options);
+    plan_translated(engine, document, target, compared, options)
 }
 
 /// [`plan_migration`] comparing like with like: the document's defaults, CHECKs and views are
@@ -223,18 +225,26 @@ pub fn plan_migration_on(
     let mut target = engine.translate(document);
     // Only what the spelling rules find different is built by the server: an up-to-date
     // database costs nothing more, and a large schema is never built whole.
-    let changes = diff::diff(live, &target.schema, engine.hooks(), renames);
+    let mut compared = compare(engine, live, &target.schema, renames, options);
     let mut not_built = None;
-    for part in server_forms::in_question(&target.schema, &changes).unwrap_or_default() {
+    let mut adopted = false;
+    for part in server_forms::in_question(&target.schema, &compared.changes).unwrap_or_default() {
         match session.server_forms(&creation_statements(engine, &part)) {
-            Ok(server) => server_forms::adopt(&mut target.schema, &server),
+            Ok(server) => {
+                server_forms::adopt(&mut target.schema, &server);
+                adopted = true;
+            }
             Err(why) => {
                 not_built = Some(why);
                 break;
             }
         }
     }
-    let (target, changes, plan) = plan_translated(engine, live, document, target, renames, options);
+    // The server's forms may settle some of the differences: compare again with them.
+    if adopted {
+        compared = compare(engine, live, &target.schema, renames, options);
+    }
+    let (target, changes, plan) = plan_translated(engine, document, target, compared, options);
     (target, changes, plan, not_built)
 }
 
@@ -245,19 +255,33 @@ pub fn creation_statements(engine: &dyn Engine, target: &Schema) -> Vec<String> 
     engine.plan(&changes, &empty, target, &PlanOptions::default()).statements.into_iter().map(|s| s.sql).collect()
 }
 
+/// The live schema as it is compared, and its differences from a target.
+struct Compared {
+    /// The live schema without the indexes the server does not use.
+    live: Schema,
+    /// Those indexes.
+    invalid: Vec<model::Index>,
+    changes: ChangeSet,
+}
+
+/// `live` compared with `target`. An index the server does not use (an interrupted CREATE INDEX
+/// CONCURRENTLY) is compared as missing: the plan drops it first and builds again what the
+/// document has of it.
+fn compare(engine: &dyn Engine, live: &Schema, target: &Schema, renames: &Renames, options: &PlanOptions) -> Compared {
+    let (valid, invalid) = without_invalid_indexes(live, &options.invalid_indexes);
+    let changes = diff::diff(&valid, target, engine.hooks(), renames);
+    Compared { live: valid, invalid, changes }
+}
+
 fn plan_translated(
     engine: &dyn Engine,
-    live: &Schema,
     document: &Schema,
     target: Translated,
-    renames: &Renames,
+    compared: Compared,
     options: &PlanOptions,
 ) -> (Translated, ChangeSet, Plan) {
-    // An index the server does not use (an interrupted CREATE INDEX CONCURRENTLY) is compared as
-    // missing, and dropped first: what the document has of it is built again.
-    let (valid, invalid) = without_invalid_indexes(live, &options.invalid_indexes);
-    let live = &valid;
-    let mut changes = diff::diff(live, &target.schema, engine.hooks(), renames);
+    let Compared { live, invalid, mut changes } = compared;
+    let live = &live;
     // What the document defines but this engine cannot carry (a plpgsql trigger on MySQL, a GIN
     // index on SQLite) is skipped, not a reason to drop a live object of that name. A table the
     // document declares by name only is compared by existence: it is neither dropped nor altered.
